@@ -1,0 +1,125 @@
+"""``python -m bot run``: everything one worker runs, started and stopped in order.
+
+database (migrated) → config mirrored → web server → channels → dispatcher →
+scheduler. Ctrl-C (or SIGTERM) sets ``stop``; each part is then closed in reverse.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.config import Config
+from bot.dispatcher import Dispatcher, Sender
+from bot.settings import Settings
+from bot.web import make_app
+from models import migrate
+from models.db import close_db, open_db, sync_config
+
+log = logging.getLogger("guanjia")
+
+
+@dataclass
+class Runtime:
+    """What a running worker holds; tests build one around fakes."""
+
+    settings: Settings
+    config: Config
+    senders: dict[str, Sender] = field(default_factory=dict)
+    channel_status: dict[str, str] = field(default_factory=dict)
+    web_app: web.Application | None = None
+    runner: web.AppRunner | None = None
+    scheduler: AsyncIOScheduler | None = None
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+    closers: list = field(default_factory=list)
+
+
+def describe_channels(settings: Settings) -> dict[str, str]:
+    """Say plainly which channels run and how to turn on the others."""
+    status = {}
+    if settings.telegram_configured:
+        mode = "webhook" if settings.telegram_webhook_url else "long polling"
+        status["telegram"] = f"configured ({mode})"
+    else:
+        status["telegram"] = (
+            "not configured: set TELEGRAM_BOT_TOKEN (from @BotFather) in the environment or .env"
+        )
+    if settings.wechat_configured:
+        status["wechat"] = "configured (callback at /wechat)"
+    else:
+        status["wechat"] = (
+            "not configured: set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET "
+            "(and WECHAT_AES_KEY for safe mode) from the Official Account's settings"
+        )
+    return status
+
+
+async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
+    settings, config = rt.settings, rt.config
+    if migrate_db:
+        applied = await migrate.upgrade(settings.database_url)
+        if applied:
+            log.info("database migrated: %s", ", ".join(applied))
+    await open_db(settings.database_url)
+    await sync_config(config)
+
+    from nlp import init_nlp
+
+    await asyncio.to_thread(init_nlp, config.nlp_rules)
+
+    rt.channel_status = describe_channels(settings)
+    for name, text in rt.channel_status.items():
+        log.info("channel %s: %s", name, text)
+
+    rt.web_app = make_app(rt.channel_status)
+    rt.runner = web.AppRunner(rt.web_app, access_log=None)
+    await rt.runner.setup()
+    site = web.TCPSite(rt.runner, settings.http_host, settings.http_port)
+    await site.start()
+    log.info(
+        "http server on http://%s:%s (/healthz, /metrics)", settings.http_host, settings.http_port
+    )
+
+    dispatcher = Dispatcher(rt.senders, config.outbox)
+    rt.tasks.append(asyncio.create_task(dispatcher.run_forever(rt.stop), name="dispatcher"))
+
+    rt.scheduler = AsyncIOScheduler(timezone=config.tz)
+    rt.scheduler.start()
+
+
+async def shutdown(rt: Runtime) -> None:
+    rt.stop.set()
+    if rt.scheduler is not None:
+        rt.scheduler.shutdown(wait=False)
+    for task in rt.tasks:
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=5)
+    for close in reversed(rt.closers):
+        with contextlib.suppress(Exception):
+            await close()
+    if rt.runner is not None:
+        await rt.runner.cleanup()
+    await close_db()
+
+
+async def serve(settings: Settings, config: Config) -> None:
+    rt = Runtime(settings, config)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, rt.stop.set)
+    try:
+        await start(rt)
+        log.info("Guanjia is running; press Ctrl-C to stop")
+        await rt.stop.wait()
+        log.info("stopping")
+    finally:
+        await shutdown(rt)
+        log.info("stopped")

@@ -1,0 +1,252 @@
+"""The operator's subcommands: run, migrate, check-config, tickets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.config import Config, load_config
+from bot.settings import Settings, get_settings
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("tortoise", "aiosqlite", "asyncio", "httpx", "apscheduler", "aerich"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _load(settings: Settings) -> Config:
+    path = settings.config_path()
+    config = load_config(path)
+    logging.getLogger("guanjia").info("configuration: %s", path)
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.app import serve
+
+    _setup_logging(args.verbose)
+    settings = get_settings()
+    config = _load(settings)
+    try:
+        asyncio.run(serve(settings, config))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from models import migrate
+
+    settings = get_settings()
+    applied = asyncio.run(migrate.upgrade(settings.database_url))
+    if applied:
+        print("applied: " + ", ".join(applied))
+    else:
+        print("database is up to date")
+    return 0
+
+
+def cmd_makemigrations(args: argparse.Namespace) -> int:
+    from models import migrate
+
+    url = args.database_url or get_settings().database_url
+    print(asyncio.run(migrate.make_migration(url, args.name)) or "no changes")
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    path = args.file or get_settings().config_path()
+    config = load_config(path)
+    buildings = sum(len(c.buildings) for c in config.communities)
+    print(
+        f"{path}: OK ({len(config.communities)} communities, {buildings} buildings, "
+        f"{len(config.staff)} staff, timezone {config.timezone})"
+    )
+    return 0
+
+
+def _with_db(body: Callable[[], Awaitable[int]]) -> int:
+    from models.db import close_db, open_db
+
+    async def go() -> int:
+        await open_db(get_settings().database_url)
+        try:
+            return await body()
+        finally:
+            await close_db()
+
+    return asyncio.run(go())
+
+
+def _fmt_time(dt: Any, tz) -> str:
+    return dt.astimezone(tz).strftime("%Y-%m-%d %H:%M") if dt else "-"
+
+
+def cmd_tickets_list(args: argparse.Namespace) -> int:
+    from models.lifecycle import ACTIVE_STATUSES
+    from models.tables import Ticket
+
+    config = _load(get_settings())
+    tz = config.tz
+
+    async def body() -> int:
+        q = Ticket.all().prefetch_related("community", "unit")
+        if args.status == "open":
+            q = q.filter(status__in=[s.value for s in ACTIVE_STATUSES])
+        elif args.status != "all":
+            q = q.filter(status=args.status)
+        if args.kind:
+            q = q.filter(kind=args.kind)
+        rows = await q.order_by("-id").limit(args.limit)
+        if args.json:
+            for t in rows:
+                print(json.dumps(_ticket_dict(t, tz), ensure_ascii=False))
+            return 0
+        if not rows:
+            print("no tickets")
+            return 0
+        print(
+            f"{'number':<14} {'kind':<12} {'status':<10} {'!':<1} {'unit':<16} {'created':<16} "
+            "summary"
+        )
+        for t in rows:
+            unit = t.unit.label if t.unit else "-"
+            print(
+                f"{t.number:<14} {t.kind:<12} {t.status:<10} {'!' if t.urgent else ' '} "
+                f"{unit:<16} {_fmt_time(t.created_at, tz):<16} {t.summary[:40]}"
+            )
+        return 0
+
+    return _with_db(body)
+
+
+def _ticket_dict(t: Any, tz) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "community": t.community.code,
+        "kind": t.kind,
+        "status": t.status,
+        "urgent": t.urgent,
+        "unit": t.unit.label if t.unit else None,
+        "summary": t.summary,
+        "created_at": _fmt_time(t.created_at, tz),
+        "due_at": _fmt_time(t.due_at, tz) if t.due_at else None,
+        "escalation_level": t.escalation_level,
+    }
+
+
+def cmd_tickets_show(args: argparse.Namespace) -> int:
+    from models.tables import Ticket
+
+    config = _load(get_settings())
+    tz = config.tz
+
+    async def body() -> int:
+        t = await Ticket.get_or_none(number=args.number).prefetch_related(
+            "community", "unit", "assignee"
+        )
+        if t is None:
+            print(f"no ticket {args.number}", file=sys.stderr)
+            return 1
+        events = await t.events.all().order_by("id")
+        if args.json:
+            d = _ticket_dict(t, tz)
+            d["events"] = [
+                {
+                    "at": _fmt_time(e.at, tz),
+                    "kind": e.kind,
+                    "actor": e.actor_name or e.actor_type,
+                    "from": e.from_status,
+                    "to": e.to_status,
+                    "text": e.text,
+                }
+                for e in events
+            ]
+            print(json.dumps(d, ensure_ascii=False, indent=2))
+            return 0
+        print(f"Ticket {t.number}  [{t.kind}] {t.status}{'  URGENT' if t.urgent else ''}")
+        print(f"  community: {t.community.name}   unit: {t.unit.label if t.unit else '-'}")
+        print(
+            f"  assignee:  {t.assignee.name if t.assignee else '-'}   "
+            f"escalation level: {t.escalation_level}"
+        )
+        print(f"  summary:   {t.summary}")
+        print(f"  created:   {_fmt_time(t.created_at, tz)}   due: {_fmt_time(t.due_at, tz)}")
+        print("  history:")
+        for e in events:
+            change = f" {e.from_status or ''}→{e.to_status}" if e.to_status else ""
+            who = e.actor_name or e.actor_type
+            print(f"    {_fmt_time(e.at, tz)}  {e.kind:<11}{change}  ({who})  {e.text}")
+        return 0
+
+    return _with_db(body)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run the bot: web server, channels, dispatcher, scheduler",
+        description="Run Guanjia (the default command).",
+    )
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser(
+        "migrate",
+        help="create or upgrade the database schema (idempotent)",
+        description="Apply the committed aerich migrations to DATABASE_URL.",
+    )
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "makemigrations",
+        help="(developers) generate the next schema migration",
+        description="Generate a migration from changes in models/tables.py for "
+        "the dialect of DATABASE_URL (run once for SQLite, once for PostgreSQL).",
+    )
+    p.add_argument("name", help="short name of the change")
+    p.add_argument("--database-url", help="database to diff against (default: DATABASE_URL)")
+    p.set_defaults(func=cmd_makemigrations)
+
+    p = sub.add_parser(
+        "check-config",
+        help="validate a configuration file without starting",
+        description="Validate a configuration file; exit code 2 if it is wrong.",
+    )
+    p.add_argument("file", nargs="?", help="config file (default: $GUANJIA_CONFIG or guanjia.yaml)")
+    p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser(
+        "tickets",
+        help="list or show tickets (for an operator at a terminal)",
+        description="Look at tickets from a terminal.",
+    )
+    tsub = p.add_subparsers(dest="tickets_command", metavar="ACTION", required=True)
+    lp = tsub.add_parser("list", help="list tickets", description="List tickets, newest first.")
+    lp.add_argument(
+        "--status",
+        default="open",
+        help="open (default: not yet closed), all, or one status "
+        "(new, dispatched, claimed, resolved, closed, reopened, cancelled)",
+    )
+    lp.add_argument("--kind", choices=["repair", "complaint", "cleaning", "consultation"])
+    lp.add_argument("--limit", type=int, default=50)
+    lp.add_argument("--json", action="store_true", help="one JSON object per line")
+    lp.set_defaults(func=cmd_tickets_list)
+    sp = tsub.add_parser(
+        "show",
+        help="show one ticket and its history",
+        description="Show one ticket with its full history.",
+    )
+    sp.add_argument("number", help="ticket number, e.g. 20261122-0007")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_tickets_show)

@@ -1,0 +1,301 @@
+"""The property company's configuration: one YAML file, validated strictly.
+
+Everything a company would want to change without touching code lives here:
+communities and their buildings, the stewards' and supervisors' chats, staff,
+deadlines, business and quiet hours, fees, and reply-text overrides. Secrets and
+URLs are not here; they come from the environment (see ``bot.settings``).
+
+A bad file is reported once, naming the file, the key and what is wrong
+(``ConfigError``); the CLI turns that into exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "guanjia.example.yaml"
+
+Role = Literal["steward", "supervisor", "manager", "engineering", "cleaning"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message says where and why."""
+
+    def __init__(self, path: str | Path, key: str, problem: str):
+        self.path, self.key, self.problem = str(path), key, problem
+        where = f"{self.path}: {key}: " if key else f"{self.path}: "
+        super().__init__(where + problem)
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently fall back to a default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _parse_hhmm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int):  # YAML reads 08:30 as sexagesimal 510
+        return time(value // 60, value % 60)
+    if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}", value.strip()):
+        h, m = (int(x) for x in value.strip().split(":"))
+        if h == 24 and m == 0:
+            return time(23, 59, 59)
+        return time(h, m)
+    raise ValueError(f"expected a time of day like 08:30, got {value!r}")
+
+
+class Building(Strict):
+    """A building: its name as residents say it, and the shape of its unit numbers."""
+
+    name: str = Field(description="building number or name, e.g. '3'")
+    entrances: int = Field(1, ge=1, le=20, description="单元 per building")
+    floors: int = Field(ge=1, le=200)
+    rooms_per_floor: int = Field(ge=1, le=99)
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name_as_text(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+
+class PlatformChats(Strict):
+    """Where a group of staff is reached on each platform (unset = not on it)."""
+
+    telegram: int | None = None
+    wecom_webhook: str | None = Field(None, description="WeCom group-robot webhook URL")
+
+
+class Community(Strict):
+    code: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")
+    name: str
+    unit_format: str = Field(
+        "{building}栋{entrance}单元{room}",
+        description="how a unit is written here; placeholders {building} {entrance} {room}",
+    )
+    buildings: list[Building] = Field(min_length=1)
+    stewards_chat: PlatformChats = PlatformChats()
+    supervisors_chat: PlatformChats = PlatformChats()
+
+    @field_validator("unit_format")
+    @classmethod
+    def _format_has_room(cls, v: str) -> str:
+        if "{building}" not in v or "{room}" not in v:
+            raise ValueError("must contain {building} and {room}")
+        unknown = set(re.findall(r"{(\w*)}", v)) - {"building", "entrance", "room"}
+        if unknown:
+            raise ValueError(f"unknown placeholder(s): {', '.join(sorted(unknown))}")
+        return v
+
+    @model_validator(mode="after")
+    def _unique_buildings(self) -> Community:
+        names = [b.name for b in self.buildings]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"building listed twice: {', '.join(dupes)}")
+        return self
+
+
+class StaffMember(Strict):
+    name: str = Field(description="the name residents see, e.g. 王管家")
+    role: Role
+    community: str | None = Field(None, description="community code; unset = all")
+    telegram_id: int | None = None
+    wechat_openid: str | None = None
+
+
+class Deadlines(Strict):
+    """Defaults from WORKFLOWS.md; every one can be changed by the company."""
+
+    urgent_claim_minutes: int = Field(15, ge=1)
+    repair_claim_minutes: int = Field(30, ge=1)
+    cleaning_claim_minutes: int = Field(60, ge=1)
+    consultation_answer_minutes: int = Field(120, ge=1)
+    complaint_report_back_hours: float = Field(4, gt=0)
+    complaint_answer_hours: float = Field(24, gt=0)
+    escalation_interval_minutes: int = Field(30, ge=1, description="steward→supervisor→manager")
+    urgent_escalation_interval_minutes: int = Field(15, ge=1)
+    warning_minutes: int = Field(10, ge=0, description="reminder before a deadline")
+    followup_after_minutes: int = Field(60, ge=0)
+    followup_reminder_days: float = Field(2, gt=0)
+    followup_autoclose_days: float = Field(7, gt=0)
+
+
+class BusinessHours(Strict):
+    days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
+    start: time = time(8, 30)
+    end: time = time(17, 30)
+    holidays: list[date] = Field([], description="closed days (public holidays)")
+    extra_workdays: list[date] = Field([], description="weekend days that are worked (调休)")
+
+    _hhmm = field_validator("start", "end", mode="before")(_parse_hhmm)
+
+    @model_validator(mode="after")
+    def _start_before_end(self) -> BusinessHours:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class QuietHours(Strict):
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+    _hhmm = field_validator("start", "end", mode="before")(_parse_hhmm)
+
+
+class Fee(Strict):
+    """A paid service (有偿服务): the bot states the fee and asks before dispatch."""
+
+    item: str
+    keywords: list[str] = Field(min_length=1)
+    price: str = Field(description="as residents should read it, e.g. '50元/次'")
+
+
+class Cleaning(Strict):
+    slots: list[str] = ["09:00-11:00", "14:00-16:00", "16:00-18:00"]
+    days_ahead: int = Field(3, ge=1, le=14)
+
+    @field_validator("slots")
+    @classmethod
+    def _slots_are_ranges(cls, v: list[str]) -> list[str]:
+        for s in v:
+            if not re.fullmatch(r"\d{1,2}:\d{2}-\d{1,2}:\d{2}", s):
+                raise ValueError(f"slot {s!r} is not like 09:00-11:00")
+        return v
+
+
+class Outbox(Strict):
+    max_attempts: int = Field(8, ge=1, le=100)
+    base_delay_seconds: float = Field(2.0, gt=0)
+    max_delay_seconds: float = Field(600.0, gt=0)
+
+
+TextOverride = Annotated[dict[Literal["zh_hans", "zh_hant", "en"], str], Field(min_length=1)]
+
+
+class Config(Strict):
+    timezone: str = "Asia/Shanghai"
+    communities: list[Community] = Field(min_length=1)
+    staff: list[StaffMember] = []
+    deadlines: Deadlines = Deadlines()
+    business_hours: BusinessHours = BusinessHours()
+    quiet_hours: QuietHours = QuietHours()
+    handover_times: list[time] = [time(8, 30), time(17, 30)]
+    burst_window_seconds: int = Field(120, ge=0)
+    fees: list[Fee] = []
+    cleaning: Cleaning = Cleaning()
+    outbox: Outbox = Outbox()
+    texts: dict[str, TextOverride] = Field({}, description="overrides of reply texts by key")
+    nlp_rules: str | None = Field(None, description="extra keyword-rule YAML file")
+
+    _hhmm = field_validator("handover_times", mode="before")(
+        lambda v: [_parse_hhmm(x) for x in v] if isinstance(v, list) else v
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as e:
+            raise ValueError(f"unknown timezone {v!r}") from e
+        return v
+
+    def reference_problem(self) -> tuple[str, str] | None:
+        """(key, problem) for the first name that points nowhere, else None."""
+        return _reference_problem(
+            [c.code for c in self.communities], [s.community for s in self.staff]
+        )
+
+    @model_validator(mode="after")
+    def _references(self) -> Config:
+        problem = self.reference_problem()
+        if problem:
+            raise ValueError(f"{problem[0]}: {problem[1]}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def community(self, code: str) -> Community:
+        for c in self.communities:
+            if c.code == code:
+                return c
+        raise KeyError(code)
+
+
+def _reference_problem(codes: list[Any], staff_communities: list[Any]) -> tuple[str, str] | None:
+    for i, c in enumerate(codes):
+        if c in codes[:i]:
+            return f"communities[{i}].code", f"community code {c!r} is listed twice"
+    for i, community in enumerate(staff_communities):
+        if community is not None and community not in codes:
+            known = ", ".join(map(str, codes))
+            return f"staff[{i}].community", f"{community!r} is not a community code ({known})"
+    return None
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file; any problem raises one ``ConfigError``."""
+    path = Path(path)
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except OSError as e:
+        raise ConfigError(path, "", f"cannot read the file ({e.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "", "the file is not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(raw_text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise ConfigError(path, where, f"not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(path, "", "expected a mapping of settings at the top level")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as e:
+        if e.errors()[0]["loc"] == ():  # a cross-reference: name the key it is about
+            reference = _reference_problem(
+                [c.get("code") for c in data.get("communities", [])],
+                [m.get("community") for m in data.get("staff", [])],
+            )
+            if reference:
+                raise ConfigError(path, *reference) from None
+        err = e.errors()[0]
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling against guanjia.example.yaml)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif msg.startswith("Value error, "):
+            msg = msg.removeprefix("Value error, ")
+        more = len(e.errors()) - 1
+        if more:
+            msg += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ConfigError(path, _location(err["loc"]) or "(top level)", msg) from None

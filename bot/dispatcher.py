@@ -1,0 +1,222 @@
+"""Sends what the handlers queued in the outbox, through each platform's sender.
+
+Success records the platform's message id (and, for a ticket card, the card's
+message so staff replies and later edits find the ticket). A retryable failure is
+tried again with exponential backoff, never sooner than the platform's retry-after;
+after ``max_attempts`` the message is marked failed and an alert event is written on
+its ticket so a person can see that a resident or a group was not reached.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from tortoise.transactions import in_transaction
+
+from bot import metrics
+from bot.clock import now
+from bot.config import Outbox as OutboxConfig
+from models.lifecycle import Actor, EventKind, record_event
+from models.outbox import backoff, claim_due, next_due_in, wakeup_event
+from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    """A send that did not go through. ``retryable`` failures are tried again."""
+
+    def __init__(self, message: str, *, retryable: bool = True, retry_after: float | None = None):
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the dispatcher hands a sender: the row, plus the message to edit for
+    ``edit_card`` (resolved from the card that was sent first)."""
+
+    row: Outbox
+    edit_message_id: str | None = None
+
+
+class Sender(Protocol):
+    async def send(self, delivery: Delivery) -> str | None:
+        """Deliver; return the platform's message id. Raise ``SendError`` on failure."""
+        ...
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        senders: dict[str, Sender],
+        config: OutboxConfig,
+        *,
+        batch: int = 100,
+        poll_seconds: float = 1.0,
+        lease: timedelta = timedelta(seconds=60),
+    ):
+        self.senders = senders
+        self.config = config
+        self.batch = batch
+        self.poll_seconds = poll_seconds
+        self.lease = lease
+
+    async def run_once(self) -> int:
+        """Send every message that is due now; returns how many were attempted."""
+        rows = await claim_due(self.batch, self.lease)
+        by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
+        for row in rows:
+            by_chat[(row.platform, row.chat_id)].append(row)
+        # One chat's messages go in order; different chats go in parallel.
+        await asyncio.gather(*(self._send_in_order(chat_rows) for chat_rows in by_chat.values()))
+        return len(rows)
+
+    async def run_forever(self, stop: asyncio.Event) -> None:
+        wake = wakeup_event()
+        while not stop.is_set():
+            try:
+                sent = await self.run_once()
+                if sent >= self.batch:
+                    continue
+                timeout = await next_due_in(self.poll_seconds)
+            except Exception:  # the loop must survive a database hiccup
+                log.exception("dispatcher round failed")
+                timeout = self.poll_seconds
+            wake.clear()
+            waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
+            _, pending = await asyncio.wait(
+                waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            for w in pending:
+                w.cancel()
+
+    async def _send_in_order(self, rows: list[Outbox]) -> None:
+        for row in rows:
+            try:
+                await self._send_one(row)
+            except Exception:
+                log.exception("outbox %s: unexpected error", row.id)
+                await self._failed_attempt(row, SendError("internal error", retryable=True))
+
+    async def _send_one(self, row: Outbox) -> None:
+        sender = self.senders.get(row.platform)
+        if sender is None:
+            await self._failed_attempt(
+                row, SendError(f"the {row.platform} channel is not configured", retryable=True)
+            )
+            return
+        edit_id = None
+        if row.kind == "edit_card":
+            card = await GroupCard.filter(
+                platform=row.platform, chat_id=row.chat_id, ticket_id=row.ticket_id, role="card"
+            ).first()
+            if card is None:
+                await self._failed_attempt(row, SendError("the card is not sent yet"))
+                return
+            edit_id = card.message_id
+            newer = await Outbox.filter(
+                platform=row.platform,
+                chat_id=row.chat_id,
+                ticket_id=row.ticket_id,
+                kind="edit_card",
+                status=OutboxStatus.PENDING,
+                id__gt=row.id,
+            ).exists()
+            if newer:  # a later edit shows the latest state: this one adds nothing
+                await self._mark_sent(row, None, superseded=True)
+                return
+        try:
+            message_id = await sender.send(Delivery(row, edit_id))
+        except SendError as e:
+            await self._failed_attempt(row, e)
+            return
+        await self._mark_sent(row, message_id)
+
+    async def _mark_sent(self, row: Outbox, message_id: str | None, superseded: bool = False):
+        at = now()
+        async with in_transaction() as tx:
+            await (
+                Outbox.filter(id=row.id)
+                .using_db(tx)
+                .update(
+                    status=OutboxStatus.SENT,
+                    sent_at=at,
+                    platform_message_id=message_id,
+                    locked_until=None,
+                    attempts=row.attempts + 1,
+                    last_error="superseded by a later edit" if superseded else None,
+                )
+            )
+            if message_id and row.ticket_id and row.kind in ("card", "relay"):
+                await GroupCard.get_or_create(
+                    platform=row.platform,
+                    chat_id=row.chat_id,
+                    message_id=str(message_id),
+                    defaults={"ticket_id": row.ticket_id, "role": row.kind, "created_at": at},
+                    using_db=tx,
+                )
+        if not superseded:
+            metrics.inc("outbox_sent_total", platform=row.platform)
+
+    async def _failed_attempt(self, row: Outbox, error: SendError) -> None:
+        attempts = row.attempts + 1
+        metrics.inc("dispatcher_failures_total", platform=row.platform)
+        give_up = not error.retryable or attempts >= self.config.max_attempts
+        async with in_transaction() as tx:
+            if give_up:
+                await (
+                    Outbox.filter(id=row.id)
+                    .using_db(tx)
+                    .update(
+                        status=OutboxStatus.FAILED,
+                        attempts=attempts,
+                        locked_until=None,
+                        last_error=str(error),
+                    )
+                )
+                if row.ticket_id:
+                    ticket = await Ticket.get(id=row.ticket_id).using_db(tx)
+                    await record_event(
+                        ticket,
+                        EventKind.ALERT,
+                        Actor.system("dispatcher"),
+                        f"message to {row.platform}:{row.chat_id} could not be delivered "
+                        f"after {attempts} attempt(s): {error}",
+                        {"outbox_id": row.id, "attempts": attempts},
+                        conn=tx,
+                    )
+            else:
+                delay = backoff(
+                    attempts,
+                    self.config.base_delay_seconds,
+                    self.config.max_delay_seconds,
+                    error.retry_after,
+                )
+                await (
+                    Outbox.filter(id=row.id)
+                    .using_db(tx)
+                    .update(
+                        attempts=attempts,
+                        locked_until=None,
+                        last_error=str(error),
+                        next_attempt_at=now() + timedelta(seconds=delay),
+                    )
+                )
+        level = logging.ERROR if give_up else logging.WARNING
+        log.log(
+            level,
+            "outbox %s to %s:%s attempt %d %s: %s",
+            row.id,
+            row.platform,
+            row.chat_id,
+            attempts,
+            "gave up" if give_up else "will retry",
+            error,
+        )

@@ -1,0 +1,280 @@
+"""The database tables. Plain data: the rules that change them live in
+``models.lifecycle`` (tickets), ``models.outbox`` and ``models.inbound``.
+
+All timestamps are timezone-aware UTC; "the company's day" is computed with the
+configured timezone where it matters (ticket numbers, business hours).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    WECHAT = "wechat"
+    WECOM = "wecom"
+    CLI = "cli"
+
+
+class Kind(StrEnum):
+    """The four kinds of request (WORKFLOWS.md)."""
+
+    REPAIR = "repair"
+    COMPLAINT = "complaint"
+    CLEANING = "cleaning"
+    CONSULTATION = "consultation"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    DISPATCHED = "dispatched"
+    CLAIMED = "claimed"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    CANCELLED = "cancelled"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class InboundStatus(StrEnum):
+    RECEIVED = "received"
+    HANDLING = "handling"
+    HANDLED = "handled"
+    FAILED = "failed"
+
+
+class Community(Model):
+    """Mirrors a community of the config file (synced at start-up)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)
+    name = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "community"
+
+
+class Building(Model):
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="buildings", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "building"
+        unique_together = (("community", "name"),)
+
+
+class Unit(Model):
+    """A home (房号), created when a resident first binds to it."""
+
+    id = fields.IntField(primary_key=True)
+    building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
+        "models.Building", related_name="units", on_delete=fields.CASCADE
+    )
+    entrance = fields.IntField(default=1)
+    room = fields.CharField(max_length=16)
+    label = fields.CharField(max_length=64, description="as the community writes it")
+
+    class Meta:
+        table = "unit"
+        unique_together = (("building", "entrance", "room"),)
+
+
+class Resident(Model):
+    """One row per platform identity: the same person on WeChat and Telegram is two rows."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    platform_user_id = fields.CharField(max_length=128)
+    chat_id = fields.CharField(max_length=128, description="where to write to them")
+    display_name = fields.CharField(max_length=128, default="", description="never shown to staff")
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="residents", null=True, on_delete=fields.SET_NULL
+    )
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="residents", null=True, on_delete=fields.SET_NULL
+    )
+    script = fields.CharField(max_length=8, default="hans", description="hans | hant | en")
+    state = fields.JSONField(default=dict, description="conversation state (awaiting unit, …)")
+    last_message_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "resident"
+        unique_together = (("platform", "platform_user_id"),)
+
+
+class Staff(Model):
+    """Mirrors the staff list of the config file (synced at start-up)."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    role = fields.CharField(max_length=16)
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="staff", null=True, on_delete=fields.SET_NULL
+    )
+    telegram_id = fields.BigIntField(null=True, db_index=True)
+    wechat_openid = fields.CharField(max_length=128, null=True, db_index=True)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "staff"
+
+
+class DailySequence(Model):
+    """Last ticket sequence number used on a day (company timezone)."""
+
+    day = fields.CharField(max_length=8, primary_key=True)
+    last_seq = fields.IntField()
+
+    class Meta:
+        table = "daily_sequence"
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    number = fields.CharField(max_length=16, unique=True, description="YYYYMMDD-NNNN")
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    resident: fields.ForeignKeyNullableRelation[Resident] = fields.ForeignKeyField(
+        "models.Resident", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    kind = fields.CharField(max_length=16)
+    status = fields.CharField(max_length=16, default=Status.NEW, db_index=True)
+    urgent = fields.BooleanField(default=False)
+    hazard = fields.CharField(max_length=16, null=True)
+    agitated = fields.BooleanField(default=False)
+    department = fields.CharField(max_length=32, null=True)
+    complaint_class = fields.CharField(max_length=16, null=True)
+    about_staff = fields.BooleanField(
+        default=False, description="goes to supervisors, not stewards"
+    )
+    sensitive = fields.BooleanField(default=False, description="no follow-up")
+    anonymous = fields.BooleanField(default=False, description="no follow-up")
+    summary = fields.CharField(max_length=200, default="")
+    details = fields.JSONField(default=dict, description="fee consent, slot, media, …")
+    assignee: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="tickets", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    claimed_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    closed_at = fields.DatetimeField(null=True)
+    # Deadlines are data (ARCHITECTURE.md): the next due time, what it is, and how
+    # far up the ladder the ticket has climbed; sweepers select on due_at.
+    due_at = fields.DatetimeField(null=True, db_index=True)
+    due_kind = fields.CharField(max_length=32, null=True)
+    escalation_level = fields.IntField(default=0, description="0 steward, 1 supervisor, 2 manager")
+
+    class Meta:
+        table = "ticket"
+        indexes = (("resident", "status"), ("community", "status"))
+
+
+class TicketEvent(Model):
+    """Append-only history of a ticket: never updated, never deleted."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="events", on_delete=fields.CASCADE
+    )
+    at = fields.DatetimeField()
+    kind = fields.CharField(max_length=24, description="see models.lifecycle.EventKind")
+    actor_type = fields.CharField(max_length=16, description="resident | staff | system")
+    actor_id = fields.CharField(max_length=128, null=True)
+    actor_name = fields.CharField(max_length=64, default="")
+    from_status = fields.CharField(max_length=16, null=True)
+    to_status = fields.CharField(max_length=16, null=True)
+    text = fields.TextField(default="")
+    data = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "ticket_event"
+        ordering = ("id",)
+
+
+class InboundMessage(Model):
+    """Every message a platform delivers, stored before anything else happens."""
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    key = fields.CharField(max_length=191, description="unique per platform message")
+    chat_id = fields.CharField(max_length=128, default="")
+    sender_id = fields.CharField(max_length=128, default="")
+    text = fields.TextField(default="")
+    payload = fields.JSONField(default=dict, description="the raw update as received")
+    received_at = fields.DatetimeField()
+    status = fields.CharField(max_length=16, default=InboundStatus.RECEIVED, db_index=True)
+    handled_at = fields.DatetimeField(null=True)
+    error = fields.TextField(null=True)
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="inbound", null=True, on_delete=fields.SET_NULL
+    )
+    predicted_intent = fields.CharField(max_length=16, null=True)
+    label = fields.CharField(max_length=16, null=True, description="the resident's own choice")
+
+    class Meta:
+        table = "inbound_message"
+        unique_together = (("platform", "key"),)
+
+
+class Outbox(Model):
+    """A platform-neutral outgoing message, queued in the same transaction as the
+    state change that caused it; ``bot.dispatcher`` sends it."""
+
+    id = fields.BigIntField(primary_key=True)
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="outbox", null=True, on_delete=fields.SET_NULL
+    )
+    platform = fields.CharField(max_length=16)
+    chat_id = fields.CharField(max_length=191)
+    kind = fields.CharField(max_length=16, default="text", description="text | card | edit_card")
+    payload = fields.JSONField(default=dict)
+    urgent = fields.BooleanField(default=False)
+    status = fields.CharField(max_length=16, default=OutboxStatus.PENDING)
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    locked_until = fields.DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    platform_message_id = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "outbox"
+        indexes = (("status", "next_attempt_at"),)
+
+
+class GroupCard(Model):
+    """A message in a staff chat that stands for a ticket: the ticket card, or a
+    relayed resident message, so a reply to it reaches the right resident."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    chat_id = fields.CharField(max_length=128)
+    message_id = fields.CharField(max_length=64)
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="cards", on_delete=fields.CASCADE
+    )
+    role = fields.CharField(max_length=16, default="card", description="card | relay")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "group_card"
+        unique_together = (("platform", "chat_id", "message_id"),)

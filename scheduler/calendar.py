@@ -1,0 +1,100 @@
+"""Business hours and quiet hours: the one place that decides when a clock runs
+and when a message may wake someone up.
+
+Non-urgent deadlines count only business time (a complaint at 17:30 on Friday is
+not overdue on Saturday morning); urgent ones count every minute. Quiet hours
+hold non-urgent messages until morning. All inputs and outputs are aware
+datetimes; the arithmetic happens in the company's timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.config import WEEKDAYS, BusinessHours, Config, QuietHours
+
+
+class BusinessCalendar:
+    def __init__(self, hours: BusinessHours, quiet: QuietHours, tz: ZoneInfo):
+        self.hours = hours
+        self.quiet = quiet
+        self.tz = tz
+        self._days = {WEEKDAYS.index(d) for d in hours.days}
+        self._holidays = set(hours.holidays)
+        self._extra = set(hours.extra_workdays)
+
+    @classmethod
+    def from_config(cls, config: Config) -> BusinessCalendar:
+        return cls(config.business_hours, config.quiet_hours, config.tz)
+
+    # -- business hours -------------------------------------------------------------
+    def is_workday(self, day: date) -> bool:
+        if day in self._extra:
+            return True
+        return day.weekday() in self._days and day not in self._holidays
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, self.hours.start, self.tz)
+        end = datetime.combine(day, self.hours.end, self.tz)
+        return start, end
+
+    def is_open(self, at: datetime) -> bool:
+        local = at.astimezone(self.tz)
+        if not self.is_workday(local.date()):
+            return False
+        start, end = self._window(local.date())
+        return start <= local < end
+
+    def next_open(self, at: datetime) -> datetime:
+        """``at`` itself when the office is open, else the next opening time."""
+        local = at.astimezone(self.tz)
+        day = local.date()
+        for _ in range(400):
+            if self.is_workday(day):
+                start, end = self._window(day)
+                if local < end:
+                    return max(local, start)
+            day += timedelta(days=1)
+            local = datetime.combine(day, time(0), self.tz)
+        raise ValueError("no working day within 400 days: check business_hours")
+
+    def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment when ``duration`` of business time has passed after ``start``."""
+        remaining = duration
+        cursor = self.next_open(start)
+        for _ in range(4000):
+            _, end = self._window(cursor.date())
+            available = end - cursor
+            if remaining <= available:
+                return cursor + remaining
+            remaining -= available
+            cursor = self.next_open(end + timedelta(microseconds=1))
+        raise ValueError("duration too long for the business calendar")
+
+    def due(self, start: datetime, duration: timedelta, *, urgent: bool) -> datetime:
+        """A deadline: wall-clock time for urgent matters, business time otherwise."""
+        if urgent:
+            return start + duration
+        return self.add_business_time(start, duration)
+
+    # -- quiet hours ----------------------------------------------------------------
+    def is_quiet(self, at: datetime) -> bool:
+        t = at.astimezone(self.tz).time()
+        qs, qe = self.quiet.start, self.quiet.end
+        if qs == qe:
+            return False
+        if qs < qe:
+            return qs <= t < qe
+        return t >= qs or t < qe
+
+    def after_quiet(self, at: datetime, *, urgent: bool = False) -> datetime:
+        """When a message created at ``at`` may be sent: at once if urgent or outside
+        quiet hours, otherwise when quiet hours end."""
+        if urgent or not self.is_quiet(at):
+            return at
+        local = at.astimezone(self.tz)
+        end = datetime.combine(local.date(), self.quiet.end, self.tz)
+        if end <= local:
+            end = datetime.combine(local.date() + timedelta(days=1), self.quiet.end, self.tz)
+        return end
