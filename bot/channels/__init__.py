@@ -1,0 +1,1 @@
+"""Platform adapters and clients: Telegram, WeChat Official Account, WeCom group robots."""
