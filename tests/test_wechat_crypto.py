@@ -302,3 +302,37 @@ def test_seal_reply_round_trips_and_plain_is_unchanged():
     }
     xml_text, encrypted = open_post(query, sealed.encode(), TOKEN, AES_KEY, APP_ID, 1700000000)
     assert encrypted and xml_text == REPLY_XML
+
+
+def test_fake_callback_requests_pass_our_checks():
+    from tests.fakes.wechat_api import (
+        callback_request,
+        event_xml,
+        image_xml,
+        text_xml,
+        verification_request,
+    )
+
+    now = 1_790_000_000
+    xml = text_xml("oResident", "电梯停了 ]]> <b>", create_time=now, msg_id=42)
+    query, body = callback_request(xml, TOKEN, timestamp=now, openid="oResident")
+    xml_text, encrypted = open_post(query, body, TOKEN, AES_KEY, APP_ID, now)
+    assert not encrypted
+    fields = parse(xml_text)
+    assert fields["Content"] == "电梯停了 ]]> <b>" and fields["MsgId"] == "42"
+    assert fields["FromUserName"] == "oResident" and fields["CreateTime"] == str(now)
+
+    query, body = callback_request(
+        image_xml("oResident", "MEDIA9"), TOKEN, aes_key=AES_KEY, app_id=APP_ID, timestamp=now
+    )
+    assert query["encrypt_type"] == "aes" and b"MEDIA9" not in body
+    xml_text, encrypted = open_post(query, body, TOKEN, AES_KEY, APP_ID, now + 10)
+    assert encrypted and parse(xml_text)["MediaId"] == "MEDIA9"
+    with pytest.raises(Forbidden):  # signed with another token
+        open_post(query, body, "not-our-token", AES_KEY, APP_ID, now)
+
+    event = parse(event_xml("oNew", "subscribe", "qrscene_B3-1201"))
+    assert event["MsgType"] == "event" and "MsgId" not in event
+
+    verification = verification_request(TOKEN, "echo-42", timestamp=now)
+    assert verify_get(verification, TOKEN, AES_KEY, APP_ID, now) == "echo-42"
