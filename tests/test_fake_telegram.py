@@ -29,7 +29,11 @@ from telegram.ext import (
     filters,
 )
 
+from tests.fakes import telegram_api
 from tests.fakes.telegram_api import FakeTelegram
+
+# Any test module gets the ready-made fixture the same way.
+fake_telegram = telegram_api.fake_telegram
 
 
 @pytest.fixture
@@ -398,3 +402,9 @@ async def test_application_polling_handles_pushed_updates(tg):
         for u in tg.pending_updates
     )
     assert time.monotonic() - started < 3
+
+
+async def test_importable_fixture(fake_telegram):
+    async with Bot(fake_telegram.token, base_url=fake_telegram.base_url) as b:
+        assert (await b.send_message(chat_id=1, text="hi")).text == "hi"
+    assert fake_telegram.sent_to(1)[0].text == "hi"

@@ -20,7 +20,10 @@ from bot.channels.wechat_api import (
     truncate_field,
 )
 from bot.clock import FakeClock
+from tests.fakes import wechat_api
 from tests.fakes.wechat_api import FakeWeChat
+
+fake_wechat = wechat_api.fake_wechat  # the ready-made fixture, as other modules can use it
 
 APP_ID, SECRET = "wxTestApp", "test-secret-value"
 SEND = "/cgi-bin/message/custom/send"
@@ -222,6 +225,48 @@ async def test_download_media(wx, client):
     assert wx.token_fetches == 2
 
 
+async def test_download_video_follows_video_url(wx, client):
+    wx.add_video("VID_1", b"MP4DATA")
+    content, content_type, filename = await client.download_media("VID_1")
+    assert (content, content_type, filename) == (b"MP4DATA", "video/mp4", "VID_1.mp4")
+
+
+async def test_short_token_lifetime_from_server(clock):
+    async with FakeWeChat(APP_ID, SECRET, expires_in=600) as wx:
+        async with WeChatClient(APP_ID, SECRET, wx.url, MemoryTokenStore(), clock=clock) as c:
+            await c.send_text("o1", "a")
+            clock.advance(seconds=299)
+            await c.send_text("o1", "b")
+            assert wx.token_fetches == 1
+            clock.advance(seconds=2)  # 299 s of the 600 left
+            await c.send_text("o1", "c")
+            assert wx.token_fetches == 2
+
+
+class BrokenStore:
+    """A token store whose backend (say Redis) is down."""
+
+    async def get(self, key):
+        raise ConnectionError("store down")
+
+    async def set(self, key, token, expires_at):
+        raise ConnectionError("store down")
+
+    async def delete(self, key):
+        raise ConnectionError("store down")
+
+
+async def test_store_outage_falls_back_to_process_token(wx, clock):
+    async with WeChatClient(APP_ID, SECRET, wx.url, BrokenStore(), clock=clock) as c:
+        for text in ("a", "b", "c"):
+            await c.send_text("o1", text)
+        assert wx.token_fetches == 1
+        wx.expire_token()
+        await c.send_text("o1", "d")
+        assert wx.token_fetches == 2
+    assert len(wx.sent_to("o1")) == 4
+
+
 async def test_user_info_and_generic_call(wx, client):
     wx.add_user("oU1", nickname="李四", subscribe_scene="ADD_SCENE_QR_CODE")
     info = await client.user_info("oU1")
@@ -270,3 +315,12 @@ async def test_redis_token_store_shares_token_between_workers(wx, clock):
         if keys:
             await r.delete(*keys)
         await r.aclose()
+
+
+async def test_importable_fixture(fake_wechat, clock):
+    client = WeChatClient(
+        fake_wechat.app_id, fake_wechat.app_secret, fake_wechat.url, MemoryTokenStore(), clock=clock
+    )
+    async with client:
+        await client.send_text("oX", "hi")
+    assert fake_wechat.sent_to("oX")[0].body["text"]["content"] == "hi"

@@ -204,6 +204,7 @@ class WeChatClient:
         self._lock = asyncio.Lock()
         self.token_key = f"wechat:access_token:{app_id}"
         self.token_fetches = 0
+        self._local: tuple[str, float] | None = None  # fallback while the store is down
 
     async def __aenter__(self) -> WeChatClient:
         return self
@@ -233,11 +234,11 @@ class WeChatClient:
     async def get_access_token(self) -> str:
         """A valid access token: the stored one while more than 5 minutes are left, else a
         fresh one. Concurrent callers in this process share one fetch."""
-        cached = await self.token_store.get(self.token_key)
+        cached = await self._store_get()
         if cached and cached[1] - self._now() > REFRESH_MARGIN:
             return cached[0]
         async with self._lock:
-            cached = await self.token_store.get(self.token_key)  # another caller refreshed?
+            cached = await self._store_get()  # another caller refreshed meanwhile?
             if cached and cached[1] - self._now() > REFRESH_MARGIN:
                 return cached[0]
             try:
@@ -252,10 +253,32 @@ class WeChatClient:
         """Forget the stored token (only if it is still ``token``, when given, so a token a
         sibling worker just fetched is not thrown away)."""
         if token is not None:
-            cached = await self.token_store.get(self.token_key)
+            cached = await self._store_get()
             if not cached or cached[0] != token:
                 return
-        await self.token_store.delete(self.token_key)
+        self._local = None
+        try:
+            await self.token_store.delete(self.token_key)
+        except Exception:
+            log.warning("wechat token store unavailable; could not drop the token", exc_info=True)
+
+    async def _store_get(self) -> tuple[str, float] | None:
+        """The shared token; if the store (Redis) is down, this process's last token."""
+        try:
+            cached = await self.token_store.get(self.token_key)
+        except Exception:
+            log.warning("wechat token store unavailable; using this process's token", exc_info=True)
+            return self._local
+        if cached:
+            self._local = cached
+        return cached
+
+    async def _store_set(self, token: str, expires_at: float) -> None:
+        self._local = (token, expires_at)
+        try:
+            await self.token_store.set(self.token_key, token, expires_at)
+        except Exception:
+            log.warning("wechat token store unavailable; token kept in this process", exc_info=True)
 
     async def _fetch_token(self) -> str:
         started = self._now()
@@ -275,7 +298,7 @@ class WeChatClient:
         if not token:
             raise WeChatApiError(-2, "token response without access_token")
         expires_in = float(data.get("expires_in") or 7200)
-        await self.token_store.set(self.token_key, token, started + expires_in)
+        await self._store_set(token, started + expires_in)
         log.info("wechat access token refreshed (expires in %.0fs)", expires_in)
         return token
 

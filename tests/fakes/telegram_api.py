@@ -36,9 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import pytest
 from aiohttp import web
 
-__all__ = ["FakeTelegram", "TelegramCall", "UploadedFile"]
+__all__ = ["FakeTelegram", "TelegramCall", "UploadedFile", "fake_telegram"]
 
 JSON_FIELDS = {
     "reply_markup",
@@ -1466,3 +1467,12 @@ class FakeTelegram:
 
     async def _m_setMessageReaction(self, params, files):
         return True
+
+
+@pytest.fixture
+async def fake_telegram():
+    """A started FakeTelegram. In a test module: ``fake_telegram = telegram_api.fake_telegram``
+    (after ``from tests.fakes import telegram_api``), then take ``fake_telegram`` as an
+    argument."""
+    async with FakeTelegram() as fake:
+        yield fake

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+import pytest
 from aiohttp import web
 from wechatpy.crypto import PrpCrypto
 
@@ -46,9 +47,11 @@ __all__ = [
     "WeChatCall",
     "callback_request",
     "event_xml",
+    "fake_wechat",
     "image_xml",
     "location_xml",
     "text_xml",
+    "verification_request",
     "voice_xml",
 ]
 
@@ -94,6 +97,7 @@ class _Media:
     content: bytes
     content_type: str
     filename: str
+    video: bool = False
 
 
 @dataclass
@@ -163,6 +167,7 @@ class FakeWeChat:
         app.router.add_get("/cgi-bin/media/get", self._media_get)
         app.router.add_get("/cgi-bin/user/info", self._user_info)
         app.router.add_post("/cgi-bin/webhook/send", self._robot_send)
+        app.router.add_get("/video/{media_id}", self._video)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
         for _attempt in range(5):
@@ -213,6 +218,10 @@ class FakeWeChat:
         filename: str | None = None,
     ) -> None:
         self.media[media_id] = _Media(content, content_type, filename or f"{media_id}.jpg")
+
+    def add_video(self, media_id: str, content: bytes) -> None:
+        """A video: /cgi-bin/media/get answers ``{"video_url": ...}`` pointing back here."""
+        self.media[media_id] = _Media(content, "video/mp4", f"{media_id}.mp4", video=True)
 
     def add_user(self, openid: str, **info: Any) -> dict[str, Any]:
         user = {
@@ -438,6 +447,9 @@ class FakeWeChat:
         media = self.media.get(request.query.get("media_id", ""))
         if media is None:
             return self._answer(call, {"errcode": 40007, "errmsg": "invalid media_id"})
+        if media.video:
+            media_id = request.query["media_id"]
+            return self._answer(call, {"video_url": f"{self.url}/video/{media_id}"})
         call.answer = {"errcode": 0, "bytes": len(media.content)}
         self._record(call)
         return web.Response(
@@ -445,6 +457,12 @@ class FakeWeChat:
             content_type=media.content_type,
             headers={"Content-Disposition": f'attachment; filename="{media.filename}"'},
         )
+
+    async def _video(self, request: web.Request) -> web.Response:
+        media = self.media.get(request.match_info["media_id"])
+        if media is None or not media.video:
+            return web.Response(status=404)
+        return web.Response(body=media.content, content_type=media.content_type)
 
     async def _user_info(self, request: web.Request) -> web.Response:
         call, early = await self._begin(request)
@@ -486,6 +504,14 @@ class FakeWeChat:
             return self._answer(call, {"errcode": 45009, "errmsg": "api freq out of limit"})
         robot.accepted.append(now)
         return self._answer(call, {"errcode": 0, "errmsg": "ok"})
+
+
+@pytest.fixture
+async def fake_wechat():
+    """A started FakeWeChat. In a test module: ``fake_wechat = wechat_api.fake_wechat`` (after
+    ``from tests.fakes import wechat_api``), then take ``fake_wechat`` as an argument."""
+    async with FakeWeChat() as fake:
+        yield fake
 
 
 # ---------------------------------------------------------------------------- callbacks
