@@ -257,6 +257,16 @@ async def test_retry_after_surfaces_with_its_value(tg, bot):
     assert len(tg.sent_to(1)) == 1
 
 
+async def test_blocked_chat_is_forbidden(tg, bot):
+    from telegram.error import Forbidden
+
+    tg.block(8)
+    with pytest.raises(Forbidden, match="blocked"):
+        await bot.send_message(chat_id=8, text="x")
+    assert tg.calls("sendMessage", ok=False)[0].status == 403
+    assert tg.sent_to(8) == []
+
+
 async def test_server_errors_surface_as_network_error(tg, bot):
     tg.fail_next("sendMessage", status=502, count=2)
     for _ in range(2):

@@ -359,6 +359,7 @@ class FakeTelegram:
         self.members: dict[tuple[Any, int], str] = {}
         self.commands: dict[str, list[dict]] = {}
         self.webhook: dict[str, Any] | None = None
+        self.blocked: set[Any] = set()
         self._faults: dict[str, list[_Fault]] = {}
         self._updates_changed: _Event | None = None
         self._calls_changed: _Event | None = None
@@ -610,6 +611,11 @@ class FakeTelegram:
                 "language_code": "zh-hans",
             }
         return self.users[user_id]
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot (private chat) or the bot was removed (group): sends to
+        ``chat_id`` now answer 403 Forbidden, as Telegram does."""
+        self.blocked.add(_norm_chat_id(chat_id))
 
     def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
         """For getChatMember: creator/administrator/member/left/kicked (default member)."""
@@ -1009,6 +1015,13 @@ class FakeTelegram:
         chat_id = params["chat_id"]
         chat = self._chat(chat_id)
         key = chat["id"]
+        if key in self.blocked:
+            raise TelegramApiError(
+                403,
+                "Forbidden: bot was blocked by the user"
+                if chat["type"] == "private"
+                else "Forbidden: bot was kicked from the group chat",
+            )
         message: dict[str, Any] = {
             "message_id": self._next_message_id(key),
             "from": dict(self.bot_user),
