@@ -1,0 +1,5 @@
+"""FAQ answers for consultations (placeholder, replaced below)."""
+
+
+def reset() -> None:
+    return None

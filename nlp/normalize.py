@@ -1,0 +1,113 @@
+"""Normalisation for matching: Traditional → Simplified, width, case, whitespace, emoji.
+
+The original text is never changed; this only produces the string the rules match
+against, plus the script the resident wrote in, so replies can be written back in it.
+Everything is precomputed so a message costs one ``str.translate``, one ``split``
+and, only when the text holds a Traditional-only character, one OpenCC call.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+
+import opencc
+
+HANS, HANT, EN = "hans", "hant", "en"
+
+# CJK ranges scanned once to learn which characters OpenCC would change.
+_CJK_RANGES = ((0x2E80, 0x2FDF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_HAS_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAS_LATIN = re.compile(r"[a-z]")
+# jieba and rjieba disagree on these, so they are spread out before tokenising: "-._"
+# inside ASCII words ("wi-fi") and CJK characters beyond jieba's U+4E00–U+9FD5 range.
+_JOINER = re.compile(r"(?<=[0-9a-z])[-._](?=[0-9a-z])")
+_RARE_HAN = re.compile(r"([\u3400-\u4dbf\u9fd6-\u9fff\U00020000-\U0003134f])")
+
+
+def _width_case_table() -> dict[int, str | None]:
+    """Full-width ASCII → half-width, A-Z → a-z, odd spaces → space, emoji glue removed."""
+    table: dict[int, str | None] = {}
+    for cp in range(0xFF01, 0xFF5F):
+        table[cp] = chr(cp - 0xFEE0).lower()
+    for cp in range(ord("A"), ord("Z") + 1):
+        table[cp] = chr(cp).lower()
+    for cp in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2009, 0x200A, 0x202F, 0x205F):
+        table[cp] = " "
+    # Zero-width joiners, variation selectors and skin tones only glue emoji together;
+    # the emoji themselves stay so rules can read them (😡 is agitation, 👍 is thanks).
+    for cp in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, *range(0xFE00, 0xFE10)):
+        table[cp] = None
+    for cp in range(0x1F3FB, 0x1F400):
+        table[cp] = None
+    return table
+
+
+_TABLE = _width_case_table()
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config if config.endswith(".json") else config + ".json")
+
+
+def _changed_chars(config: str) -> frozenset[str]:
+    """Characters that OpenCC ``config`` converts on their own (one batch call)."""
+    chars = [chr(cp) for lo, hi in _CJK_RANGES for cp in range(lo, hi + 1)]
+    out = _converter(config).convert("\n".join(chars)).split("\n")
+    if len(out) != len(chars):  # defensive: fall back to a per-character scan
+        conv = _converter(config).convert
+        return frozenset(c for c in chars if conv(c) != c)
+    return frozenset(c for c, o in zip(chars, out, strict=True) if c != o)
+
+
+class Normalizer:
+    """Precomputed tables for ``normalize``; build once (about 0.1 s)."""
+
+    def __init__(self) -> None:
+        self.trad_only = _changed_chars("t2s")  # would change under t2s: Traditional
+        self.simp_only = _changed_chars("s2t")  # would change under s2t: Simplified
+        self._t2s = _converter("t2s").convert
+
+    def script(self, text: str) -> str:
+        """'hant' when Traditional-only characters outnumber Simplified-only ones."""
+        if not _HAS_CJK.search(text):
+            return EN if _HAS_LATIN.search(text.lower()) else HANS
+        if self.trad_only.isdisjoint(text):
+            return HANS
+        trad = sum(1 for c in text if c in self.trad_only)
+        simp = sum(1 for c in text if c in self.simp_only)
+        return HANT if trad > simp else HANS
+
+    def normalize(self, text: str) -> tuple[str, str]:
+        """Return (normalised text for matching, script of the original)."""
+        s = " ".join(text.translate(_TABLE).split())
+        if "-" in s or "." in s or "_" in s:
+            s = _JOINER.sub(" ", s)
+        if _RARE_HAN.search(s):
+            s = " ".join(_RARE_HAN.sub(r" \1 ", s).split())
+        if not _HAS_CJK.search(s):
+            return s, (EN if _HAS_LATIN.search(s) else HANS)
+        if self.trad_only.isdisjoint(s):
+            return s, HANS
+        trad = simp = 0
+        for c in s:
+            if c in self.trad_only:
+                trad += 1
+            elif c in self.simp_only:
+                simp += 1
+        return self._t2s(s), (HANT if trad > simp else HANS)
+
+
+def to_script(text: str, script: str, config: str = "s2t") -> str:
+    """Write a Simplified reply in the resident's script (identity unless 'hant')."""
+    if script != HANT or not text:
+        return text
+    return _converter(config).convert(text)
+
+
+if __name__ == "__main__":  # pragma: no cover - manual check
+    n = Normalizer()
+    for line in sys.argv[1:]:
+        print(n.normalize(line))

@@ -1,0 +1,369 @@
+"""Keyword rules: load the shipped YAML, merge a company's overrides, compile for speed.
+
+The YAML is what a property company reads and edits (see ``rules.yaml``). Compiling
+turns it into three lookup structures so that classifying costs one dict lookup per
+token and one left-to-right scan of the text:
+
+- ``words``: token → Hit (matched against jieba tokens, so "修" never fires inside "装修");
+- ``phrases``: first character → [(phrase, Hit)] longest first (raw substrings that may
+  cross token boundaries; leftmost-longest, non-overlapping);
+- ``pattern``: one combined regex for the few pattern families ("三天了", "!!").
+
+A Hit carries the score it adds per intent and the bit of every group it belongs to;
+combos and context rules then work on the bit mask.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_FILE = Path(__file__).with_name("rules.yaml")
+INTENTS = ("repair", "complaint", "cleaning", "consultation", "none")
+INTENT_INDEX = {name: i for i, name in enumerate(INTENTS)}
+HAZARDS = ("gas", "fire", "smoke", "flood", "elevator", "power", "injury", "violence", "falling")
+DEPARTMENTS = ("engineering", "cleaning", "greening", "security", "customer_service")
+CLASSES = ("equipment", "attitude", "quality", "incident")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What one matched keyword contributes."""
+
+    keyword: str
+    scores: tuple[tuple[int, float], ...]  # (intent index, weight)
+    mask: int
+
+
+@dataclass(slots=True)
+class Group:
+    """A named vocabulary: words and phrases that mean the same thing to the rules."""
+
+    name: str
+    bit: int
+    scores: dict[str, float]
+    hazard: str | None = None
+    department: str | None = None
+    complaint_class: str | None = None
+    agitated: bool = False
+    unless: tuple[str, ...] = ()
+    class_weight: float | None = None
+
+
+@dataclass(slots=True)
+class Rule:
+    """A context rule applied after scoring, in file order."""
+
+    name: str
+    when: int
+    unless: int
+    scale: tuple[tuple[int, float], ...]
+    add: tuple[tuple[int, float], ...]
+    move_from: tuple[int, ...]
+    move_to: int | None
+    keep: float
+
+
+@dataclass(slots=True)
+class Compiled:
+    """Everything the classifier needs, in the shapes it needs."""
+
+    settings: dict[str, float]
+    departments: dict[str, str | None]
+    hazard_info: dict[str, dict[str, str]]
+    groups: dict[str, Group]
+    words: dict[str, Hit]
+    phrases: dict[str, tuple[tuple[str, Hit], ...]]
+    pattern: re.Pattern[str] | None
+    pattern_hits: dict[str, Hit]
+    combos: tuple[tuple[int, Hit], ...]
+    rules: tuple[Rule, ...]
+    hazard_groups: tuple[tuple[int, str, int], ...]  # (bit, hazard, unless mask)
+    agitated_mask: int
+    class_groups: tuple[tuple[int, str, float], ...]
+    dept_groups: tuple[tuple[int, str, frozenset[int]], ...]
+    source: list[str] = field(default_factory=list)
+
+
+def _read(path: str | Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise RulesError(f"{path}: cannot read rules: {e}") from e
+    if not isinstance(data, dict):
+        raise RulesError(f"{path}: the top level must be a mapping")
+    return data
+
+
+def _as_weights(value: Any, where: str) -> dict[str, float]:
+    """Words and phrases may be a list (weight 1) or a mapping keyword → weight."""
+    if value is None:
+        return {}
+    if isinstance(value, list):
+        return {str(k): 1.0 for k in value}
+    if isinstance(value, dict):
+        return {str(k): float(v) for k, v in value.items()}
+    raise RulesError(f"{where}: expected a list or a mapping")
+
+
+def merge(base: dict[str, Any], extra: dict[str, Any], where: str = "extra") -> dict[str, Any]:
+    """Overlay a company's file: groups extend (or ``replace: true``), named items replace.
+
+    ``remove: [..]`` in a group drops shipped keywords; ``combos`` and ``rules`` are matched
+    by ``name``; ``settings``, ``intents`` and ``hazards`` are updated key by key.
+    """
+    out = copy.deepcopy(base)
+    for key in ("settings", "intents", "hazards"):
+        for name, value in (extra.get(key) or {}).items():
+            if isinstance(value, dict) and isinstance(out.get(key, {}).get(name), dict):
+                out[key][name].update(value)
+            else:
+                out.setdefault(key, {})[name] = value
+    groups = out.setdefault("groups", {})
+    for name, spec in (extra.get("groups") or {}).items():
+        spec = dict(spec or {})
+        if spec.pop("replace", False) or name not in groups:
+            groups[name] = spec
+            continue
+        g = groups[name]
+        removed = set(spec.pop("remove", []) or [])
+        for kind in ("words", "phrases", "patterns"):
+            if kind == "patterns":
+                merged_list = [p for p in g.get(kind, []) or [] if p not in removed]
+                merged_list += spec.pop(kind, []) or []
+                g[kind] = merged_list
+                continue
+            merged = _as_weights(g.get(kind), f"{where}: groups.{name}.{kind}")
+            merged = {k: v for k, v in merged.items() if k not in removed}
+            merged.update(_as_weights(spec.pop(kind, None), f"{where}: groups.{name}.{kind}"))
+            g[kind] = merged
+        g.update(spec)
+    for key in ("combos", "rules"):
+        items = list(out.get(key) or [])
+        for item in extra.get(key) or []:
+            names = [i.get("name") for i in items]
+            if item.get("name") in names:
+                items[names.index(item["name"])] = item
+            else:
+                items.append(item)
+        out[key] = items
+    return out
+
+
+def load(extra: str | Path | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The shipped rules, overlaid with ``extra`` if given."""
+    data = _read(RULES_FILE)
+    sources = [str(RULES_FILE)]
+    if extra:
+        data = merge(data, _read(extra), str(extra))
+        sources.append(str(extra))
+    return data, sources
+
+
+def _intent_pairs(scores: dict[str, float], where: str, factor: float = 1.0):
+    pairs = []
+    for intent, w in (scores or {}).items():
+        if intent not in INTENT_INDEX:
+            raise RulesError(f"{where}: unknown intent {intent!r} (one of {', '.join(INTENTS)})")
+        pairs.append((INTENT_INDEX[intent], float(w) * factor))
+    return tuple(pairs)
+
+
+def _check(value: str | None, allowed: tuple[str, ...], where: str) -> str | None:
+    if value is not None and value not in allowed:
+        raise RulesError(f"{where}: {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Compiled:
+    """Validate and precompile; errors name the key so a company can fix its file."""
+    where = (sources or ["rules"])[-1]
+    settings = {
+        "ask_below": 0.5,
+        "tie_ratio": 0.75,
+        "saturation": 6.0,
+        "candidate_ratio": 0.5,
+        "max_candidates": 3,
+        "hazard_confidence": 0.8,
+    }
+    settings.update({k: float(v) for k, v in (data.get("settings") or {}).items()})
+    departments: dict[str, str | None] = {}
+    for intent in INTENTS:
+        spec = (data.get("intents") or {}).get(intent) or {}
+        departments[intent] = _check(
+            spec.get("department"), DEPARTMENTS, f"{where}: intents.{intent}.department"
+        )
+    hazard_info: dict[str, dict[str, str]] = {}
+    for hz, spec in (data.get("hazards") or {}).items():
+        _check(hz, HAZARDS, f"{where}: hazards")
+        spec = spec or {}
+        hazard_info[hz] = {
+            "department": _check(
+                spec.get("department"), DEPARTMENTS, f"{where}: hazards.{hz}.department"
+            ),
+            "intent": _check(
+                spec.get("intent", "repair"), INTENTS, f"{where}: hazards.{hz}.intent"
+            ),
+        }
+
+    raw_groups = data.get("groups") or {}
+    raw_combos = data.get("combos") or []
+    names = list(raw_groups) + [c.get("name") for c in raw_combos]
+    if len(names) > len(set(names)):
+        raise RulesError(f"{where}: group and combo names must be unique")
+    bits = {name: 1 << i for i, name in enumerate(names)}
+
+    def mask_of(items, key) -> int:
+        m = 0
+        for n in items or []:
+            if n not in bits:
+                raise RulesError(f"{where}: {key}: unknown group {n!r}")
+            m |= bits[n]
+        return m
+
+    groups: dict[str, Group] = {}
+    words: dict[str, Hit] = {}
+    phrases: dict[str, Hit] = {}
+    patterns: list[tuple[str, str, Hit]] = []
+
+    def add(table: dict[str, Hit], kw: str, scores, bit: int) -> None:
+        old = table.get(kw)
+        if old is None:
+            table[kw] = Hit(kw, scores, bit)
+        else:
+            merged: dict[int, float] = dict(old.scores)
+            for i, w in scores:
+                merged[i] = merged.get(i, 0.0) + w
+            table[kw] = Hit(kw, tuple(merged.items()), old.mask | bit)
+
+    for name, spec in raw_groups.items():
+        spec = spec or {}
+        key = f"{where}: groups.{name}"
+        g = Group(
+            name=name,
+            bit=bits[name],
+            scores={k: float(v) for k, v in (spec.get("score") or {}).items()},
+            hazard=_check(spec.get("hazard"), HAZARDS, f"{key}.hazard"),
+            department=_check(spec.get("department"), DEPARTMENTS, f"{key}.department"),
+            complaint_class=_check(spec.get("complaint_class"), CLASSES, f"{key}.complaint_class"),
+            agitated=bool(spec.get("agitated", False)),
+            unless=tuple(spec.get("unless") or ()),
+            class_weight=spec.get("class_weight"),
+        )
+        groups[name] = g
+        for kw, factor in _as_weights(spec.get("words"), f"{key}.words").items():
+            add(words, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit)
+        for kw, factor in _as_weights(spec.get("phrases"), f"{key}.phrases").items():
+            add(phrases, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit)
+        for i, pat in enumerate(spec.get("patterns") or []):
+            try:
+                re.compile(pat)
+            except re.error as e:
+                raise RulesError(f"{key}.patterns[{i}]: bad regular expression: {e}") from e
+            gname = f"p{len(patterns)}"
+            patterns.append((gname, pat, Hit(pat, _intent_pairs(g.scores, key), g.bit)))
+
+    by_first: dict[str, list[tuple[str, Hit]]] = {}
+    for kw, hit in phrases.items():
+        by_first.setdefault(kw[0], []).append((kw, hit))
+    phrase_index = {
+        ch: tuple(sorted(items, key=lambda x: -len(x[0]))) for ch, items in by_first.items()
+    }
+    pattern = None
+    if patterns:
+        pattern = re.compile("|".join(f"(?P<{n}>{p})" for n, p, _ in patterns))
+
+    combos = []
+    for c in raw_combos:
+        name = c.get("name")
+        key = f"{where}: combos.{name}"
+        req = mask_of(c.get("all"), f"{key}.all")
+        if not req:
+            raise RulesError(f"{key}: 'all' must name at least one group")
+        g = Group(
+            name=name,
+            bit=bits[name],
+            scores={k: float(v) for k, v in (c.get("score") or {}).items()},
+            hazard=_check(c.get("hazard"), HAZARDS, f"{key}.hazard"),
+            department=_check(c.get("department"), DEPARTMENTS, f"{key}.department"),
+            complaint_class=_check(c.get("complaint_class"), CLASSES, f"{key}.complaint_class"),
+            agitated=bool(c.get("agitated", False)),
+            unless=tuple(c.get("unless") or ()),
+            class_weight=c.get("class_weight"),
+        )
+        groups[name] = g
+        combos.append((req, Hit(f"{name}", _intent_pairs(g.scores, key), g.bit)))
+
+    rules = []
+    for r in data.get("rules") or []:
+        name = r.get("name", "?")
+        key = f"{where}: rules.{name}"
+        move = r.get("move") or {}
+        to = move.get("to")
+        rules.append(
+            Rule(
+                name=name,
+                when=mask_of(r.get("when"), f"{key}.when"),
+                unless=mask_of(r.get("unless"), f"{key}.unless"),
+                scale=_intent_pairs(r.get("scale"), f"{key}.scale"),
+                add=_intent_pairs(r.get("add"), f"{key}.add"),
+                move_from=tuple(INTENT_INDEX[i] for i in move.get("from") or ()),
+                move_to=INTENT_INDEX[to] if to else None,
+                keep=float(move.get("keep", 0.0)),
+            )
+        )
+
+    hazard_groups = tuple(
+        (g.bit, g.hazard, mask_of(g.unless, f"{where}: groups.{g.name}.unless"))
+        for g in groups.values()
+        if g.hazard
+    )
+    for _, hz, _ in hazard_groups:
+        if hz not in hazard_info:
+            raise RulesError(f"{where}: hazard {hz!r} is used but not described under hazards")
+    agitated_mask = 0
+    for g in groups.values():
+        if g.agitated:
+            agitated_mask |= g.bit
+    class_groups = tuple(
+        (
+            g.bit,
+            g.complaint_class,
+            float(
+                g.class_weight if g.class_weight is not None else max(g.scores.values(), default=1)
+            ),
+        )
+        for g in groups.values()
+        if g.complaint_class
+    )
+    dept_groups = tuple(
+        (g.bit, g.department, frozenset(INTENT_INDEX[i] for i, w in g.scores.items() if w > 0))
+        for g in groups.values()
+        if g.department
+    )
+    return Compiled(
+        settings=settings,
+        departments=departments,
+        hazard_info=hazard_info,
+        groups=groups,
+        words=words,
+        phrases=phrase_index,
+        pattern=pattern,
+        pattern_hits={n: h for n, _, h in patterns},
+        combos=tuple(combos),
+        rules=tuple(rules),
+        hazard_groups=hazard_groups,
+        agitated_mask=agitated_mask,
+        class_groups=class_groups,
+        dept_groups=dept_groups,
+        source=list(sources or []),
+    )

@@ -1,0 +1,177 @@
+"""One test per rule family; each fails if its rule is removed from rules.yaml."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def intent(clf, text):
+    return clf.classify(text).intent
+
+
+# -- basic intents --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("厨房水管漏水了快来人", "repair"),
+        ("楼道灯不亮", "repair"),
+        ("马桶堵了能来修吗", "repair"),
+        ("樓上天天半夜裝修吵死了", "complaint"),
+        ("物业费能微信交吗", "consultation"),
+        ("门禁卡丢了怎么补办", "consultation"),
+        ("单元门口的垃圾桶满了", "cleaning"),
+        ("我想约个开荒保洁", "cleaning"),
+        ("家里有蟑螂 能不能来消杀", "cleaning"),
+        ("你好", "none"),
+        ("谢谢师傅", "none"),
+        ("", "none"),
+        ("👍", "none"),
+    ],
+)
+def test_basic_intents(clf, text, expected):
+    assert intent(clf, text) == expected
+
+
+# -- negation / resolved --------------------------------------------------------------
+def test_resolved_is_not_a_repair(clf):
+    c = clf.classify("已经修好了 谢谢")
+    assert c.intent == "none"
+    assert "修好了" in c.keywords or "已经修好" in c.keywords
+
+
+def test_resolved_is_cancelled_when_it_broke_again(clf):
+    assert intent(clf, "上周修好了 今天又漏水了") != "none"
+
+
+# -- complaint over repair ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "报修三天了还没人来",
+        "灯坏了一个星期了 报了好几次都没人修",
+        "刚修好的门禁第二天又坏了",
+        "投诉楼道灯坏了没人修",
+    ],
+)
+def test_service_failure_is_a_complaint(clf, text):
+    c = clf.classify(text)
+    assert c.intent == "complaint"
+    assert c.complaint_class == "quality"
+
+
+def test_explicit_complaint_wins_over_the_object(clf):
+    c = clf.classify("投诉小区卫生太差")
+    assert c.intent == "complaint"
+    c = clf.classify("我要投诉 电梯又坏了")
+    assert c.intent == "complaint"
+
+
+def test_attitude_class(clf):
+    c = clf.classify("前台的人态度太差了 爱理不理的")
+    assert (c.intent, c.complaint_class) == ("complaint", "attitude")
+
+
+def test_cleaning_vs_complaint(clf):
+    assert intent(clf, "楼道好脏 能不能打扫一下") == "cleaning"
+    assert intent(clf, "楼道脏了一个月了都没人打扫 物业费白交了") == "complaint"
+    assert intent(clf, "保洁打扫得一点都不干净 跟没扫一样") == "complaint"
+
+
+def test_question_about_procedure_vs_question_about_fault(clf):
+    assert intent(clf, "装修需要交押金吗") == "consultation"
+    assert intent(clf, "水管漏了能来修吗") == "repair"
+
+
+def test_two_problems_the_more_serious_wins(clf):
+    assert intent(clf, "马桶堵了 另外物业费怎么交") == "repair"
+    assert intent(clf, "楼上装修太吵了 而且我家天花板也被他们弄裂了") == "complaint"
+
+
+# -- urgent ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("楼道里好大的煤气味", "gas"),
+        ("天然气管道漏气了", "gas"),
+        ("电梯困人了快来", "elevator"),
+        ("我妈关在电梯里出不来了", "elevator"),
+        ("整个小区都停电了", "power"),
+        ("水管爆了 家里淹了", "flood"),
+        ("楼下着火了 好大的烟", "fire"),
+        ("楼道里全是浓烟", "smoke"),
+        ("老人在小区里摔倒了 流了很多血", "injury"),
+        ("楼下有人打架", "violence"),
+        ("高空抛物 花盆掉下来了", "falling"),
+        ("外墙瓷砖掉下来了", "falling"),
+    ],
+)
+def test_urgent_terms(clf, text, hazard):
+    c = clf.classify(text)
+    assert c.urgent and c.hazard == hazard
+    assert not c.uncertain  # an emergency is acted on, not asked about
+
+
+def test_urgent_question_is_not_a_consultation(clf):
+    c = clf.classify("家里燃气泄漏了 怎么办")
+    assert c.urgent and c.intent == "repair"
+
+
+def test_not_urgent(clf):
+    for text in ("有人在楼道里抽烟 烟味很大", "燃气费在哪交", "电梯坏了", "卫生间吊顶掉下来一块"):
+        assert not clf.classify(text).urgent, text
+    assert not clf.classify("孩子差点受伤").urgent  # a near miss is not an injury
+
+
+# -- agitation ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "什么破物业 再不解决我就打12345",
+        "垃圾物业！！！",
+        "我已经找律师了",
+        "报修了没人来😡😡",
+        "他妈的有没有人管",
+    ],
+)
+def test_agitated(clf, text):
+    assert clf.classify(text).agitated
+
+
+def test_not_agitated(clf):
+    assert not clf.classify("楼道灯坏了 麻烦来修一下").agitated
+    assert not clf.classify("好的！").agitated
+
+
+# -- departments ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "dept"),
+    [
+        ("水龙头坏了", "engineering"),
+        ("楼上天天半夜装修吵死了", "security"),
+        ("我的车位被人占了", "security"),
+        ("树枝伸到我家阳台了 麻烦修剪一下", "greening"),
+        ("楼道里有垃圾", "cleaning"),
+        ("物业费怎么交", "customer_service"),
+        ("前台态度太差了", "customer_service"),
+        ("你好", None),
+        ("楼下有人打架", "security"),
+    ],
+)
+def test_department(clf, text, dept):
+    assert clf.classify(text).department == dept
+
+
+# -- uncertainty ----------------------------------------------------------------------
+def test_low_evidence_returns_candidates(clf):
+    c = clf.classify("电梯")
+    assert c.uncertain and c.candidates[0] == c.intent == "repair"
+
+
+def test_confident_has_no_candidates(clf):
+    c = clf.classify("厨房水管漏水了快来人")
+    assert not c.uncertain and c.confidence >= 0.8
+
+
+def test_keywords_explain(clf):
+    c = clf.classify("厨房水管漏水了")
+    assert "漏水" in c.keywords
