@@ -74,11 +74,23 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     await asyncio.to_thread(init_nlp, config.nlp_rules)
 
+    from handlers.core import setup as setup_handlers
+
+    setup_handlers(config)
+
     rt.channel_status = describe_channels(settings)
     for name, text in rt.channel_status.items():
         log.info("channel %s: %s", name, text)
 
     rt.web_app = make_app(rt.channel_status)
+    channels = []
+    if settings.telegram_configured:
+        from bot.channels.telegram import TelegramChannel
+
+        telegram = TelegramChannel(settings)
+        telegram.add_routes(rt.web_app)
+        rt.senders["telegram"] = telegram.sender
+        channels.append(telegram)
     rt.runner = web.AppRunner(rt.web_app, access_log=None)
     await rt.runner.setup()
     site = web.TCPSite(rt.runner, settings.http_host, settings.http_port)
@@ -86,6 +98,10 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     log.info(
         "http server on http://%s:%s (/healthz, /metrics)", settings.http_host, settings.http_port
     )
+
+    for channel in channels:
+        await channel.start()
+        rt.closers.append(channel.stop)
 
     dispatcher = Dispatcher(rt.senders, config.outbox)
     rt.tasks.append(asyncio.create_task(dispatcher.run_forever(rt.stop), name="dispatcher"))

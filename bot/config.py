@@ -165,6 +165,23 @@ class Fee(Strict):
 class Cleaning(Strict):
     slots: list[str] = ["09:00-11:00", "14:00-16:00", "16:00-18:00"]
     days_ahead: int = Field(3, ge=1, le=14)
+    home_service_keywords: list[str] = Field(
+        [
+            "预约",
+            "家政",
+            "钟点",
+            "开荒",
+            "上门保洁",
+            "家里",
+            "我家",
+            "擦玻璃",
+            "深度保洁",
+            "包月",
+            "保姆",
+            "打扫卫生",
+        ],
+        description="words that make a cleaning request a home-service booking (time slots)",
+    )
 
     @field_validator("slots")
     @classmethod

@@ -37,6 +37,15 @@ class SendError(Exception):
         self.retry_after = retry_after
 
 
+class Throttled(Exception):
+    """The platform's rate limit says "not yet": put the row back for ``wait``
+    seconds without counting an attempt (nothing was sent, nothing failed)."""
+
+    def __init__(self, wait: float):
+        super().__init__(f"rate limited for {wait:.2f}s")
+        self.wait = wait
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What the dispatcher hands a sender: the row, plus the message to edit for
@@ -98,9 +107,17 @@ class Dispatcher:
                 w.cancel()
 
     async def _send_in_order(self, rows: list[Outbox]) -> None:
-        for row in rows:
+        for i, row in enumerate(rows):
             try:
                 await self._send_one(row)
+            except Throttled as e:
+                # the chat is over its rate: this and the later rows wait, in order
+                later = now() + timedelta(seconds=e.wait)
+                for j, waiting in enumerate(rows[i:]):
+                    await Outbox.filter(id=waiting.id).update(
+                        locked_until=None, next_attempt_at=later + timedelta(microseconds=j)
+                    )
+                return
             except Exception:
                 log.exception("outbox %s: unexpected error", row.id)
                 await self._failed_attempt(row, SendError("internal error", retryable=True))

@@ -13,6 +13,7 @@ Payload (all keys optional but ``text``):
 from __future__ import annotations
 
 import asyncio
+import weakref
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,16 +23,19 @@ from tortoise.expressions import Q
 from bot.clock import now
 from models.tables import Outbox, OutboxStatus, Ticket
 
-_wakeup: asyncio.Event | None = None
+_wakeups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def wakeup_event() -> asyncio.Event:
     """Set after a commit that queued messages, so the dispatcher sends at once
-    instead of at its next poll."""
-    global _wakeup
-    if _wakeup is None:
-        _wakeup = asyncio.Event()
-    return _wakeup
+    instead of at its next poll. (One per event loop: an Event is bound to its loop.)"""
+    loop = asyncio.get_running_loop()
+    event = _wakeups.get(loop)
+    if event is None:
+        event = _wakeups[loop] = asyncio.Event()
+    return event
 
 
 def notify_dispatcher() -> None:

@@ -1,0 +1,335 @@
+"""The Telegram adapter (python-telegram-bot 22): updates in, outbox messages out.
+
+No conversation rules here: an update becomes a platform-neutral ``Incoming`` for
+``handlers.router``; an outbox row becomes a Bot API call. Long polling by default;
+webhook mode on our aiohttp server when ``TELEGRAM_WEBHOOK_URL`` is set, with
+Telegram's secret-token header checked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import hmac
+import logging
+import secrets
+import time
+from collections import deque
+from typing import Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
+
+from bot.dispatcher import Delivery, SendError, Throttled
+from bot.settings import Settings
+from handlers.core import Incoming
+from handlers.router import handle
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+WEBHOOK_PATH = "/telegram/webhook"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+
+
+# -- updates in --------------------------------------------------------------------------
+def _media(message) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if message.photo:
+        out.append({"type": "photo", "file_id": message.photo[-1].file_id})
+    for kind in ("document", "voice", "video", "video_note", "audio", "sticker", "animation"):
+        item = getattr(message, kind, None)
+        if item is not None:
+            out.append({"type": "video" if kind == "video_note" else kind, "file_id": item.file_id})
+    if message.location is not None:
+        out.append(
+            {
+                "type": "location",
+                "latitude": message.location.latitude,
+                "longitude": message.location.longitude,
+            }
+        )
+    for m in out:
+        m["platform"] = PLATFORM
+    return out
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """The platform-neutral form of an update (None for updates that carry no
+    message from a person: membership changes, polls, …)."""
+    key = f"update:{update.update_id}"
+    if update.callback_query is not None:
+        q = update.callback_query
+        chat = q.message.chat if q.message is not None else None
+        return Incoming(
+            platform=PLATFORM,
+            key=key,
+            chat_id=str(chat.id if chat else q.from_user.id),
+            chat_type="private" if chat is None or chat.type == "private" else "group",
+            sender_id=str(q.from_user.id),
+            sender_name=q.from_user.full_name,
+            message_id=str(q.message.message_id) if q.message is not None else None,
+            button=q.data or "",
+            raw=update.to_dict(),
+        )
+    message = update.message or update.edited_message
+    if message is None or message.from_user is None:
+        return None
+    return Incoming(
+        platform=PLATFORM,
+        key=key,
+        chat_id=str(message.chat.id),
+        chat_type="private" if message.chat.type == "private" else "group",
+        sender_id=str(message.from_user.id),
+        sender_name=message.from_user.full_name,
+        message_id=str(message.message_id),
+        text=message.text or message.caption or "",
+        media=_media(message),
+        reply_to=str(message.reply_to_message.message_id)
+        if message.reply_to_message is not None
+        else None,
+        raw=update.to_dict(),
+    )
+
+
+class TelegramChannel:
+    """Receives updates (polling or webhook) and sends outbox rows."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        api = (settings.telegram_api_url or "https://api.telegram.org").rstrip("/")
+        builder: ApplicationBuilder = (
+            Application.builder()
+            .token(settings.telegram_bot_token or "")
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .concurrent_updates(64)
+            .connection_pool_size(64)
+        )
+        if settings.telegram_webhook_url:
+            builder = builder.updater(None)
+        self.app = builder.build()
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.sender = TelegramSender(self.app.bot)
+        self.webhook_secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
+
+    @property
+    def webhook_mode(self) -> bool:
+        return bool(self.settings.telegram_webhook_url)
+
+    def add_routes(self, web_app: web.Application) -> None:
+        if self.webhook_mode:
+            path = urlsplit(self.settings.telegram_webhook_url).path or WEBHOOK_PATH
+            web_app.router.add_post(path, self.webhook)
+
+    async def start(self) -> None:
+        await self.app.initialize()
+        if self.webhook_mode:
+            await self.app.bot.set_webhook(
+                self.settings.telegram_webhook_url,
+                secret_token=self.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+            log.info("telegram: webhook set to %s", self.settings.telegram_webhook_url)
+        else:
+            await self.app.bot.delete_webhook()
+            await self.app.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, timeout=20, poll_interval=0.0
+            )
+            log.info("telegram: long polling")
+        await self.app.start()
+
+    async def stop(self) -> None:
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        """Telegram's POST: 403 without the right secret header; otherwise handled
+        before answering, so a failure makes Telegram deliver it again."""
+        given = request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.webhook_secret.encode()):
+            log.warning("telegram webhook: bad secret token from %s", request.remote)
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = await request.json()
+            update = Update.de_json(data, self.app.bot)
+        except Exception:
+            return web.Response(status=400, text="bad update")
+        await self._on_update(update, None)
+        return web.Response(text="ok")
+
+    async def _on_update(self, update: Update, _context: Any) -> None:
+        msg = to_incoming(update)
+        if msg is None:
+            return
+        outcome = None
+        try:
+            outcome = await handle(msg)
+        finally:
+            if update.callback_query is not None:  # always answered, whatever happened
+                try:
+                    await update.callback_query.answer(
+                        (outcome.callback_answer or None) if outcome else None
+                    )
+                except Exception as e:  # an expired query must not fail the update
+                    log.info("telegram: could not answer callback query: %s", e)
+
+
+# -- messages out ------------------------------------------------------------------------
+class RateLimiter:
+    """Telegram's limits: ~30 messages a second overall, 20 a minute in a group,
+    about one a second in a private chat. Instead of waiting (which would hold the
+    dispatcher for long), say how long to wait; short waits are slept through by the
+    sender, longer ones put the row back in the outbox."""
+
+    def __init__(
+        self, per_second: int = 30, per_group_minute: int = 20, private_per_second: int = 3
+    ):
+        self.per_second = per_second
+        self.per_group_minute = per_group_minute
+        self.private_per_second = private_per_second
+        self._all: deque[float] = deque()
+        self._chats: dict[str, deque[float]] = {}
+
+    def wait_for(self, chat_id: str, now: float | None = None) -> float:
+        now = time.monotonic() if now is None else now
+        is_group = chat_id.startswith("-")
+        window, limit = (
+            (60.0, self.per_group_minute) if is_group else (1.0, self.private_per_second)
+        )
+        sent = self._chats.setdefault(chat_id, deque())
+        while sent and now - sent[0] >= window:
+            sent.popleft()
+        while self._all and now - self._all[0] >= 1.0:
+            self._all.popleft()
+        waits = [0.0]
+        if len(sent) >= limit:
+            waits.append(window - (now - sent[0]))
+        if len(self._all) >= self.per_second:
+            waits.append(1.0 - (now - self._all[0]))
+        wait = max(waits)
+        if wait <= 0:
+            sent.append(now)
+            self._all.append(now)
+        return max(0.0, wait)
+
+
+def _markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
+            for row in buttons
+            if row
+        ]
+    )
+
+
+def _seconds(value: int | dtm.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
+
+
+class TelegramSender:
+    INLINE_WAIT = 1.0
+
+    def __init__(self, bot, limiter: RateLimiter | None = None):
+        self.bot = bot
+        self.limiter = limiter or RateLimiter()
+
+    async def send(self, delivery: Delivery) -> str | None:
+        row = delivery.row
+        wait = self.limiter.wait_for(row.chat_id)
+        while 0 < wait <= self.INLINE_WAIT:  # a short pause keeps the chat's order cheaply
+            await asyncio.sleep(wait)
+            wait = self.limiter.wait_for(row.chat_id)
+        if wait > 0:
+            raise Throttled(wait)
+        try:
+            return await self._send(delivery)
+        except RetryAfter as e:
+            raise SendError(
+                f"telegram flood control: {e}", retry_after=_seconds(e.retry_after)
+            ) from e
+        except (BadRequest, Forbidden, ChatMigrated) as e:  # sending again will not help
+            raise SendError(f"telegram refused: {e}", retryable=False) from e
+        except (TimedOut, NetworkError, TelegramError) as e:  # 5xx, timeouts, connection
+            raise SendError(f"telegram unreachable: {e}") from e
+
+    async def _send(self, delivery: Delivery) -> str | None:
+        row = delivery.row
+        payload = row.payload
+        chat_id = int(row.chat_id) if row.chat_id.lstrip("-").isdigit() else row.chat_id
+        text = payload.get("text", "")
+        markup = _markup(payload.get("buttons"))
+        if row.kind == "edit_card":
+            try:
+                await self.bot.edit_message_text(
+                    text[:MAX_TEXT],
+                    chat_id=chat_id,
+                    message_id=int(delivery.edit_message_id),
+                    reply_markup=markup,
+                )
+            except BadRequest as e:
+                if "not modified" not in str(e).lower():
+                    raise
+            return delivery.edit_message_id
+        reply = None
+        if payload.get("reply_to"):
+            reply = ReplyParameters(int(payload["reply_to"]), allow_sending_without_reply=True)
+        media = payload.get("media") or []
+        if not media:
+            message = await self.bot.send_message(
+                chat_id,
+                text[:MAX_TEXT] or "…",
+                reply_markup=markup,
+                reply_parameters=reply,
+            )
+            return str(message.message_id)
+        last = None
+        for item in media:
+            last = await self._send_media(chat_id, item, text, markup, reply)
+            text, markup = "", None  # caption and buttons on the first item only
+        return str(last.message_id) if last is not None else None
+
+    async def _send_media(self, chat_id, item: dict, caption: str, markup, reply):
+        kind = item.get("type")
+        caption = caption[:MAX_CAPTION] or None
+        common = {"reply_markup": markup, "reply_parameters": reply}
+        if kind == "location":
+            message = await self.bot.send_location(
+                chat_id, item["latitude"], item["longitude"], **common
+            )
+            if caption:
+                message = await self.bot.send_message(chat_id, caption)
+            return message
+        if kind == "sticker":
+            if caption:
+                await self.bot.send_message(chat_id, caption)
+            return await self.bot.send_sticker(chat_id, item["file_id"], **common)
+        senders = {
+            "photo": self.bot.send_photo,
+            "document": self.bot.send_document,
+            "voice": self.bot.send_voice,
+            "video": self.bot.send_video,
+            "audio": self.bot.send_audio,
+            "animation": self.bot.send_animation,
+        }
+        send = senders.get(kind, self.bot.send_document)
+        return await send(chat_id, item["file_id"], caption=caption, **common)

@@ -1,0 +1,283 @@
+"""Who hears about a ticket, and what they see: the ticket card in the staff chats,
+relayed resident messages, alerts, and messages to the resident.
+
+Everything here only queues outbox rows inside the caller's transaction; the
+dispatcher sends them after the commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from bot.clock import now
+from handlers.core import env
+from models.outbox import queue_message
+from models.tables import Community, Platform, Resident, Status, Ticket, Unit
+
+KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}
+HAZARDS_ZH = {
+    "gas": "燃气泄漏",
+    "fire": "火情",
+    "smoke": "冒烟",
+    "flood": "漏水/水浸",
+    "elevator": "电梯困人",
+    "power": "停电",
+    "injury": "有人受伤",
+    "violence": "冲突/暴力",
+    "falling": "高空坠物",
+}
+DUE_ZH = {
+    "claim": "接单截止",
+    "report_back": "回复前台截止",
+    "answer": "答复业主截止",
+    "slot": "上门时间",
+    "followup": "回访",
+    "autoclose": "自动办结",
+}
+
+
+def kind_label(kind: str, script: str = "hans") -> str:
+    return env().texts(f"kind.{kind}", script)
+
+
+def staff_chats(community_code: str, which: str) -> list[tuple[str, str]]:
+    """(platform, chat) pairs of a community's ``stewards`` or ``supervisors`` chat."""
+    community = env().config.community(community_code)
+    chats = community.stewards_chat if which == "stewards" else community.supervisors_chat
+    out = []
+    if chats.telegram is not None:
+        out.append((Platform.TELEGRAM.value, str(chats.telegram)))
+    if chats.wecom_webhook:
+        out.append((Platform.WECOM.value, chats.wecom_webhook))
+    return out
+
+
+def card_chats(ticket: Ticket, community_code: str) -> list[tuple[str, str]]:
+    """Where the card of this ticket lives: complaints about staff skip the stewards."""
+    if ticket.about_staff:
+        return staff_chats(community_code, "supervisors")
+    return staff_chats(community_code, "stewards")
+
+
+async def _unit_label(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
+    if ticket.unit_id is None:
+        return "未登记"
+    unit = await Unit.get(id=ticket.unit_id).using_db(conn)
+    return unit.label
+
+
+async def render_card(
+    ticket: Ticket, conn: BaseDBAsyncClient | None = None
+) -> tuple[str, list[list[dict[str, str]]]]:
+    """The card text and its buttons, from the ticket as it is now."""
+    t = env().texts
+    tz = env().config.tz
+    assignee = ""
+    if ticket.assignee_id is not None:
+        from models.tables import Staff
+
+        staff = await Staff.get(id=ticket.assignee_id).using_db(conn)
+        assignee = t("staff.card_assignee", name=staff.name)
+    deadline = ""
+    if ticket.due_at is not None and ticket.status not in (Status.CLOSED, Status.CANCELLED):
+        overdue = t("staff.card_overdue") if ticket.due_at <= now() else ""
+        deadline = t(
+            "staff.card_deadline",
+            what=DUE_ZH.get(ticket.due_kind or "", "时限"),
+            when=ticket.due_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            overdue=overdue,
+        )
+    details = ticket.details or {}
+    media = details.get("media", [])
+    kind = kind_label(ticket.kind)
+    if ticket.complaint_class:
+        kind += f"·{COMPLAINT_CLASS_ZH.get(ticket.complaint_class, ticket.complaint_class)}"
+    text = t(
+        "staff.card",
+        icon=KIND_ICONS.get(ticket.kind, ""),
+        kind=kind,
+        number=ticket.number,
+        urgent=t("staff.card_urgent", hazard=HAZARDS_ZH.get(ticket.hazard or "", "紧急"))
+        if ticket.urgent
+        else "",
+        status=t(f"staff.status.{ticket.status}"),
+        assignee=assignee,
+        unit=await _unit_label(ticket, conn),
+        summary=ticket.summary,
+        words=_clip(details.get("words", ticket.summary), 300),
+        media=t("staff.card_media", count=len(media)) if media else "",
+        deadline=deadline,
+        escalation=t("staff.card_escalation", level=t(f"staff.level.{ticket.escalation_level}"))
+        if ticket.escalation_level
+        else "",
+    )
+    if details.get("slot"):
+        text += t("staff.slot", slot=details["slot"])
+    if details.get("fee"):
+        text += "\n" + t(
+            "staff.fee_agreed", item=details["fee"]["item"], price=details["fee"]["price"]
+        )
+    buttons: list[list[dict[str, str]]] = []
+    open_states = (Status.DISPATCHED, Status.CLAIMED, Status.REOPENED, Status.NEW)
+    if ticket.status in open_states:
+        row = []
+        if ticket.status != Status.CLAIMED:
+            row.append({"text": t("staff.button.claim"), "data": f"claim:{ticket.id}"})
+        row.append({"text": t("staff.button.resolve"), "data": f"resolve:{ticket.id}"})
+        if ticket.escalation_level < 2:
+            row.append({"text": t("staff.button.escalate"), "data": f"escalate:{ticket.id}"})
+        buttons.append(row)
+    return text, buttons
+
+
+COMPLAINT_CLASS_ZH = {
+    "equipment": "设备",
+    "attitude": "服务态度",
+    "quality": "服务质量",
+    "incident": "突发事件",
+}
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClient) -> None:
+    """Send the card to the staff chats and remember where it went (for later edits)."""
+    text, buttons = await render_card(ticket, conn)
+    chats = card_chats(ticket, community.code)
+    for platform, chat in chats:
+        await queue_message(
+            platform,
+            chat,
+            text,
+            ticket=ticket,
+            kind="card",
+            buttons=buttons,
+            urgent=ticket.urgent,
+            conn=conn,
+        )
+    details = dict(ticket.details or {})
+    details["card_chats"] = [list(c) for c in chats]
+    ticket.details = details
+    await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
+    for media in details.get("media", []):
+        await relay_media(ticket, media, conn)
+
+
+async def refresh_card(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
+    """Show the ticket's current state on its card: edited in place where the
+    platform can edit (Telegram), a short status line where it cannot (WeCom)."""
+    text, buttons = await render_card(ticket, conn)
+    for platform, chat in (ticket.details or {}).get("card_chats", []):
+        if platform == Platform.WECOM:
+            continue  # WeCom robots cannot edit; staff actions there are announced instead
+        await queue_message(
+            platform, chat, text, ticket=ticket, kind="edit_card", buttons=buttons, conn=conn
+        )
+
+
+async def tell_staff(
+    ticket: Ticket,
+    text: str,
+    conn: BaseDBAsyncClient,
+    *,
+    supervisors: bool = False,
+    urgent: bool = False,
+    reply_markup: Any = None,
+) -> None:
+    """A line for the ticket's staff chats (or the supervisors' chat)."""
+    community = await Community.get(id=ticket.community_id).using_db(conn)
+    chats = (
+        staff_chats(community.code, "supervisors")
+        if supervisors
+        else [tuple(c) for c in (ticket.details or {}).get("card_chats", [])]
+        or card_chats(ticket, community.code)
+    )
+    for platform, chat in chats:
+        await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
+
+
+async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None:
+    """A resident's follow-up words, to the card's chats; replies to it reach them."""
+    t = env().texts
+    unit = await _unit_label(ticket, conn)
+    for platform, chat in (ticket.details or {}).get("card_chats", []):
+        await queue_message(
+            platform,
+            chat,
+            t("staff.relay", number=ticket.number, unit=unit, text=_clip(text, 3500)),
+            ticket=ticket,
+            kind="relay",
+            conn=conn,
+        )
+
+
+async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncClient) -> None:
+    t = env().texts
+    unit = await _unit_label(ticket, conn)
+    what = (
+        t(f"staff.media.{media.get('type', 'document')}")
+        if f"staff.media.{media.get('type')}" in t.keys()
+        else media.get("type", "")
+    )
+    caption = t("staff.relay_media", number=ticket.number, unit=unit, what=what)
+    for platform, chat in (ticket.details or {}).get("card_chats", []):
+        if media.get("platform") not in (None, platform):
+            # a file id only means something on its own platform: describe it instead
+            await queue_message(platform, chat, caption, ticket=ticket, kind="relay", conn=conn)
+            continue
+        await queue_message(
+            platform, chat, caption, ticket=ticket, kind="relay", media=[media], conn=conn
+        )
+
+
+async def to_resident(
+    resident: Resident,
+    key: str,
+    *,
+    ticket: Ticket | None = None,
+    conn: BaseDBAsyncClient | None = None,
+    buttons=None,
+    urgent: bool = False,
+    proactive: bool = False,
+    **values: Any,
+):
+    """A text to the resident, in their script. ``proactive`` messages (not an answer
+    to something they just wrote) wait for the end of quiet hours unless urgent."""
+    text = env().texts(key, resident.script, **values)
+    return await to_resident_raw(
+        resident,
+        text,
+        ticket=ticket,
+        conn=conn,
+        buttons=buttons,
+        urgent=urgent,
+        proactive=proactive,
+    )
+
+
+async def to_resident_raw(
+    resident: Resident,
+    text: str,
+    *,
+    ticket: Ticket | None = None,
+    conn: BaseDBAsyncClient | None = None,
+    buttons=None,
+    urgent: bool = False,
+    proactive: bool = False,
+    **extra: Any,
+):
+    not_before = env().calendar.after_quiet(now(), urgent=urgent) if proactive else None
+    return await queue_message(
+        resident.platform,
+        resident.chat_id,
+        text,
+        ticket=ticket,
+        buttons=buttons,
+        urgent=urgent,
+        not_before=not_before,
+        conn=conn,
+        **extra,
+    )

@@ -1,0 +1,82 @@
+"""The one entry point for every platform event: store it, then send it to the
+resident or the staff handlers. Adapters call ``handle`` and do what the returned
+``Outcome`` says (answer a button press); everything else went to the outbox."""
+
+from __future__ import annotations
+
+import logging
+
+from handlers import intake, staff
+from handlers.core import Incoming, Outcome, env, serialised
+from models.inbound import process_once
+from models.outbox import notify_dispatcher, queue_message
+from models.tables import GroupCard, InboundMessage
+
+log = logging.getLogger(__name__)
+
+RESIDENT_BUTTONS = ("kind", "fee", "slot", "split", "rate", "accept", "community")
+
+
+async def handle(msg: Incoming) -> Outcome:
+    """Store first, handle once. A redelivery is acknowledged without acting."""
+    outcome: Outcome = Outcome(handled=False)
+
+    async def run(row: InboundMessage) -> Outcome:
+        return await _route(msg, row)
+
+    try:
+        if msg.is_private:
+            async with serialised(f"{msg.platform}:{msg.sender_id}"):
+                handled, result = await process_once(
+                    msg.platform,
+                    msg.key,
+                    run,
+                    chat_id=msg.chat_id,
+                    sender_id=msg.sender_id,
+                    text=msg.text,
+                    payload=msg.raw,
+                )
+        else:
+            handled, result = await process_once(
+                msg.platform,
+                msg.key,
+                run,
+                chat_id=msg.chat_id,
+                sender_id=msg.sender_id,
+                text=msg.text,
+                payload=msg.raw,
+            )
+        if handled and result is not None:
+            outcome = result
+    except Exception:
+        # The message is stored (status failed, with the error) for a person to see;
+        # the resident gets a polite word instead of silence.
+        if msg.is_private:
+            await queue_message(msg.platform, msg.chat_id, env().texts("sorry_error"))
+        outcome = Outcome(callback_answer="" if msg.button else None, handled=False)
+    finally:
+        notify_dispatcher()
+    return outcome
+
+
+async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
+    member = await staff.find_staff(msg.platform, msg.sender_id)
+    action = (msg.button or "").partition(":")[0]
+    if msg.button and action in staff.STAFF_BUTTONS:
+        return await staff.handle_button(msg, member)
+    command = msg.command
+    if (command and command[0] in staff.STAFF_COMMANDS and command[0] != "help") or (
+        command and not msg.is_private
+    ):
+        return await staff.handle_command(msg, member)
+    if msg.reply_to and member is not None:
+        card = await GroupCard.get_or_none(
+            platform=msg.platform, chat_id=msg.chat_id, message_id=msg.reply_to
+        )
+        if card is not None:
+            return await staff.handle_reply(msg, member, card)
+    if command and command[0] == "help" and member is not None:
+        return await staff.handle_command(msg, member)
+    if msg.is_private:
+        return await intake.handle_resident(msg, row)
+    return Outcome(handled=False)  # group chatter that is not for the bot

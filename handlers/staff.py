@@ -1,0 +1,485 @@
+"""Staff: buttons on ticket cards, replies to cards and relayed messages, and slash
+commands. Only registered staff may act; everyone else gets a polite refusal, and
+every command about a ticket is written into its history."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from bot.clock import now
+from handlers import notify
+from handlers.core import Incoming, Outcome, env
+from handlers.intake import RESIDENT_STATUS, find_ticket
+from models.lifecycle import ACTIVE_STATUSES, Actor, EventKind, IllegalTransition, record_event
+from models.lifecycle import transition as lifecycle_transition
+from models.outbox import queue_message
+from models.tables import GroupCard, Platform, Resident, Staff, Status, Ticket, Unit
+
+log = logging.getLogger(__name__)
+
+STAFF_BUTTONS = ("claim", "resolve", "escalate")
+STAFF_COMMANDS = ("claim", "assign", "resolve", "close", "reopen", "note", "list", "show", "help")
+
+
+async def find_staff(
+    platform: str, sender_id: str, conn: BaseDBAsyncClient | None = None
+) -> Staff | None:
+    if platform == Platform.TELEGRAM:
+        if not sender_id.lstrip("-").isdigit():
+            return None
+        return await Staff.filter(telegram_id=int(sender_id), active=True).using_db(conn).first()
+    if platform == Platform.WECHAT:
+        return await Staff.filter(wechat_openid=sender_id, active=True).using_db(conn).first()
+    return None
+
+
+@dataclass
+class Ctx:
+    msg: Incoming
+    staff: Staff | None
+    conn: BaseDBAsyncClient
+
+    @property
+    def actor(self) -> Actor:
+        assert self.staff is not None
+        return Actor.staff(self.staff.id, self.staff.name)
+
+    async def say(self, text: str) -> None:
+        """Answer in the chat where staff acted."""
+        await queue_message(
+            self.msg.platform, self.msg.chat_id, text, conn=self.conn, reply_to=self.msg.message_id
+        )
+
+
+def t(key: str, **values) -> str:
+    return env().texts(key, "hans", **values)
+
+
+# -- entry points ------------------------------------------------------------------------
+async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
+    action, _, arg = (msg.button or "").partition(":")
+    if staff is None:
+        return Outcome(callback_answer=t("staff.not_staff"))
+    async with in_transaction() as conn:
+        ticket = await Ticket.get_or_none(id=int(arg)).using_db(conn) if arg.isdigit() else None
+        if ticket is None:
+            return Outcome(callback_answer=t("staff.no_ticket", ref=arg))
+        ctx = Ctx(msg, staff, conn)
+        await record_event(
+            ticket,
+            EventKind.COMMAND,
+            ctx.actor,
+            f"button {action}",
+            {"chat": msg.chat_id, "platform": msg.platform},
+            conn=conn,
+        )
+        result = await ACTIONS[action](ctx, ticket, "")
+        return Outcome(callback_answer=result)
+
+
+async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
+    name, rest = msg.command or ("help", "")
+    async with in_transaction() as conn:
+        ctx = Ctx(msg, staff, conn)
+        if name == "help":
+            await ctx.say(t("staff.help") if staff else t("staff.not_staff"))
+            return Outcome()
+        if name == "list":
+            if staff is None:
+                await ctx.say(t("staff.not_staff"))
+            else:
+                await _list(ctx, rest)
+            return Outcome()
+        ref, _, text = rest.partition(" ")
+        ticket = await find_ticket(ref, conn) if ref else None
+        if ticket is None and msg.reply_to:
+            card = await GroupCard.get_or_none(
+                platform=msg.platform, chat_id=msg.chat_id, message_id=msg.reply_to
+            ).using_db(conn)
+            if card is not None:
+                ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
+                text = rest  # no number given: everything after the command is the text
+        if staff is None:
+            if ticket is not None:
+                await record_event(
+                    ticket,
+                    EventKind.COMMAND,
+                    Actor("unknown", msg.sender_id),
+                    msg.text[:500],
+                    {"refused": "not staff"},
+                    conn=conn,
+                )
+            await ctx.say(t("staff.not_staff"))
+            return Outcome()
+        if ticket is None:
+            await ctx.say(
+                t("staff.no_ticket", ref=ref) if ref else t("staff.need_ticket", command=name)
+            )
+            return Outcome()
+        await record_event(
+            ticket,
+            EventKind.COMMAND,
+            ctx.actor,
+            msg.text[:500],
+            {"chat": msg.chat_id, "platform": msg.platform},
+            conn=conn,
+        )
+        text = text.strip()
+        if name == "show":
+            await _show(ctx, ticket)
+            return Outcome()
+        if name == "assign":
+            await _assign(ctx, ticket, text)
+            return Outcome()
+        if name in ("resolve", "close", "reopen", "note") and not text:
+            what, sample = NEEDS_TEXT[name]
+            await ctx.say(t("staff.need_text", what=what, command=name, sample=sample))
+            return Outcome()
+        reply = await ACTIONS[name](ctx, ticket, text)
+        await ctx.say(reply)
+        return Outcome()
+
+
+async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
+    """A steward answers a card or a relayed message: to the resident, signed; or,
+    starting with //, an internal note."""
+    async with in_transaction() as conn:
+        ctx = Ctx(msg, staff, conn)
+        ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
+        text = msg.text.strip()
+        if text.startswith("//"):
+            await record_event(
+                ticket, EventKind.NOTE, ctx.actor, text[2:].strip(), {"internal": True}, conn=conn
+            )
+            await ctx.say(t("staff.noted", number=ticket.number))
+            return Outcome()
+        resident = (
+            await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
+            if ticket.resident_id
+            else None
+        )
+        if resident is None:
+            await ctx.say(t("staff.no_ticket", ref=ticket.number))
+            return Outcome()
+        body = (
+            env().texts(
+                "staff_reply", resident.script, text=text, staff=staff.name, number=ticket.number
+            )
+            if text
+            else ""
+        )
+        media = [m for m in msg.media if m.get("platform", msg.platform) == resident.platform]
+        if not body and media:
+            body = (
+                env()
+                .texts(
+                    "staff_reply", resident.script, text="", staff=staff.name, number=ticket.number
+                )
+                .strip()
+            )
+        await notify.to_resident_raw(resident, body, ticket=ticket, conn=conn, media=media or None)
+        await record_event(
+            ticket,
+            EventKind.MESSAGE_OUT,
+            ctx.actor,
+            text,
+            {"media": msg.media, "to": "resident"},
+            conn=conn,
+        )
+        await Ticket.filter(id=ticket.id).using_db(conn).update(updated_at=now())
+        await ctx.say(t("staff.sent_to_resident", number=ticket.number))
+        return Outcome()
+
+
+# -- actions -----------------------------------------------------------------------------
+async def _resident(ticket: Ticket, conn) -> Resident | None:
+    if ticket.resident_id is None:
+        return None
+    return await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
+
+
+async def _move(
+    ctx: Ctx, ticket: Ticket, to: Status, action_zh: str, text: str = "", **updates
+) -> str | None:
+    """Transition or explain why not (the polite refusal is returned)."""
+    try:
+        await lifecycle_transition(ticket, to, ctx.actor, text, conn=ctx.conn, **updates)
+    except IllegalTransition as e:
+        return t(
+            "staff.cannot",
+            number=ticket.number,
+            status=t(f"staff.status.{e.current}"),
+            action=action_zh,
+        )
+    return None
+
+
+async def claim(ctx: Ctx, ticket: Ticket, _text: str) -> str:
+    if ticket.status == Status.CLAIMED and ticket.assignee_id == ctx.staff.id:
+        return t("staff.claimed", name=ctx.staff.name, number=ticket.number)
+    refusal = await _move(ctx, ticket, Status.CLAIMED, "接单", assignee_id=ctx.staff.id)
+    if refusal:
+        return refusal
+    await notify.refresh_card(ticket, ctx.conn)
+    resident = await _resident(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "claimed_notice",
+            number=ticket.number,
+            staff=ctx.staff.name,
+            ticket=ticket,
+            conn=ctx.conn,
+            proactive=True,
+            urgent=ticket.urgent,
+        )
+    return t("staff.claimed", name=ctx.staff.name, number=ticket.number)
+
+
+async def resolve(ctx: Ctx, ticket: Ticket, result: str) -> str:
+    result = result or "已处理"
+    updates = {} if ticket.assignee_id else {"assignee_id": ctx.staff.id}
+    refusal = await _move(ctx, ticket, Status.RESOLVED, "标记已处理", result, **updates)
+    if refusal:
+        return refusal
+    await notify.refresh_card(ticket, ctx.conn)
+    resident = await _resident(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "resolved_notice",
+            number=ticket.number,
+            result=result,
+            ticket=ticket,
+            conn=ctx.conn,
+            proactive=True,
+        )
+    return t("staff.resolved", number=ticket.number, name=ctx.staff.name, result=result)
+
+
+async def close(ctx: Ctx, ticket: Ticket, reason: str) -> str:
+    refusal = await _move(ctx, ticket, Status.CLOSED, "办结", reason)
+    if refusal:
+        return refusal
+    await notify.refresh_card(ticket, ctx.conn)
+    resident = await _resident(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "closed_notice",
+            number=ticket.number,
+            reason=reason,
+            ticket=ticket,
+            conn=ctx.conn,
+            proactive=True,
+        )
+    return t("staff.closed", number=ticket.number, name=ctx.staff.name, reason=reason)
+
+
+async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
+    refusal = await _move(ctx, ticket, Status.REOPENED, "重开", reason)
+    if refusal:
+        return refusal
+    await notify.refresh_card(ticket, ctx.conn)
+    resident = await _resident(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "reopened_notice",
+            number=ticket.number,
+            reason=reason,
+            ticket=ticket,
+            conn=ctx.conn,
+            proactive=True,
+        )
+    return t("staff.reopened", number=ticket.number, name=ctx.staff.name, reason=reason)
+
+
+async def note(ctx: Ctx, ticket: Ticket, text: str) -> str:
+    await record_event(ticket, EventKind.NOTE, ctx.actor, text, {"internal": True}, conn=ctx.conn)
+    return t("staff.noted", number=ticket.number)
+
+
+async def escalate(ctx: Ctx, ticket: Ticket, reason: str) -> str:
+    level = min(2, ticket.escalation_level + 1)
+    if level == ticket.escalation_level:
+        return t(
+            "staff.escalated",
+            level=t("staff.level.2"),
+            number=ticket.number,
+            unit="",
+            summary=ticket.summary,
+            actor=ctx.staff.name,
+            reason="",
+        )
+    await escalate_to(ticket, level, ctx.actor, reason, ctx.conn)
+    return t("staff.card_escalation", level=t(f"staff.level.{level}")).strip()
+
+
+async def escalate_to(
+    ticket: Ticket, level: int, actor: Actor, reason: str, conn: BaseDBAsyncClient
+) -> None:
+    """Climb the ladder (1 supervisor, 2 manager): recorded, announced once."""
+    changed = (
+        await Ticket.filter(id=ticket.id, escalation_level__lt=level)
+        .using_db(conn)
+        .update(escalation_level=level, updated_at=now())
+    )
+    if not changed:
+        return
+    ticket.escalation_level = level
+    await record_event(ticket, EventKind.ESCALATED, actor, reason, {"level": level}, conn=conn)
+    unit = "未登记"
+    if ticket.unit_id:
+        unit = (await Unit.get(id=ticket.unit_id).using_db(conn)).label
+    text = t(
+        "staff.escalated",
+        level=t(f"staff.level.{level}"),
+        number=ticket.number,
+        unit=unit,
+        summary=ticket.summary,
+        actor=actor.name or "系统",
+        reason=reason,
+    )
+    await notify.tell_staff(ticket, text, conn, supervisors=True, urgent=ticket.urgent)
+    if level >= 2:
+        managers = await Staff.filter(role="manager", active=True).using_db(conn)
+        for m in managers:
+            if m.telegram_id:
+                await queue_message(
+                    Platform.TELEGRAM,
+                    m.telegram_id,
+                    text,
+                    ticket=ticket,
+                    urgent=ticket.urgent,
+                    conn=conn,
+                )
+            if m.wechat_openid:
+                await queue_message(
+                    Platform.WECHAT,
+                    m.wechat_openid,
+                    text,
+                    ticket=ticket,
+                    urgent=ticket.urgent,
+                    conn=conn,
+                )
+    await notify.refresh_card(ticket, conn)
+
+
+ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
+    "claim": claim,
+    "resolve": resolve,
+    "close": close,
+    "reopen": reopen,
+    "note": note,
+    "escalate": escalate,
+}
+NEEDS_TEXT = {
+    "resolve": ("处理结果", "已更换水龙头"),
+    "close": ("办结原因", "业主确认已解决"),
+    "reopen": ("重开原因", "业主反映仍然漏水"),
+    "note": ("备注内容", "已联系业主约明早上门"),
+}
+
+
+async def _assign(ctx: Ctx, ticket: Ticket, who: str) -> None:
+    name = who.strip().lstrip("@").strip()
+    target = await Staff.filter(name=name, active=True).using_db(ctx.conn).first() if name else None
+    if target is None:
+        await ctx.say(t("staff.unknown_person", who=name or "?"))
+        return
+    if ticket.status in (Status.DISPATCHED, Status.REOPENED):
+        refusal = await _move(
+            ctx, ticket, Status.CLAIMED, "指派", f"assigned to {target.name}", assignee_id=target.id
+        )
+        if refusal:
+            await ctx.say(refusal)
+            return
+    elif ticket.status in (Status.CLAIMED,):
+        await (
+            Ticket.filter(id=ticket.id)
+            .using_db(ctx.conn)
+            .update(assignee_id=target.id, updated_at=now())
+        )
+        ticket.assignee_id = target.id
+    else:
+        await ctx.say(
+            t(
+                "staff.cannot",
+                number=ticket.number,
+                status=t(f"staff.status.{ticket.status}"),
+                action="指派",
+            )
+        )
+        return
+    await record_event(
+        ticket, EventKind.ASSIGNED, ctx.actor, target.name, {"staff_id": target.id}, conn=ctx.conn
+    )
+    await notify.refresh_card(ticket, ctx.conn)
+    await ctx.say(t("staff.assigned", number=ticket.number, name=target.name))
+
+
+async def _list(ctx: Ctx, rest: str) -> None:
+    which = (rest.split() or ["open"])[0].lower()
+    if which not in ("open", "overdue", "mine", "urgent"):
+        await ctx.say(t("staff.list_bad_filter"))
+        return
+    q = Ticket.filter(status__in=[s.value for s in ACTIVE_STATUSES])
+    if ctx.staff.community_id is not None:
+        q = q.filter(community_id=ctx.staff.community_id)
+    if which == "overdue":
+        q = q.filter(due_at__lte=now())
+    elif which == "mine":
+        q = q.filter(assignee_id=ctx.staff.id)
+    elif which == "urgent":
+        q = q.filter(urgent=True)
+    tickets = await q.using_db(ctx.conn).order_by("due_at", "id").limit(50)
+    title = t(f"staff.list.{which}")
+    if not tickets:
+        await ctx.say(t("staff.list_empty", title=title))
+        return
+    units = {
+        u.id: u.label
+        for u in await Unit.filter(id__in=[x.unit_id for x in tickets if x.unit_id]).using_db(
+            ctx.conn
+        )
+    }
+    lines = [t("staff.list_header", title=title, count=len(tickets))]
+    for x in tickets:
+        flags = ""
+        if x.urgent:
+            flags += " ❗"
+        if x.due_at and x.due_at <= now():
+            flags += " ⏰"
+        lines.append(
+            t(
+                "staff.list_line",
+                number=x.number,
+                icon=notify.KIND_ICONS.get(x.kind, ""),
+                kind=notify.kind_label(x.kind),
+                status=t(f"staff.status.{x.status}"),
+                unit=units.get(x.unit_id, "-"),
+                summary=x.summary,
+                flags=flags,
+            )
+        )
+    await ctx.say("\n".join(lines))
+
+
+async def _show(ctx: Ctx, ticket: Ticket) -> None:
+    text, _ = await notify.render_card(ticket, ctx.conn)
+    tz = env().config.tz
+    events = await ticket.events.all().using_db(ctx.conn).order_by("id")
+    lines = [text, ""]
+    for e in events[-15:]:
+        what = e.kind
+        if e.to_status:
+            what = f"{RESIDENT_STATUS.get(e.to_status, (e.to_status,))[0]}"
+        who = e.actor_name or {"resident": "业主", "system": "系统"}.get(e.actor_type, "")
+        lines.append(f"{e.at.astimezone(tz):%m-%d %H:%M} {who} {what} {e.text[:60]}".rstrip())
+    await ctx.say("\n".join(lines))

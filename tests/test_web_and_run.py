@@ -1,0 +1,132 @@
+"""The web server (/healthz, /metrics), `migrate`, and `run` with no credentials."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.web import make_app
+from models.lifecycle import Actor, create_ticket
+from models.outbox import queue_message
+from models.tables import Community
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def test_healthz_reports_database_and_backlog(db, clock, config):
+    await queue_message("telegram", 1, "a")
+    clock.advance(seconds=90)
+    async with TestClient(TestServer(make_app({"telegram": "not configured"}))) as client:
+        r = await client.get("/healthz")
+        body = await r.json()
+    assert r.status == 200
+    assert body["database"] == "ok" and body["outbox_backlog"] == 1
+    assert body["outbox_oldest_pending_s"] == 90.0
+    assert body["channels"] == {"telegram": "not configured"}
+
+
+async def test_healthz_is_503_without_database(tmp_path):
+    async with TestClient(TestServer(make_app())) as client:
+        r = await client.get("/healthz")
+    assert r.status == 503
+
+
+async def test_metrics_are_prometheus_text(db, clock, config):
+    from models.inbound import store_inbound
+
+    community = await Community.get(code="demo")
+    await create_ticket(
+        community_id=community.id, kind="repair", actor=Actor.system(), tz=config.tz
+    )
+    await store_inbound("telegram", "u1", text="hi")
+    await store_inbound("wechat", "m1", text="hi")
+    await queue_message("telegram", 1, "a")
+    async with TestClient(TestServer(make_app())) as client:
+        r = await client.get("/metrics")
+        text = await r.text()
+    assert r.status == 200
+    assert 'guanjia_messages_in_total{platform="telegram"} 1' in text
+    assert 'guanjia_messages_in_total{platform="wechat"} 1' in text
+    assert 'guanjia_tickets{status="new"} 1' in text
+    assert "guanjia_outbox_backlog 1" in text
+    assert "# TYPE guanjia_dispatcher_failures_total counter" in text
+
+
+def _env(tmp_path, **extra):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WECHAT_", "GUANJIA_", "DATABASE_URL"))
+    }
+    env.update(DATABASE_URL=f"sqlite://{tmp_path}/data/g.db", **extra)
+    return env
+
+
+def test_migrate_is_idempotent_and_keeps_data(tmp_path):
+    env = _env(tmp_path)
+    cmd = [sys.executable, "-m", "bot", "migrate"]
+    first = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert "applied" in first.stdout
+    db_file = tmp_path / "data" / "g.db"
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("INSERT INTO community (code, name) VALUES ('x', '保留的数据')")
+    second = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0 and "up to date" in second.stdout
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("SELECT name FROM community WHERE code='x'").fetchone() == (
+            "保留的数据",
+        )
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_run_without_credentials_serves_health_and_stops_on_ctrl_c(tmp_path):
+    port = _free_port()
+    env = _env(tmp_path, GUANJIA_HTTP_PORT=str(port))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.2)
+        assert body is not None, proc.stdout.read() if proc.poll() is not None else "no answer"
+        assert '"status": "ok"' in body
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out
+    assert "telegram: not configured: set TELEGRAM_BOT_TOKEN" in out
+    assert "wechat: not configured" in out
+    assert "Traceback" not in out
+    assert (tmp_path / "data" / "g.db").exists()
