@@ -47,4 +47,5 @@ async def make_migration(url: str, name: str) -> str:
     """Generate the next migration for the dialect of ``url`` from the models' diff."""
     async with _command(url) as cmd:
         await cmd.upgrade(run_in_transaction=True)
+        await cmd.init()  # re-read the last applied version: the diff starts from it
         return await cmd.migrate(name)

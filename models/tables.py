@@ -178,9 +178,14 @@ class Ticket(Model):
     closed_at = fields.DatetimeField(null=True)
     # Deadlines are data (ARCHITECTURE.md): the next due time, what it is, and how
     # far up the ladder the ticket has climbed; sweepers select on due_at.
-    due_at = fields.DatetimeField(null=True, db_index=True)
-    due_kind = fields.CharField(max_length=32, null=True)
+    due_at = fields.DatetimeField(null=True, db_index=True)  # next time a sweeper looks
+    due_kind = fields.CharField(max_length=32, null=True)  # claim, report_back, answer, …
+    due_phase = fields.CharField(max_length=16, null=True, description="warn, breach, …")
+    deadline_at = fields.DatetimeField(null=True, description="the deadline being chased")
     escalation_level = fields.IntField(default=0, description="0 steward, 1 supervisor, 2 manager")
+    reported_at = fields.DatetimeField(null=True, description="steward's first report-back")
+    satisfaction = fields.IntField(null=True, description="follow-up score 1-5")
+    accepted = fields.BooleanField(null=True, description="repair accepted (验收)")
 
     class Meta:
         table = "ticket"
@@ -278,3 +283,17 @@ class GroupCard(Model):
     class Meta:
         table = "group_card"
         unique_together = (("platform", "chat_id", "message_id"),)
+
+
+class JobRun(Model):
+    """A scheduled job (shift handover, …) that ran for a given slot: the unique key
+    makes it run once even when several workers fire it."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    slot = fields.CharField(max_length=32)
+    ran_at = fields.DatetimeField()
+
+    class Meta:
+        table = "job_run"
+        unique_together = (("name", "slot"),)
