@@ -34,6 +34,7 @@ _PRIORITY = {
     INTENTS.index(i): p
     for p, i in enumerate(("complaint", "repair", "cleaning", "consultation", "none"))
 }
+_BY_PRIORITY = sorted(range(_N), key=_PRIORITY.__getitem__)
 _CLASS_ORDER = ("incident", "attitude", "quality", "equipment")
 
 
@@ -96,18 +97,36 @@ class Classifier:
         self.rules: Compiled = compile_rules(data, sources)
         self.normalizer = Normalizer()
         if isinstance(tokenizer, str):
-            tokenizer = make_tokenizer(tokenizer, userdicts)
+            norm = self.normalizer.normalize
+            tokenizer = make_tokenizer(tokenizer, userdicts, normalize=lambda s: norm(s)[0])
         self.tokenizer = tokenizer
         r = self.rules
         self._cut = tokenizer.cut
         self._norm = self.normalizer.normalize
         self._words = r.words
-        self._phrases = r.phrases
+        # Phrases of two or more characters are indexed by their first two characters,
+        # single characters on their own: one slice and one or two dict lookups per position.
+        self._long: dict[str, tuple[tuple[str, Hit], ...]] = {}
+        self._single: dict[str, Hit] = {}
+        for items in r.phrases.values():
+            for p, h in items:
+                if len(p) == 1:
+                    self._single[p] = h
+                else:
+                    self._long.setdefault(p[:2], ())
+                    self._long[p[:2]] += ((p, h),)
+        self._long = {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in self._long.items()}
         self._pattern = r.pattern
         self._pattern_hits = r.pattern_hits
         self._combos = r.combos
         self._rules = r.rules
         self._hazards = r.hazard_groups
+        self._hazard_any = 0
+        for bit, _, _ in r.hazard_groups:
+            self._hazard_any |= bit
+        self._rules_any = 0
+        for rule in r.rules:
+            self._rules_any |= rule.when
         s = r.settings
         self._ask_below = s["ask_below"]
         self._tie_ratio = s["tie_ratio"]
@@ -126,20 +145,29 @@ class Classifier:
             if h is not None:
                 seen[t] = h
         n_words = len(seen)
-        phrases = self._phrases
+        long_get = self._long.get
+        single_get = self._single.get
+        starts = norm.startswith
         end = 0
         for i, ch in enumerate(norm):
             if i < end:
                 continue
-            cands = phrases.get(ch)
+            found = hit = None
+            cands = long_get(norm[i : i + 2])
             if cands is not None:
                 for p, h in cands:
-                    if norm.startswith(p, i):
-                        if n_words and p in seen and seen[p] is not h:
-                            h = _merge(seen[p], h)  # same string as a token word: add both
-                        seen[p] = h
-                        end = i + len(p)
+                    if starts(p, i):
+                        found, hit = p, h
                         break
+            if found is None:
+                hit = single_get(ch)
+                if hit is None:
+                    continue
+                found = ch
+            if n_words and found in seen and seen[found] is not hit:
+                hit = _merge(seen[found], hit)  # same string as a token word: add both
+            seen[found] = hit
+            end = i + len(found)
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
                 seen.setdefault(m.group(), self._pattern_hits[m.lastgroup])
@@ -164,7 +192,7 @@ class Classifier:
                 mask |= h.mask
                 for i, w in h.scores:
                     scores[i] += w
-        for r in self._rules:
+        for r in self._rules if mask & self._rules_any else ():
             if mask & r.when and not mask & r.unless:
                 for i, f in r.scale:
                     scores[i] *= f
@@ -177,15 +205,18 @@ class Classifier:
                 for i, w in r.add:
                     scores[i] += w
         hazard = None
-        for bit, hz, unless in self._hazards:
-            if mask & bit and not mask & unless:
-                hazard = hz
-                break
+        if mask & self._hazard_any:
+            for bit, hz, unless in self._hazards:
+                if mask & bit and not mask & unless:
+                    hazard = hz
+                    break
         return self._decide(text, norm, script, scores, mask, hazard, list(seen))
 
     def _decide(self, text, norm, script, scores, mask, hazard, keywords) -> Classification:
         r = self.rules
-        order = sorted(range(_N), key=lambda i: (-scores[i], _PRIORITY[i]))
+        order = sorted(
+            _BY_PRIORITY, key=scores.__getitem__, reverse=True
+        )  # stable: ties keep priority
         best = order[0]
         top = scores[best]
         candidates: list[str] = []
