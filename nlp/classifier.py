@@ -7,6 +7,7 @@ All the knowledge is in ``rules.yaml``; this file only applies it, fast.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ _PRIORITY = {
     INTENTS.index(i): p
     for p, i in enumerate(("complaint", "repair", "cleaning", "consultation", "none"))
 }
+_WORDY = re.compile(r"[\u3400-\u9fff]|[a-z]+")  # CJK characters and latin words
 _BY_PRIORITY = sorted(range(_N), key=_PRIORITY.__getitem__)
 _CLASS_ORDER = ("incident", "attitude", "quality", "equipment")
 
@@ -134,6 +136,8 @@ class Classifier:
         self._cand_ratio = s["candidate_ratio"]
         self._max_cands = int(s["max_candidates"])
         self._hazard_conf = s["hazard_confidence"]
+        self._unknown_min = s["unknown_min_chars"]
+        self._unknown_conf = s["unknown_confidence"]
 
     # -- matching ---------------------------------------------------------------------
     def match(self, norm: str, tokens: list[str]) -> dict[str, Hit]:
@@ -224,6 +228,11 @@ class Classifier:
             if hazard:
                 intent = r.hazard_info[hazard]["intent"]
                 confidence = self._hazard_conf
+            elif len(_WORDY.findall(norm)) >= self._unknown_min:
+                # Nothing matched in a real sentence: guess, say so, and ask.
+                intent = r.unknown_intent
+                confidence = self._unknown_conf
+                candidates = list(r.unknown_candidates)
             else:
                 intent = "none"
                 confidence = 0.5 if keywords else 0.6

@@ -91,6 +91,8 @@ class Compiled:
     agitated_mask: int
     class_groups: tuple[tuple[int, str, float], ...]
     dept_groups: tuple[tuple[int, str, frozenset[int]], ...]
+    unknown_intent: str = "none"
+    unknown_candidates: tuple[str, ...] = ()
     source: list[str] = field(default_factory=list)
 
 
@@ -194,8 +196,21 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         "candidate_ratio": 0.5,
         "max_candidates": 3,
         "hazard_confidence": 0.8,
+        "unknown_min_chars": 1e9,
+        "unknown_confidence": 0.3,
     }
-    settings.update({k: float(v) for k, v in (data.get("settings") or {}).items()})
+    raw_settings = dict(data.get("settings") or {})
+    unknown_intent = _check(
+        raw_settings.pop("unknown_intent", "none"), INTENTS, f"{where}: settings.unknown_intent"
+    )
+    unknown_candidates = tuple(
+        _check(i, INTENTS, f"{where}: settings.unknown_candidates")
+        for i in raw_settings.pop("unknown_candidates", None) or ()
+    )
+    try:
+        settings.update({k: float(v) for k, v in raw_settings.items()})
+    except (TypeError, ValueError) as e:
+        raise RulesError(f"{where}: settings: numbers expected ({e})") from e
     departments: dict[str, str | None] = {}
     for intent in INTENTS:
         spec = (data.get("intents") or {}).get(intent) or {}
@@ -365,5 +380,7 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         agitated_mask=agitated_mask,
         class_groups=class_groups,
         dept_groups=dept_groups,
+        unknown_intent=unknown_intent,
+        unknown_candidates=unknown_candidates,
         source=list(sources or []),
     )
