@@ -1,0 +1,708 @@
+"""End-to-end latency and throughput of the Telegram webhook path, in one process.
+
+    python bench/telegram_e2e.py [--residents 200] [--rate 200] [--profile FILE]
+
+Starts the real runtime (``bot.app.start``: SQLite in a temporary directory, webhook
+mode on 127.0.0.1) against the fake Bot API server of ``tests/fakes``. Simulated
+residents are bound to a unit first (``/start`` and "1栋1单元1201" through the
+webhook), warmed up, then each sends ONE repair message ("厨房水管漏水了", …) at a fixed
+offered rate (open loop: sends are scheduled at fixed intervals, none waits for an
+earlier one). Latency is measured from the moment the update is POSTed to the
+webhook to the moment the bot's ``sendMessage`` carrying the ticket confirmation to
+that resident's chat arrives at the fake server (both ``time.monotonic``).
+
+The same load is offered to a minimal echo bot on the same stack (aiohttp webhook
+server + python-telegram-bot ``Bot.send_message`` to the same fake, no database):
+that is the floor the issue's "p50 no more than 3× the echo floor" refers to.
+
+Guanjia is measured twice, each time on a fresh database: with the Telegram rate
+limiter disabled (what the code itself can do) and with the production limiter
+(``RateLimiter()``: 30 messages/s overall, like Telegram's bulk limit).
+
+Prints ONE JSON object on stdout; logs go to stderr. Everything is bounded in count
+and time (``--timeout``, default 120 s) and listens on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import contextvars
+import cProfile
+import gc
+import json
+import logging
+import math
+import pstats
+import re
+import resource
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import aiohttp  # noqa: E402
+from aiohttp import web  # noqa: E402
+
+from tests.fakes.telegram_api import FakeTelegram, TelegramCall  # noqa: E402
+
+log = logging.getLogger("bench")
+
+STEWARDS = -100200
+SUPERVISORS = -100300
+SECRET = "bench-s3cret-token"
+TICKET_NUMBER = re.compile(r"\d{8}-\d{4}")
+# Monday 10:00 in Shanghai: business hours, no quiet hours, deterministic deadlines.
+START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+# Repair reports the classifier reads as a certain, non-urgent repair without a fee
+# (checked at start-up; anything else is dropped from the list).
+REPAIR_TEXTS = [
+    "厨房水管漏水了",
+    "客厅灯不亮了",
+    "卫生间马桶堵了",
+    "空调不制冷了",
+    "热水器坏了打不着火",
+    "窗户关不上了",
+    "楼道灯坏了",
+    "电梯按钮坏了",
+    "卧室插座没电",
+    "门锁坏了打不开",
+    "墙面渗水发霉了",
+    "暖气片不热",
+    "厨房下水道反味",
+    "淋浴花洒坏了",
+    "地漏堵了",
+    "防盗门关不严",
+    "车库道闸抬不起来",
+    "单元门的门禁坏了",
+    "走廊的灯一直闪",
+    "阳台下水道堵了",
+    "水龙头一直滴水",
+    "门禁卡刷不开",
+]
+
+
+# -- helpers ------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def ms(value: float | None) -> float | None:
+    return None if value is None else round(value * 1000, 2)
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        pages = int(f.read().split()[1])
+    return round(pages * resource.getpagesize() / 2**20, 1)
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class RunningClock:
+    """Starts at ``START`` and then moves with real time: deadlines are those of a
+    Monday morning, and rows the rate limiter puts back become due again."""
+
+    def __init__(self, start: datetime = START):
+        self._start = start
+        self._t0 = time.monotonic()
+
+    def now(self) -> datetime:
+        return self._start + timedelta(seconds=time.monotonic() - self._t0)
+
+
+class UnlimitedLimiter:
+    """Stands in for ``RateLimiter`` when the limiter is switched off."""
+
+    def wait_for(self, chat_id: str, now: float | None = None) -> float:
+        return 0.0
+
+
+class BenchTelegram(FakeTelegram):
+    """The fake Bot API server, telling the bench about every successful send as it is
+    recorded (``TelegramCall.at`` is ``time.monotonic()`` taken when the request's body
+    has been read, i.e. when the call arrived)."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.listeners: list = []
+
+    def _record(self, call: TelegramCall) -> None:
+        super()._record(call)
+        if call.ok and call.method == "sendMessage":
+            for listener in self.listeners:
+                listener(call)
+
+
+@dataclass
+class Waiter:
+    """Collects the first matching sendMessage to each of the expected chats."""
+
+    predicate: Any
+    wanted: set[int] = field(default_factory=set)
+    arrived: dict[int, TelegramCall] = field(default_factory=dict)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __call__(self, call: TelegramCall) -> None:
+        chat = call.params.get("chat_id")
+        if chat not in self.wanted or chat in self.arrived:
+            return
+        if self.predicate(call):
+            self.arrived[chat] = call
+            if len(self.arrived) >= len(self.wanted):
+                self.done.set()
+
+    def expect(self, chats: list[int]) -> None:
+        self.wanted = set(chats)
+        if len(self.arrived) >= len(self.wanted):
+            self.done.set()
+
+    async def wait(self, timeout: float) -> bool:  # noqa: ASYNC109
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.done.wait(), timeout)
+        return self.done.is_set()
+
+
+def text_of(call: TelegramCall) -> str:
+    return str(call.params.get("text") or call.params.get("caption") or "")
+
+
+def is_confirmation(call: TelegramCall) -> bool:
+    text = text_of(call)
+    return "工单" in text and TICKET_NUMBER.search(text) is not None
+
+
+# -- load generation --------------------------------------------------------------------
+@dataclass
+class Shot:
+    chat: int
+    body: bytes
+    scheduled: float = 0.0
+    posted: float = 0.0
+    acked: float = 0.0
+    status: int = 0
+
+
+async def post(session: aiohttp.ClientSession, url: str, shot: Shot) -> None:
+    shot.posted = time.monotonic()
+    try:
+        async with session.post(
+            url,
+            data=shot.body,
+            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET},
+        ) as response:
+            await response.read()
+            shot.status = response.status
+    except Exception as e:  # counted as a failure; the bench goes on
+        log.warning("POST failed: %r", e)
+        shot.status = -1
+    shot.acked = time.monotonic()
+
+
+async def offer(session: aiohttp.ClientSession, url: str, shots: list[Shot], rate: float) -> None:
+    """Open loop: shot i is posted at t0 + i/rate, whatever happened to the others."""
+    interval = 1.0 / rate
+    tasks = []
+    t0 = time.monotonic() + 0.01
+    for i, shot in enumerate(shots):
+        shot.scheduled = t0 + i * interval
+        delay = shot.scheduled - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(post(session, url, shot)))
+    await asyncio.gather(*tasks)
+
+
+def encode(update: dict[str, Any]) -> bytes:
+    return json.dumps(update, ensure_ascii=False).encode()
+
+
+def summarise(
+    shots: list[Shot], waiter: Waiter, rate: float, *, attempted: int | None = None
+) -> dict[str, Any]:
+    lat = []
+    for shot in shots:
+        call = waiter.arrived.get(shot.chat)
+        if call is not None:
+            lat.append(call.at - shot.posted)
+    acks = [s.acked - s.posted for s in shots if s.status == 200]
+    lags = [s.posted - s.scheduled for s in shots]
+    first = min(s.posted for s in shots)
+    last_post = max(s.posted for s in shots)
+    arrivals = [c.at for c in waiter.arrived.values()]
+    span = (max(arrivals) - first) if arrivals else None
+    return {
+        "messages": len(shots),
+        "confirmed": len(lat),
+        "http_errors": sum(1 for s in shots if s.status != 200),
+        "p50_ms": ms(pct(lat, 50)),
+        "p95_ms": ms(pct(lat, 95)),
+        "p99_ms": ms(pct(lat, 99)),
+        "max_ms": ms(max(lat) if lat else None),
+        "msgs_per_s": round(len(lat) / span, 1) if span else None,
+        "offered_msgs_per_s": round((len(shots) - 1) / (last_post - first), 1)
+        if len(shots) > 1 and last_post > first
+        else None,
+        "target_rate": rate,
+        "webhook_ack_p50_ms": ms(pct(acks, 50)),
+        "webhook_ack_p99_ms": ms(pct(acks, 99)),
+        "generator_lag_max_ms": ms(max(lags)),
+    }
+
+
+# -- echo floor ---------------------------------------------------------------------------
+async def run_echo(tg: BenchTelegram, args, first_user: int) -> dict[str, Any]:
+    """aiohttp webhook + PTB Bot.send_message to the same fake: no database, no logic."""
+    from telegram import Bot, Update
+    from telegram.request import HTTPXRequest
+
+    bot = Bot(
+        tg.token,
+        base_url=tg.base_url,
+        base_file_url=tg.base_file_url,
+        request=HTTPXRequest(connection_pool_size=64),
+    )
+    await bot.initialize()
+
+    async def webhook(request: web.Request) -> web.Response:
+        if request.headers.get("X-Telegram-Bot-Api-Secret-Token") != SECRET:
+            return web.Response(status=403)
+        update = Update.de_json(await request.json(), bot)
+        message = update.message
+        await bot.send_message(message.chat.id, f"收到：{message.text}（工单 00000000-0000）")
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/echo/webhook", webhook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    url = f"http://127.0.0.1:{port}/echo/webhook"
+    connector = aiohttp.TCPConnector(limit=args.connections)
+    try:
+        async with aiohttp.ClientSession(connector=connector) as session:
+            # warm-up
+            warm = [first_user + i for i in range(args.warmup)]
+            w = Waiter(is_confirmation)
+            w.expect(warm)
+            tg.listeners.append(w)
+            shots = [Shot(u, encode(tg.make_text_update(u, u, "预热"))) for u in warm]
+            await offer(session, url, shots, args.warmup_rate)
+            await w.wait(10)
+            tg.listeners.remove(w)
+            # measured
+            users = [first_user + args.warmup + i for i in range(args.residents)]
+            waiter = Waiter(is_confirmation)
+            waiter.expect(users)
+            tg.listeners.append(waiter)
+            shots = [
+                Shot(u, encode(tg.make_text_update(u, u, REPAIR_TEXTS[i % len(REPAIR_TEXTS)])))
+                for i, u in enumerate(users)
+            ]
+            gc.collect()
+            await offer(session, url, shots, args.rate)
+            await waiter.wait(args.drain)
+            tg.listeners.remove(waiter)
+            return summarise(shots, waiter, args.rate)
+    finally:
+        await runner.cleanup()
+        await bot.shutdown()
+
+
+# -- Guanjia ------------------------------------------------------------------------------
+def make_config(tmp: Path):
+    from bot.config import EXAMPLE_CONFIG, load_config
+
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    for old, new in (
+        (
+            "    stewards_chat:\n      telegram: null",
+            f"    stewards_chat:\n      telegram: {STEWARDS}",
+        ),
+        (
+            "    supervisors_chat:\n      telegram: null",
+            f"    supervisors_chat:\n      telegram: {SUPERVISORS}",
+        ),
+    ):
+        if old not in text:
+            raise SystemExit(f"example config changed: cannot find {old!r}")
+        text = text.replace(old, new)
+    path = tmp / "guanjia.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
+
+
+def usable_texts() -> list[str]:
+    import nlp
+    from handlers.intake import _matching_fee
+
+    out = []
+    for text in REPAIR_TEXTS:
+        c = nlp.classify(text)
+        plain = c.intent == "repair" and not c.urgent and not c.uncertain
+        if plain and _matching_fee(text) is None:
+            out.append(text)
+    if not out:
+        raise SystemExit("no usable repair text: the classifier reads none as a plain repair")
+    return out
+
+
+def unit_text(i: int) -> str:
+    """A valid unit of the example community (buildings 1 and 2: 2 entrances, 18 floors,
+    2 rooms per floor)."""
+    building = 1 + i % 2
+    entrance = 1 + (i // 2) % 2
+    floor = 1 + (i // 4) % 18
+    room = 1 + (i // 72) % 2
+    return f"{building}栋{entrance}单元{floor * 100 + room}"
+
+
+async def wait_outbox_empty(timeout: float) -> bool:  # noqa: ASYNC109
+    from models.tables import Outbox, OutboxStatus
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not await Outbox.filter(status=OutboxStatus.PENDING).exists():
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def run_guanjia(
+    tg: BenchTelegram, args, first_user: int, *, production_limiter: bool, profile: str | None
+) -> dict[str, Any]:
+    from bot.app import Runtime, shutdown, start
+    from bot.channels.telegram import RateLimiter
+    from bot.settings import Settings
+
+    with tempfile.TemporaryDirectory(prefix="guanjia-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        port = free_port()
+        webhook_url = f"http://127.0.0.1:{port}/telegram/webhook"
+        database_url = f"sqlite://{tmp}/bench.db"
+        if args.db_params:
+            database_url += f"?{args.db_params}"
+        settings = Settings(
+            DATABASE_URL=database_url,
+            TELEGRAM_BOT_TOKEN=tg.token,
+            TELEGRAM_API_URL=tg.url,
+            TELEGRAM_WEBHOOK_URL=webhook_url,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
+            GUANJIA_HTTP_HOST="127.0.0.1",
+            GUANJIA_HTTP_PORT=str(port),
+            GUANJIA_CONFIG=str(tmp / "guanjia.yaml"),
+        )
+        rt = Runtime(settings, make_config(tmp))
+        t_start = time.monotonic()
+        await start(rt)
+        startup_s = time.monotonic() - t_start
+        sender = rt.senders["telegram"]
+        sender.limiter = UnlimitedLimiter()  # set-up and warm-up are not what is measured
+        texts = usable_texts()
+        connector = aiohttp.TCPConnector(limit=args.connections)
+        try:
+            async with aiohttp.ClientSession(connector=connector) as session:
+                total = args.warmup + args.probe + args.residents
+                users = [first_user + i for i in range(total)]
+
+                # 1. bind every resident's unit (/start, then the unit), a few at a time
+                bound = Waiter(lambda c: "已记录您的房号" in text_of(c))
+                bound.expect(users)
+                tg.listeners.append(bound)
+                gate = asyncio.Semaphore(16)
+
+                async def bind(i: int, user: int) -> None:
+                    async with gate:
+                        for text in ("/start", unit_text(i)):
+                            shot = Shot(user, encode(tg.make_text_update(user, user, text)))
+                            await post(session, webhook_url, shot)
+                            if shot.status != 200:
+                                raise RuntimeError(f"binding {user}: HTTP {shot.status}")
+
+                t_bind = time.monotonic()
+                await asyncio.gather(*(bind(i, u) for i, u in enumerate(users)))
+                if not await bound.wait(30):
+                    raise RuntimeError(f"only {len(bound.arrived)}/{total} residents bound")
+                tg.listeners.remove(bound)
+                bind_s = time.monotonic() - t_bind
+
+                # 2. warm-up: the same kind of message, not measured
+                warm_users = users[: args.warmup]
+                warm = Waiter(is_confirmation)
+                warm.expect(warm_users)
+                tg.listeners.append(warm)
+                shots = [
+                    Shot(u, encode(tg.make_text_update(u, u, texts[i % len(texts)])))
+                    for i, u in enumerate(warm_users)
+                ]
+                await offer(session, webhook_url, shots, args.warmup_rate)
+                await warm.wait(20)
+                tg.listeners.remove(warm)
+                await wait_outbox_empty(10)  # the warm-up's cards are out too
+
+                # 3. unloaded service time: a few messages one at a time (closed loop)
+                service = []
+                for i, u in enumerate(users[args.warmup : args.warmup + args.probe]):
+                    one = Waiter(is_confirmation)
+                    one.expect([u])
+                    tg.listeners.append(one)
+                    shot = Shot(u, encode(tg.make_text_update(u, u, texts[i % len(texts)])))
+                    await post(session, webhook_url, shot)
+                    await one.wait(5)
+                    tg.listeners.remove(one)
+                    if u in one.arrived:
+                        service.append((one.arrived[u].at - shot.posted, shot.acked - shot.posted))
+                    await wait_outbox_empty(5)
+
+                # 4. measured: one repair message per resident, open loop
+                measured = users[args.warmup + args.probe :]
+                waiter = Waiter(is_confirmation)
+                waiter.expect(measured)
+                tg.listeners.append(waiter)
+                cards: list[TelegramCall] = []
+
+                def card(call: TelegramCall) -> None:
+                    if call.params.get("chat_id") == STEWARDS and TICKET_NUMBER.search(
+                        text_of(call)
+                    ):
+                        cards.append(call)
+
+                tg.listeners.append(card)
+                shots = [
+                    Shot(
+                        u,
+                        encode(tg.make_text_update(u, u, texts[(i * 7 + 3) % len(texts)])),
+                    )
+                    for i, u in enumerate(measured)
+                ]
+                if production_limiter:
+                    sender.limiter = RateLimiter()
+                gc.collect()
+                profiler = cProfile.Profile() if profile else None
+                if profiler:
+                    profiler.enable()
+                await offer(session, webhook_url, shots, args.rate)
+                await waiter.wait(args.drain)
+                if profiler:
+                    profiler.disable()
+                    profiler.dump_stats(profile)
+                tg.listeners.remove(waiter)
+                tg.listeners.remove(card)
+                result = summarise(shots, waiter, args.rate)
+
+                # the stewards' card of the same tickets (not throttled only without limiter)
+                by_number = {}
+                for shot in shots:
+                    call = waiter.arrived.get(shot.chat)
+                    if call is not None:
+                        by_number[TICKET_NUMBER.search(text_of(call)).group()] = shot.posted
+                card_lat = [
+                    c.at - by_number[n]
+                    for c in cards
+                    if (n := TICKET_NUMBER.search(text_of(c)).group()) in by_number
+                ]
+                result.update(
+                    {
+                        "cards_delivered": len(card_lat),
+                        "card_p50_ms": ms(pct(card_lat, 50)),
+                        "card_p99_ms": ms(pct(card_lat, 99)),
+                        "unloaded_p50_ms": ms(pct([a for a, _ in service], 50)),
+                        "unloaded_webhook_ack_p50_ms": ms(pct([b for _, b in service], 50)),
+                        "startup_s": round(startup_s, 2),
+                        "bind_s": round(bind_s, 2),
+                        "limiter": "production RateLimiter()" if production_limiter else "off",
+                    }
+                )
+                from models.tables import InboundMessage, Outbox, Ticket
+
+                result["tickets"] = await Ticket.all().count()
+                result["inbound_failed"] = await InboundMessage.filter(status="failed").count()
+                result["outbox_pending_at_end"] = await Outbox.filter(status="pending").count()
+                return result
+        finally:
+            await shutdown(rt)
+
+
+# -- main ---------------------------------------------------------------------------------
+NOTES = (
+    "Latency = update POST to the webhook -> the ticket confirmation's sendMessage arriving "
+    "at the fake Bot API (time.monotonic, one process, one event loop: the load generator, "
+    "the fake server, the echo bot and Guanjia share one CPU thread, which inflates every "
+    "figure a little, the echo floor included). The POST goes through at most "
+    "{connections} keep-alive connections, like Telegram's default webhook max_connections; "
+    "time spent waiting for a free connection counts. Top-level p50/p95/p99/msgs_per_s are "
+    "the run with the rate limiter OFF: that is the one that answers the issue's target "
+    "(p99 <= 100 ms at 200 msg/s on SQLite; p50 <= 3x echo_p50), because the production "
+    "RateLimiter (30 msg/s overall, 20/min per group, 3/s per private chat) caps ANY bot at "
+    "Telegram's bulk limit of 30 msg/s: each ticket makes 2 sends (confirmation + stewards' "
+    "card), the card to the one stewards' group is held to 20/min, and confirmations are "
+    "delivered at <= 30/s, so at 200 msg/s offered the latency grows with the backlog by "
+    "design (runs.production_limiter shows it). Residents are distinct (no bursts, 1 message "
+    "each), units pre-bound, warm-up excluded, fresh SQLite (WAL) database per run."
+)
+
+
+async def main(args) -> dict[str, Any]:
+    from bot.clock import set_clock
+
+    previous = set_clock(RunningClock())
+    out: dict[str, Any] = {
+        "bench": "telegram_e2e",
+        "transport": "webhook",
+        "database": "sqlite (WAL, temp dir)",
+        "residents": args.residents,
+        "rate": args.rate,
+        "warmup": args.warmup,
+        "connections": args.connections,
+    }
+    try:
+        async with BenchTelegram() as tg:
+            echo = await run_echo(tg, args, first_user=100_000)
+            # Each runtime in a fresh context: tortoise keeps its connections in a
+            # context variable, which a closed runtime would leave behind.
+            unlimited = await asyncio.create_task(
+                run_guanjia(tg, args, 200_000, production_limiter=False, profile=args.profile),
+                context=contextvars.Context(),
+            )
+            limited = None
+            if not args.skip_production:
+                limited = await asyncio.create_task(
+                    run_guanjia(tg, args, 300_000, production_limiter=True, profile=None),
+                    context=contextvars.Context(),
+                )
+    finally:
+        set_clock(previous)
+    out.update(
+        {
+            "p50_ms": unlimited["p50_ms"],
+            "p95_ms": unlimited["p95_ms"],
+            "p99_ms": unlimited["p99_ms"],
+            "msgs_per_s": unlimited["msgs_per_s"],
+            "offered_msgs_per_s": unlimited["offered_msgs_per_s"],
+            "echo_p50_ms": echo["p50_ms"],
+            "echo_p99_ms": echo["p99_ms"],
+            "echo_msgs_per_s": echo["msgs_per_s"],
+        }
+    )
+    p99_ok = unlimited["p99_ms"] is not None and unlimited["p99_ms"] <= 100
+    ratio = (
+        round(unlimited["p50_ms"] / echo["p50_ms"], 2)
+        if unlimited["p50_ms"] and echo["p50_ms"]
+        else None
+    )
+    rate_ok = (
+        unlimited["confirmed"] == unlimited["messages"]
+        and unlimited["offered_msgs_per_s"] is not None
+        and unlimited["offered_msgs_per_s"] >= 0.95 * args.rate
+    )
+    out["targets"] = {
+        "p99_le_100ms_at_rate": bool(p99_ok and rate_ok),
+        "p50_over_echo_p50": ratio,
+        "p50_le_3x_echo": ratio is not None and ratio <= 3,
+    }
+    out["runs"] = {"echo": echo, "limiter_off": unlimited}
+    if limited is not None:
+        out["runs"]["production_limiter"] = limited
+    out["rss_mb"] = rss_mb()
+    out["peak_rss_mb"] = peak_rss_mb()
+    out["python"] = sys.version.split()[0]
+    out["git"] = git_state()
+    if args.db_params:
+        out["db_params"] = args.db_params
+    out["notes"] = NOTES.format(connections=args.connections)
+    return out
+
+
+def git_state() -> str:
+    """The commit measured, and whether the working tree had local changes."""
+    import subprocess
+
+    def git(*cmd: str) -> str:
+        return subprocess.run(
+            ["git", *cmd], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except Exception:
+        return "unknown"
+    if not head:
+        return "unknown"
+    return f"{head}{' (dirty)' if dirty else ''}"
+
+
+def parse_args(argv: list[str] | None = None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--residents", type=int, default=200, help="measured messages (1 each)")
+    p.add_argument("--rate", type=float, default=200.0, help="offered messages per second")
+    p.add_argument("--warmup", type=int, default=40, help="warm-up residents (not measured)")
+    p.add_argument("--warmup-rate", type=float, default=50.0)
+    p.add_argument("--connections", type=int, default=40, help="webhook connections (Telegram: 40)")
+    p.add_argument("--drain", type=float, default=30.0, help="seconds to wait for confirmations")
+    p.add_argument("--timeout", type=float, default=120.0, help="hard limit for everything")
+    p.add_argument("--skip-production", action="store_true", help="only the limiter-off run")
+    p.add_argument("--profile", metavar="FILE", help="cProfile the measured limiter-off phase")
+    p.add_argument("--probe", type=int, default=20, help="messages sent one at a time first")
+    p.add_argument(
+        "--db-params",
+        default="",
+        help="extra SQLite URL parameters (pragmas) for what-if runs, e.g. synchronous=NORMAL",
+    )
+    args = p.parse_args(argv)
+    if not (1 <= args.residents <= 2000 and 0 <= args.warmup <= 500 and 0 <= args.probe <= 200):
+        p.error("--residents must be 1..2000, --warmup 0..500, --probe 0..200")
+    if not re.fullmatch(r"([a-z_]+=[A-Za-z0-9_]+)?(&[a-z_]+=[A-Za-z0-9_]+)*", args.db_params):
+        p.error("--db-params: name=value pairs joined by &")
+    if not (0 < args.rate <= 5000 and 0 < args.warmup_rate <= 5000):
+        p.error("rates must be in (0, 5000]")
+    args.timeout = min(args.timeout, 600.0)
+    return args
+
+
+def cli(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    try:
+        result = asyncio.run(asyncio.wait_for(main(args), args.timeout))
+        code = 0
+    except TimeoutError:
+        result = {"error": f"timed out after {args.timeout:.0f}s"}
+        code = 1
+    except Exception as e:  # still one JSON object
+        log.exception("bench failed")
+        result = {"error": f"{type(e).__name__}: {e}"}
+        code = 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    if args.profile and code == 0:
+        stats = pstats.Stats(args.profile, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(40)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(cli())
