@@ -39,6 +39,7 @@ class Runtime:
     tasks: list[asyncio.Task] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
     closers: list = field(default_factory=list)
+    channels: dict = field(default_factory=dict)  # name -> channel object (tests look inside)
 
 
 def describe_channels(settings: Settings) -> dict[str, str]:
@@ -91,6 +92,23 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
         telegram.add_routes(rt.web_app)
         rt.senders["telegram"] = telegram.sender
         channels.append(telegram)
+    if settings.wechat_configured:
+        from bot.channels.wechat import WeChatChannel
+
+        wechat = WeChatChannel(settings, config)
+        wechat.add_routes(rt.web_app)
+        rt.senders["wechat"] = wechat.sender
+        channels.append(wechat)
+    if any(
+        c.stewards_chat.wecom_webhook or c.supervisors_chat.wecom_webhook
+        for c in config.communities
+    ):  # WeCom group robots need no credentials: the webhook URL is the key
+        from bot.channels.wecom_sender import WeComSender
+
+        wecom = WeComSender()
+        rt.senders["wecom"] = wecom
+        rt.closers.append(wecom.close)
+        rt.channels["wecom"] = wecom
     rt.runner = web.AppRunner(rt.web_app, access_log=None)
     await rt.runner.setup()
     site = web.TCPSite(rt.runner, settings.http_host, settings.http_port)
@@ -102,11 +120,15 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     for channel in channels:
         await channel.start()
         rt.closers.append(channel.stop)
+        rt.channels[type(channel).__name__.removesuffix("Channel").lower()] = channel
 
     dispatcher = Dispatcher(rt.senders, config.outbox)
     rt.tasks.append(asyncio.create_task(dispatcher.run_forever(rt.stop), name="dispatcher"))
 
+    from scheduler.jobs import install
+
     rt.scheduler = AsyncIOScheduler(timezone=config.tz)
+    install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
 
 

@@ -198,6 +198,82 @@ class Outbox(Strict):
     max_delay_seconds: float = Field(600.0, gt=0)
 
 
+TicketKind = Literal["repair", "complaint", "cleaning", "consultation"]
+TEMPLATE_VALUES = (
+    "title",
+    "text",
+    "number",
+    "kind",
+    "status",
+    "summary",
+    "unit",
+    "community",
+    "time",
+    "choices",
+)
+
+
+class WeChatTemplate(Strict):
+    """A template message (模板消息) approved in the Official Account's console."""
+
+    template_id: str = Field(min_length=1, description="from 广告与服务 → 模板消息")
+    url: str | None = Field(None, description="page opened when the message is tapped")
+    fields: dict[str, str] = Field(
+        min_length=1,
+        description="template field (e.g. character_string1) -> its value, with placeholders "
+        + " ".join("{" + v + "}" for v in TEMPLATE_VALUES)
+        + "; every value is cut to 20 characters",
+    )
+
+    @field_validator("fields")
+    @classmethod
+    def _known_placeholders(cls, v: dict[str, str]) -> dict[str, str]:
+        import string
+
+        for name, value in v.items():
+            try:
+                used = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
+            except ValueError as e:
+                raise ValueError(f"{name}: {e}") from None
+            unknown = used - set(TEMPLATE_VALUES)
+            if unknown:
+                raise ValueError(
+                    f"{name}: unknown placeholder(s) {', '.join(sorted(unknown))} "
+                    f"(known: {', '.join(TEMPLATE_VALUES)})"
+                )
+        return v
+
+
+class WeChat(Strict):
+    """The WeChat Official Account channel (credentials are environment variables)."""
+
+    menu: dict[str, TicketKind] = Field(
+        {
+            "REPORT_REPAIR": "repair",
+            "REPORT_COMPLAINT": "complaint",
+            "BOOK_CLEANING": "cleaning",
+            "ASK_QUESTION": "consultation",
+        },
+        description="custom-menu CLICK key -> the kind it presets for the next message",
+    )
+    templates: dict[str, WeChatTemplate] = Field(
+        {}, description="template messages by a name of your choosing"
+    )
+    template_for: dict[str, str] = Field(
+        {},
+        description="reply-text key (handlers/texts.yaml) or 'default' -> template name, used "
+        "when the 48-hour customer-service window is closed or its quota used up",
+    )
+
+    @model_validator(mode="after")
+    def _templates_exist(self) -> WeChat:
+        for key, name in self.template_for.items():
+            if name not in self.templates:
+                known = ", ".join(self.templates) or "none defined"
+                raise ValueError(f"template_for.{key}: no template {name!r} ({known})")
+        return self
+
+
 TextOverride = Annotated[dict[Literal["zh_hans", "zh_hant", "en"], str], Field(min_length=1)]
 
 
@@ -213,6 +289,7 @@ class Config(Strict):
     fees: list[Fee] = []
     cleaning: Cleaning = Cleaning()
     outbox: Outbox = Outbox()
+    wechat: WeChat = WeChat()
     texts: dict[str, TextOverride] = Field({}, description="overrides of reply texts by key")
     nlp_rules: str | None = Field(None, description="extra keyword-rule YAML file")
 

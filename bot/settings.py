@@ -31,8 +31,11 @@ class Settings(BaseSettings):
     wechat_app_secret: str | None = Field(None, alias="WECHAT_APP_SECRET")
     wechat_aes_key: str | None = Field(None, alias="WECHAT_AES_KEY")
     wechat_api_url: str = Field("https://api.weixin.qq.com", alias="WECHAT_API_URL")
+    media_dir: str = Field("data/media", alias="GUANJIA_MEDIA_DIR")
 
     redis_url: str | None = Field(None, alias="REDIS_URL")
+
+    sweep_seconds: float = Field(15.0, alias="GUANJIA_SWEEP_SECONDS", gt=0)
 
     http_host: str = Field("127.0.0.1", alias="GUANJIA_HTTP_HOST")
     http_port: int = Field(8080, alias="GUANJIA_HTTP_PORT")

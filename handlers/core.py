@@ -72,6 +72,9 @@ _env: Env | None = None
 def setup(config: Config) -> Env:
     """Install the environment the handlers use (called by ``run`` and by tests)."""
     global _env
+    from scheduler import deadlines
+
+    deadlines.configure(config)
     _env = Env.from_config(config)
     return _env
 

@@ -103,6 +103,9 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
         current = await Community.get(id=resident.community_id).using_db(conn)
         candidates = [config.community(current.code)]
     found = find_unit(text, candidates)
+    building = (resident.state or {}).get("building")
+    if not found and building:  # known from the building's QR code: "2单元1201" is enough
+        found = find_unit(f"{building}#{text}", candidates)
     if len(found) != 1:
         return None
     ref = found[0]
@@ -151,6 +154,19 @@ async def _message(
     state = dict(resident.state or {})
     media = list(msg.media)
 
+    if state.get("awaiting") == "comment" and text:
+        c = nlp.classify(text)
+        await _save_state(
+            resident,
+            conn,
+            **{k: v for k, v in state.items() if k not in ("awaiting", "comment_ticket")},
+        )
+        if not c.urgent and (c.intent not in TICKET_KINDS or c.uncertain):
+            from handlers import followup
+
+            await followup.comment(state["comment_ticket"], text, resident, conn)
+            return Outcome()
+
     if state.get("awaiting") == "unit" or (resident.unit_id is None and text and len(text) < 30):
         unit = await bind_unit(resident, text, conn) if text else None
         if unit is not None:
@@ -165,6 +181,7 @@ async def _message(
                     conn,
                     media=pending.get("media", []),
                     inbound_id=pending.get("inbound_id"),
+                    chosen=pending.get("chosen"),
                 )
             return Outcome()
         if state.get("awaiting") == "unit" and text and not state.get("pending"):
@@ -191,15 +208,40 @@ async def _message(
         if all(m.get("type") == "sticker" for m in media):
             await notify.to_resident(resident, "chitchat", conn=conn)
             return Outcome()
+        if any(m.get("type") == "voice" for m in media):
+            return await _voice_ticket(resident, media, inbound, conn, state)
         state["pending_media"] = [*state.get("pending_media", []), *media]
         await _save_state(resident, conn, **state)
         await notify.to_resident(resident, "photo_needs_words", conn=conn)
         return Outcome()
 
     media = [*state.pop("pending_media", []), *media]
-    if "pending_media" in (resident.state or {}):
+    chosen = state.pop("preset_kind", None)  # a menu button (WeChat) chose the kind
+    if "pending_media" in (resident.state or {}) or chosen:
         await _save_state(resident, conn, **state)
-    return await _understand(text, resident, inbound, conn, media=media)
+    return await _understand(text, resident, inbound, conn, media=media, chosen=chosen)
+
+
+async def _voice_ticket(
+    resident: Resident,
+    media: list[dict],
+    inbound: InboundMessage,
+    conn: BaseDBAsyncClient,
+    state: dict[str, Any],
+) -> Outcome:
+    """A voice message without a transcript: a ticket marked for a person to listen to
+    (a consultation for the front desk, unless a menu button chose the kind)."""
+    chosen = state.pop("preset_kind", None)
+    await _save_state(resident, conn, **state)
+    words = env().texts("voice_words", resident.script)
+    kind = Kind(chosen) if chosen in (*TICKET_KINDS, "consultation") else Kind.CONSULTATION
+    await open_ticket(resident, kind, nlp.classify(words), words, media, inbound, conn, voice=True)
+    if resident.unit_id is None:
+        await _save_state(resident, conn, **{**state, "awaiting": "unit"})
+        await notify.to_resident(
+            resident, "ask_unit", example=await _example(resident, conn), conn=conn
+        )
+    return Outcome()
 
 
 async def _understand(
@@ -227,7 +269,10 @@ async def _understand(
     if not chosen and not c.urgent:
         # Part of a burst, or about a ticket of the same kind still open: add to it.
         recent, in_burst = await _recent_ticket(
-            resident, intent if intent in TICKET_KINDS else None, conn
+            resident,
+            intent if intent in TICKET_KINDS else None,
+            conn,
+            about_work_done=c.intent == "complaint" and c.complaint_class == "quality",
         )
         belongs = in_burst and not _is_acknowledgement(c.normalized)
         if recent is not None and (belongs or intent in TICKET_KINDS or media):
@@ -273,6 +318,7 @@ async def _understand(
                 "text": text,
                 "media": media,
                 "inbound_id": inbound_id or inbound.id,
+                "chosen": chosen,
             },
         )
         await notify.to_resident(
@@ -290,28 +336,6 @@ async def _understand(
 
 
 # -- tickets ---------------------------------------------------------------------------
-def _due(
-    kind: str, urgent: bool, start: datetime, slot_start: datetime | None = None
-) -> tuple[datetime, str]:
-    """The first deadline of a new ticket (see scheduler for what follows)."""
-    d = env().config.deadlines
-    cal = env().calendar
-    if urgent:
-        return start + timedelta(minutes=d.urgent_claim_minutes), "claim"
-    if kind == "complaint":
-        return cal.due(
-            start, timedelta(hours=d.complaint_report_back_hours), urgent=False
-        ), "report_back"
-    if kind == "cleaning" and slot_start is not None:
-        return slot_start, "slot"
-    minutes = {
-        "repair": d.repair_claim_minutes,
-        "cleaning": d.cleaning_claim_minutes,
-        "consultation": d.consultation_answer_minutes,
-    }[kind]
-    return cal.due(start, timedelta(minutes=minutes), urgent=False), "claim"
-
-
 def _names_staff(text: str) -> bool:
     return any(s.name and s.name in text for s in env().config.staff)
 
@@ -326,15 +350,17 @@ async def open_ticket(
     conn: BaseDBAsyncClient,
     *,
     fee: Any = None,
-    slot: tuple[str, datetime] | None = None,
+    slot: tuple[str, datetime, datetime] | None = None,
     inbound_id: int | None = None,
+    voice: bool = False,
 ) -> Ticket:
     community = await _community(resident, conn)
     about_staff = kind == Kind.COMPLAINT and (c.complaint_class == "attitude" or _names_staff(text))
     details: dict[str, Any] = {"words": text[:MAX_TEXT], "media": media}
+    if voice:
+        details["voice"] = True  # words are a placeholder: someone must listen
     if slot:
-        details["slot"] = slot[0]
-    due_at, due_kind = _due(kind.value, c.urgent, now(), slot[1] if slot else None)
+        details.update(slot=slot[0], slot_start=slot[1].isoformat(), slot_end=slot[2].isoformat())
     ticket = await create_ticket(
         community_id=community.id,
         kind=kind,
@@ -352,8 +378,6 @@ async def open_ticket(
         about_staff=about_staff,
         summary=summarise(text),
         details=details,
-        due_at=due_at,
-        due_kind=due_kind,
     )
     await (
         InboundMessage.filter(id=inbound_id or inbound.id)
@@ -466,6 +490,8 @@ async def dispatch(
         )
         return
     next_key = "next_step.supervisor" if ticket.about_staff else f"next_step.{ticket.kind}"
+    if (ticket.details or {}).get("voice"):
+        next_key = "next_step.voice"
     await notify.to_resident(
         resident,
         "ticket_opened",
@@ -491,10 +517,15 @@ def _is_acknowledgement(normalized: str) -> bool:
 
 
 async def _recent_ticket(
-    resident: Resident, kind: str | None, conn: BaseDBAsyncClient
+    resident: Resident,
+    kind: str | None,
+    conn: BaseDBAsyncClient,
+    *,
+    about_work_done: bool = False,
 ) -> tuple[Ticket | None, bool]:
     """The ticket a new message belongs to, and whether it is part of a burst: the one
-    updated within the burst window, or else an open ticket of the same kind."""
+    updated within the burst window, else an open (or resolved, awaiting follow-up)
+    ticket of the same kind, else — for "修过了还是漏" — the last resolved ticket."""
     window = timedelta(seconds=env().config.burst_window_seconds)
     latest = (
         await Ticket.filter(resident_id=resident.id, status__in=[s.value for s in ACTIVE_STATUSES])
@@ -508,12 +539,21 @@ async def _recent_ticket(
         return None, False
     same_kind = (
         await Ticket.filter(
-            resident_id=resident.id, kind=kind, status__in=[s.value for s in OPEN_STATUSES]
+            resident_id=resident.id,
+            kind=kind,
+            status__in=[s.value for s in (*OPEN_STATUSES, Status.RESOLVED)],
         )
         .using_db(conn)
         .order_by("-id")
         .first()
     )
+    if same_kind is None and about_work_done:
+        same_kind = (
+            await Ticket.filter(resident_id=resident.id, status=Status.RESOLVED)
+            .using_db(conn)
+            .order_by("-resolved_at")
+            .first()
+        )
     return same_kind, False
 
 
@@ -528,6 +568,13 @@ async def _add_to_ticket(
     offer_split: bool = False,
 ) -> None:
     at = now()
+    reported_again = ticket.status == Status.RESOLVED and (
+        bool(media) or not _is_acknowledgement(nlp.classify(text).normalized)
+    )
+    if reported_again:  # the resident says it again: the ticket goes back to work
+        await transition(
+            ticket, Status.REOPENED, Actor.resident(resident.id), "业主再次反映", conn=conn
+        )
     details = dict(ticket.details or {})
     details["media"] = [*details.get("media", []), *media]
     await Ticket.filter(id=ticket.id).using_db(conn).update(details=details, updated_at=at)
@@ -541,14 +588,14 @@ async def _add_to_ticket(
         {"media": media, "added": True},
         conn=conn,
     )
-    if ticket.status == Status.NEW:  # still waiting for fee consent: nothing to relay yet
-        pass
-    else:
+    if reported_again:
+        await notify.refresh_card(ticket, conn)
+    if ticket.status != Status.NEW:  # a ticket waiting for fee consent has nobody to tell
         if text:
             await notify.relay_text(ticket, text, conn)
         for m in media:
             await notify.relay_media(ticket, m, conn)
-        if media and ticket.status != Status.NEW:
+        if media:
             await notify.refresh_card(ticket, conn)
     buttons = None
     if offer_split and text:
@@ -561,7 +608,11 @@ async def _add_to_ticket(
             ]
         ]
     await notify.to_resident(
-        resident, "added_to_ticket", number=ticket.number, buttons=buttons, conn=conn
+        resident,
+        "reported_again" if reported_again else "added_to_ticket",
+        number=ticket.number,
+        buttons=buttons,
+        conn=conn,
     )
 
 
@@ -609,9 +660,9 @@ def _matching_fee(text: str):
     return None
 
 
-def slot_choices(at: datetime) -> list[tuple[str, datetime]]:
-    """(label, start) of the bookable slots: the configured ones in the coming days,
-    at least an hour ahead."""
+def slot_choices(at: datetime) -> list[tuple[str, datetime, datetime]]:
+    """(label, start, end) of the bookable slots: the configured ones in the coming
+    days, at least an hour ahead."""
     cfg = env().config.cleaning
     tz = env().config.tz
     local = at.astimezone(tz)
@@ -621,11 +672,13 @@ def slot_choices(at: datetime) -> list[tuple[str, datetime]]:
         if not env().calendar.is_workday(date) and day > 0 and len(out) >= 3:
             continue
         for slot in cfg.slots:
-            start_s, _ = slot.split("-")
+            start_s, end_s = slot.split("-")
             h, m = map(int, start_s.split(":"))
+            eh, em = map(int, end_s.split(":"))
             start = datetime(date.year, date.month, date.day, h, m, tzinfo=tz)
+            end = datetime(date.year, date.month, date.day, eh, em, tzinfo=tz)
             if start >= at + timedelta(hours=1):
-                out.append((f"{date:%m-%d} {slot}", start))
+                out.append((f"{date:%m-%d} {slot}", start, end))
     return out[: 3 * len(cfg.slots)]
 
 
@@ -641,7 +694,7 @@ async def _offer_slots(
     )
     buttons = [
         [{"text": label, "data": f"slot:{start.isoformat(timespec='minutes')}"}]
-        for label, start in choices
+        for label, start, _ in choices
     ]
     await notify.to_resident(resident, "choose_slot", buttons=buttons, conn=conn)
 
@@ -655,6 +708,11 @@ async def _button(
     state = dict(resident.state or {})
     t = env().texts
     ok = t("staff.button_done", resident.script)
+
+    if action in ("rate", "accept"):
+        from handlers import followup
+
+        return await followup.answer(action, arg, resident, conn)
 
     if action == "kind":
         kind, _, inbound_id = arg.partition(":")
@@ -718,9 +776,13 @@ async def _button(
                 pending["text"], resident, pending["inbound_id"], pending.get("media", []), conn
             )
             return Outcome(callback_answer=t("slot_gone", resident.script))
-        label = next(
-            (lbl for lbl, s in slot_choices(now() - timedelta(hours=1)) if s == start),
-            start.astimezone(env().config.tz).strftime("%m-%d %H:%M"),
+        chosen_slot = next(
+            (c for c in slot_choices(now() - timedelta(hours=1)) if c[1] == start),
+            (
+                start.astimezone(env().config.tz).strftime("%m-%d %H:%M"),
+                start,
+                start + timedelta(hours=2),
+            ),
         )
         await _save_state(resident, conn)
         c = nlp.classify(pending["text"])
@@ -733,7 +795,7 @@ async def _button(
             pending.get("media", []),
             inbound,
             conn,
-            slot=(label, start),
+            slot=chosen_slot,
             fee=fee,
             inbound_id=pending["inbound_id"],
         )
@@ -762,6 +824,12 @@ async def _button(
         await _understand(source.text, resident, inbound, conn, inbound_id=source.id, chosen=chosen)
         return Outcome(callback_answer=ok)
 
+    if action == "menu":  # a menu button (WeChat): the kind of the next message
+        if arg in (*TICKET_KINDS, "consultation"):
+            await _save_state(resident, conn, **{**state, "preset_kind": arg})
+            await notify.to_resident(resident, f"menu_chosen.{arg}", conn=conn)
+        return Outcome(callback_answer=ok)
+
     return Outcome(callback_answer=ok)
 
 
@@ -776,13 +844,23 @@ async def _command(
 ) -> Outcome:
     t = env().texts
     if name == "start":
+        building = await _scene(rest, resident, conn)
         community = await _community(resident, conn)
         await notify.to_resident(resident, "greeting", community=community.name, conn=conn)
         if resident.unit_id is None:
-            await _save_state(resident, conn, awaiting="unit")
-            await notify.to_resident(
-                resident, "ask_unit", example=await _example(resident, conn), conn=conn
-            )
+            await _save_state(resident, conn, awaiting="unit", building=building)
+            if building:
+                await notify.to_resident(
+                    resident,
+                    "ask_unit_in_building",
+                    building=building,
+                    example="1单元1201",
+                    conn=conn,
+                )
+            else:
+                await notify.to_resident(
+                    resident, "ask_unit", example=await _example(resident, conn), conn=conn
+                )
         return Outcome()
     if name == "unit":
         if rest:
@@ -843,6 +921,23 @@ async def _command(
     # /help and anything unknown
     await notify.to_resident(resident, "help_resident", conn=conn)
     return Outcome()
+
+
+async def _scene(rest: str, resident: Resident, conn: BaseDBAsyncClient) -> str | None:
+    """``community:building`` from a per-building QR code (``/start demo:3``): set the
+    community; return the building when it exists there."""
+    code, _, building = rest.strip().partition(":")
+    if not code:
+        return None
+    try:
+        community_cfg = env().config.community(code)
+    except KeyError:
+        return None
+    community = await Community.get(code=code).using_db(conn)
+    if resident.community_id != community.id:
+        resident.community_id = community.id
+        await resident.save(update_fields=["community_id"], using_db=conn)
+    return building if any(b.name == building for b in community_cfg.buildings) else None
 
 
 RESIDENT_STATUS = {

@@ -80,12 +80,12 @@ async def render_card(
         staff = await Staff.get(id=ticket.assignee_id).using_db(conn)
         assignee = t("staff.card_assignee", name=staff.name)
     deadline = ""
-    if ticket.due_at is not None and ticket.status not in (Status.CLOSED, Status.CANCELLED):
-        overdue = t("staff.card_overdue") if ticket.due_at <= now() else ""
+    if ticket.deadline_at is not None and ticket.status not in (Status.CLOSED, Status.CANCELLED):
+        overdue = t("staff.card_overdue") if ticket.deadline_at <= now() else ""
         deadline = t(
             "staff.card_deadline",
             what=DUE_ZH.get(ticket.due_kind or "", "时限"),
-            when=ticket.due_at.astimezone(tz).strftime("%m-%d %H:%M"),
+            when=ticket.deadline_at.astimezone(tz).strftime("%m-%d %H:%M"),
             overdue=overdue,
         )
     details = ticket.details or {}
@@ -185,18 +185,30 @@ async def tell_staff(
     *,
     supervisors: bool = False,
     urgent: bool = False,
-    reply_markup: Any = None,
+    proactive: bool = False,
+    kind: str = "text",
 ) -> None:
-    """A line for the ticket's staff chats (or the supervisors' chat)."""
+    """A line for the ticket's staff chats (or the supervisors' chat). ``proactive``
+    pings (reminders, escalations) wait for the end of quiet hours unless urgent."""
     community = await Community.get(id=ticket.community_id).using_db(conn)
-    chats = (
-        staff_chats(community.code, "supervisors")
-        if supervisors
-        else [tuple(c) for c in (ticket.details or {}).get("card_chats", [])]
-        or card_chats(ticket, community.code)
-    )
+    if supervisors:
+        chats = staff_chats(community.code, "supervisors")
+    else:
+        chats = [tuple(c) for c in (ticket.details or {}).get("card_chats", [])] or card_chats(
+            ticket, community.code
+        )
+    not_before = env().calendar.after_quiet(now(), urgent=urgent) if proactive else None
     for platform, chat in chats:
-        await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
+        await queue_message(
+            platform,
+            chat,
+            text,
+            ticket=ticket,
+            urgent=urgent,
+            conn=conn,
+            kind=kind,
+            not_before=not_before,
+        )
 
 
 async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None:
@@ -223,8 +235,10 @@ async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncCl
         else media.get("type", "")
     )
     caption = t("staff.relay_media", number=ticket.number, unit=unit, what=what)
+    # a file kept on our disk (WeChat media) or a location can be shown on any platform
+    portable = bool(media.get("path")) or media.get("type") == "location"
     for platform, chat in (ticket.details or {}).get("card_chats", []):
-        if media.get("platform") not in (None, platform):
+        if media.get("platform") not in (None, platform) and not portable:
             # a file id only means something on its own platform: describe it instead
             await queue_message(platform, chat, caption, ticket=ticket, kind="relay", conn=conn)
             continue
@@ -255,6 +269,7 @@ async def to_resident(
         buttons=buttons,
         urgent=urgent,
         proactive=proactive,
+        text_key=key,  # lets a channel pick a template for it (WeChat after 48 hours)
     )
 
 

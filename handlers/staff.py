@@ -15,7 +15,14 @@ from bot.clock import now
 from handlers import notify
 from handlers.core import Incoming, Outcome, env
 from handlers.intake import RESIDENT_STATUS, find_ticket
-from models.lifecycle import ACTIVE_STATUSES, Actor, EventKind, IllegalTransition, record_event
+from models.lifecycle import (
+    ACTIVE_STATUSES,
+    OPEN_STATUSES,
+    Actor,
+    EventKind,
+    IllegalTransition,
+    record_event,
+)
 from models.lifecycle import transition as lifecycle_transition
 from models.outbox import queue_message
 from models.tables import GroupCard, Platform, Resident, Staff, Status, Ticket, Unit
@@ -23,7 +30,19 @@ from models.tables import GroupCard, Platform, Resident, Staff, Status, Ticket, 
 log = logging.getLogger(__name__)
 
 STAFF_BUTTONS = ("claim", "resolve", "escalate")
-STAFF_COMMANDS = ("claim", "assign", "resolve", "close", "reopen", "note", "list", "show", "help")
+STAFF_COMMANDS = (
+    "claim",
+    "assign",
+    "resolve",
+    "close",
+    "reopen",
+    "note",
+    "eta",
+    "sensitive",
+    "list",
+    "show",
+    "help",
+)
 
 
 async def find_staff(
@@ -136,7 +155,7 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
         if name == "assign":
             await _assign(ctx, ticket, text)
             return Outcome()
-        if name in ("resolve", "close", "reopen", "note") and not text:
+        if name in NEEDS_TEXT and not text:
             what, sample = NEEDS_TEXT[name]
             await ctx.say(t("staff.need_text", what=what, command=name, sample=sample))
             return Outcome()
@@ -152,6 +171,7 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
         ctx = Ctx(msg, staff, conn)
         ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
         text = msg.text.strip()
+        await mark_reported(ticket, conn)
         if text.startswith("//"):
             await record_event(
                 ticket, EventKind.NOTE, ctx.actor, text[2:].strip(), {"internal": True}, conn=conn
@@ -302,7 +322,58 @@ async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
 
 async def note(ctx: Ctx, ticket: Ticket, text: str) -> str:
     await record_event(ticket, EventKind.NOTE, ctx.actor, text, {"internal": True}, conn=ctx.conn)
+    await mark_reported(ticket, ctx.conn)
     return t("staff.noted", number=ticket.number)
+
+
+async def eta(ctx: Ctx, ticket: Ticket, when: str) -> str:
+    """The expected completion date a steward gives, relayed to the resident once."""
+    resident = await _resident(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "eta_notice",
+            number=ticket.number,
+            eta=when,
+            staff=ctx.staff.name,
+            ticket=ticket,
+            conn=ctx.conn,
+        )
+    await record_event(ticket, EventKind.MESSAGE_OUT, ctx.actor, when, {"eta": when}, conn=ctx.conn)
+    await mark_reported(ticket, ctx.conn)
+    return t("staff.eta_relayed", number=ticket.number, eta=when)
+
+
+async def sensitive(ctx: Ctx, ticket: Ticket, reason: str) -> str:
+    """Sensitive cases get no follow-up (WORKFLOWS.md)."""
+    from scheduler.deadlines import NO_CLOCK
+
+    clock = NO_CLOCK if ticket.due_kind == "followup" else {}
+    await Ticket.filter(id=ticket.id).using_db(ctx.conn).update(sensitive=True, **clock)
+    ticket.sensitive = True
+    await record_event(
+        ticket,
+        EventKind.NOTE,
+        ctx.actor,
+        reason or "marked sensitive",
+        {"sensitive": True},
+        conn=ctx.conn,
+    )
+    return t("staff.no_followup", number=ticket.number, what="敏感事项")
+
+
+async def mark_reported(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
+    """A steward's first word on a complaint is its report-back (the 4 h clock)."""
+    if ticket.kind != "complaint" or ticket.reported_at is not None:
+        return
+    from scheduler.deadlines import after_report_back
+
+    at = now()
+    ticket.reported_at = at
+    clock = after_report_back(ticket, at) if ticket.due_kind == "report_back" else {}
+    await Ticket.filter(id=ticket.id).using_db(conn).update(reported_at=at, **clock)
+    for name, value in clock.items():
+        setattr(ticket, name, value)
 
 
 async def escalate(ctx: Ctx, ticket: Ticket, reason: str) -> str:
@@ -343,10 +414,12 @@ async def escalate_to(
         number=ticket.number,
         unit=unit,
         summary=ticket.summary,
-        actor=actor.name or "系统",
+        actor=actor.name if actor.type == "staff" else "系统",
         reason=reason,
     )
-    await notify.tell_staff(ticket, text, conn, supervisors=True, urgent=ticket.urgent)
+    await notify.tell_staff(
+        ticket, text, conn, supervisors=True, urgent=ticket.urgent, proactive=True
+    )
     if level >= 2:
         managers = await Staff.filter(role="manager", active=True).using_db(conn)
         for m in managers:
@@ -378,12 +451,15 @@ ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
     "reopen": reopen,
     "note": note,
     "escalate": escalate,
+    "eta": eta,
+    "sensitive": sensitive,
 }
 NEEDS_TEXT = {
     "resolve": ("处理结果", "已更换水龙头"),
     "close": ("办结原因", "业主确认已解决"),
     "reopen": ("重开原因", "业主反映仍然漏水"),
     "note": ("备注内容", "已联系业主约明早上门"),
+    "eta": ("预计完成时间", "11月26日下午"),
 }
 
 
@@ -433,12 +509,12 @@ async def _list(ctx: Ctx, rest: str) -> None:
     if ctx.staff.community_id is not None:
         q = q.filter(community_id=ctx.staff.community_id)
     if which == "overdue":
-        q = q.filter(due_at__lte=now())
+        q = q.filter(deadline_at__lte=now(), status__in=[s.value for s in OPEN_STATUSES])
     elif which == "mine":
         q = q.filter(assignee_id=ctx.staff.id)
     elif which == "urgent":
         q = q.filter(urgent=True)
-    tickets = await q.using_db(ctx.conn).order_by("due_at", "id").limit(50)
+    tickets = await q.using_db(ctx.conn).order_by("deadline_at", "id").limit(50)
     title = t(f"staff.list.{which}")
     if not tickets:
         await ctx.say(t("staff.list_empty", title=title))
@@ -454,7 +530,7 @@ async def _list(ctx: Ctx, rest: str) -> None:
         flags = ""
         if x.urgent:
             flags += " ❗"
-        if x.due_at and x.due_at <= now():
+        if x.deadline_at and x.deadline_at <= now():
             flags += " ⏰"
         lines.append(
             t(

@@ -205,8 +205,9 @@ async def transition(
 ) -> Ticket:
     """Move ``ticket`` to ``to`` if the rules allow it and nobody moved it first.
 
-    ``updates`` are extra columns set in the same UPDATE (assignee, due times, …).
-    The passed object is refreshed in place and returned."""
+    ``updates`` are extra columns set in the same UPDATE (assignee, …); the clock of
+    the new state (``scheduler.deadlines.plan``) is set with them. The passed object
+    is refreshed in place and returned."""
     if conn is None:
         async with in_transaction() as tx:
             return await transition(ticket, to, actor, text, data, conn=tx, **updates)
@@ -215,7 +216,14 @@ async def transition(
     if to not in TRANSITIONS[current]:
         raise IllegalTransition(ticket.number, current, to)
     at = now()
-    values: dict[str, Any] = {"status": to.value, "updated_at": at, **updates}
+    from scheduler.deadlines import plan  # the clock of the new state, in the same UPDATE
+
+    values: dict[str, Any] = {
+        **plan(ticket, to, at),
+        "status": to.value,
+        "updated_at": at,
+        **updates,
+    }
     if to in _STAMPS:
         values[_STAMPS[to]] = at
     if to == Status.REOPENED:

@@ -12,6 +12,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.fields import DatetimeField
+
 
 class Platform(StrEnum):
     TELEGRAM = "telegram"
@@ -107,8 +109,8 @@ class Resident(Model):
     )
     script = fields.CharField(max_length=8, default="hans", description="hans | hant | en")
     state = fields.JSONField(default=dict, description="conversation state (awaiting unit, …)")
-    last_message_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField()
+    last_message_at = DatetimeField(null=True)
+    created_at = DatetimeField()
 
     class Meta:
         table = "resident"
@@ -171,19 +173,19 @@ class Ticket(Model):
     assignee: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="tickets", null=True, on_delete=fields.SET_NULL
     )
-    created_at = fields.DatetimeField()
-    updated_at = fields.DatetimeField()
-    claimed_at = fields.DatetimeField(null=True)
-    resolved_at = fields.DatetimeField(null=True)
-    closed_at = fields.DatetimeField(null=True)
+    created_at = DatetimeField()
+    updated_at = DatetimeField()
+    claimed_at = DatetimeField(null=True)
+    resolved_at = DatetimeField(null=True)
+    closed_at = DatetimeField(null=True)
     # Deadlines are data (ARCHITECTURE.md): the next due time, what it is, and how
     # far up the ladder the ticket has climbed; sweepers select on due_at.
-    due_at = fields.DatetimeField(null=True, db_index=True)  # next time a sweeper looks
+    due_at = DatetimeField(null=True, db_index=True)  # next time a sweeper looks
     due_kind = fields.CharField(max_length=32, null=True)  # claim, report_back, answer, …
     due_phase = fields.CharField(max_length=16, null=True, description="warn, breach, …")
-    deadline_at = fields.DatetimeField(null=True, description="the deadline being chased")
+    deadline_at = DatetimeField(null=True, description="the deadline being chased")
     escalation_level = fields.IntField(default=0, description="0 steward, 1 supervisor, 2 manager")
-    reported_at = fields.DatetimeField(null=True, description="steward's first report-back")
+    reported_at = DatetimeField(null=True, description="steward's first report-back")
     satisfaction = fields.IntField(null=True, description="follow-up score 1-5")
     accepted = fields.BooleanField(null=True, description="repair accepted (验收)")
 
@@ -199,7 +201,7 @@ class TicketEvent(Model):
     ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
         "models.Ticket", related_name="events", on_delete=fields.CASCADE
     )
-    at = fields.DatetimeField()
+    at = DatetimeField()
     kind = fields.CharField(max_length=24, description="see models.lifecycle.EventKind")
     actor_type = fields.CharField(max_length=16, description="resident | staff | system")
     actor_id = fields.CharField(max_length=128, null=True)
@@ -224,9 +226,9 @@ class InboundMessage(Model):
     sender_id = fields.CharField(max_length=128, default="")
     text = fields.TextField(default="")
     payload = fields.JSONField(default=dict, description="the raw update as received")
-    received_at = fields.DatetimeField()
+    received_at = DatetimeField()
     status = fields.CharField(max_length=16, default=InboundStatus.RECEIVED, db_index=True)
-    handled_at = fields.DatetimeField(null=True)
+    handled_at = DatetimeField(null=True)
     error = fields.TextField(null=True)
     ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
         "models.Ticket", related_name="inbound", null=True, on_delete=fields.SET_NULL
@@ -254,12 +256,12 @@ class Outbox(Model):
     urgent = fields.BooleanField(default=False)
     status = fields.CharField(max_length=16, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
-    next_attempt_at = fields.DatetimeField()
-    locked_until = fields.DatetimeField(null=True)
+    next_attempt_at = DatetimeField()
+    locked_until = DatetimeField(null=True)
     last_error = fields.TextField(null=True)
     platform_message_id = fields.CharField(max_length=64, null=True)
-    created_at = fields.DatetimeField()
-    sent_at = fields.DatetimeField(null=True)
+    created_at = DatetimeField()
+    sent_at = DatetimeField(null=True)
 
     class Meta:
         table = "outbox"
@@ -278,11 +280,45 @@ class GroupCard(Model):
         "models.Ticket", related_name="cards", on_delete=fields.CASCADE
     )
     role = fields.CharField(max_length=16, default="card", description="card | relay")
-    created_at = fields.DatetimeField()
+    created_at = DatetimeField()
 
     class Meta:
         table = "group_card"
         unique_together = (("platform", "chat_id", "message_id"),)
+
+
+class WeChatContact(Model):
+    """What every worker must agree on about one WeChat openid (resident or staff):
+    whether they follow the Official Account, how many customer-service messages
+    WeChat still allows (5 within 48 h of their last message; 3 within a minute of a
+    menu click, a follow or a QR scan), and the numbered choices of the last message
+    with buttons they were sent ("回复 1 满意…"). See ``models.wechat``."""
+
+    id = fields.IntField(primary_key=True)
+    openid = fields.CharField(max_length=128, unique=True)
+    subscribed = fields.BooleanField(default=True)
+    unsubscribed_at = DatetimeField(null=True)
+    message_window_until = DatetimeField(null=True)
+    message_quota = fields.IntField(default=0)
+    event_window_until = DatetimeField(null=True)
+    event_quota = fields.IntField(default=0)
+    choices = fields.JSONField(default=dict, description='{"1": button data, …}')
+    updated_at = DatetimeField()
+
+    class Meta:
+        table = "wechat_contact"
+
+
+class SharedToken(Model):
+    """Access tokens shared by all workers when there is no Redis (WeChat's token is
+    one per app: a second fetch invalidates the first)."""
+
+    key = fields.CharField(max_length=191, primary_key=True)
+    token = fields.TextField()
+    expires_at = fields.FloatField(description="epoch seconds")
+
+    class Meta:
+        table = "shared_token"
 
 
 class JobRun(Model):
@@ -292,7 +328,7 @@ class JobRun(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=64)
     slot = fields.CharField(max_length=32)
-    ran_at = fields.DatetimeField()
+    ran_at = DatetimeField()
 
     class Meta:
         table = "job_run"

@@ -48,7 +48,11 @@ def clock():
 
 @pytest.fixture(scope="session")
 def config() -> Config:
-    return load_config(EXAMPLE_CONFIG)
+    from handlers.core import setup
+
+    loaded = load_config(EXAMPLE_CONFIG)
+    setup(loaded)
+    return loaded
 
 
 @pytest.fixture

@@ -15,11 +15,18 @@ import logging
 import secrets
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -242,6 +249,13 @@ def _markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup 
     )
 
 
+def _read_file(path: str | None) -> bytes | None:
+    try:
+        return Path(path).read_bytes() if path else None
+    except OSError:
+        return None
+
+
 def _seconds(value: int | dtm.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
 
@@ -331,5 +345,14 @@ class TelegramSender:
             "audio": self.bot.send_audio,
             "animation": self.bot.send_animation,
         }
+        source = item.get("file_id") if item.get("platform") in (None, PLATFORM) else None
+        if source is None:
+            # another platform's media kept on our disk (WeChat): upload the file itself
+            content = await asyncio.to_thread(_read_file, item.get("path"))
+            if content is None:  # the file is gone: say what it was
+                return await self.bot.send_message(chat_id, caption or "…", **common)
+            source = InputFile(content, filename=Path(item["path"]).name)
+            if kind not in ("photo", "video"):  # WeChat voice is AMR: not a Telegram voice
+                kind = "document"
         send = senders.get(kind, self.bot.send_document)
-        return await send(chat_id, item["file_id"], caption=caption, **common)
+        return await send(chat_id, source, caption=caption, **common)

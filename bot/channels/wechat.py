@@ -1,0 +1,464 @@
+"""The WeChat Official Account adapter (公众号): callbacks in, outbox messages out.
+
+No conversation rules here. A callback becomes a platform-neutral ``Incoming`` for
+``handlers.router``; an outbox row becomes a customer-service message, or a template message
+when WeChat's 48-hour window is closed (see ``models.wechat`` for the window rules).
+
+The callback (``GET``/``POST /wechat``) is answered well within WeChat's 5 seconds:
+
+1. authenticate (signature, ±5 minutes, AES safe mode; 403 when forged or stale) and parse
+   (400 when unreadable) with ``bot.channels.wechat_crypto``;
+2. store the message under its key (``msg:<MsgId>``; events have none:
+   ``event:<openid>:<CreateTime>:<Event>``), so WeChat's three retries find it stored;
+3. answer ``success`` at once; the message is handled in a background task (the answer goes
+   out through the outbox as a customer-service message). A failure there is logged and the
+   message stays stored (``failed``) for a person to see.
+
+What WeChat has that the handlers do not know is translated here:
+
+* a follow (``subscribe``) is ``/start``; from a per-building QR code (``qrscene_demo:3``, or
+  ``demo:3`` when a follower scans it) it is ``/start demo:3``: community ``demo``, building 3;
+* an unfollow is recorded (no more messages are sent to that openid);
+* a menu CLICK key (``wechat.menu`` in the config) is the button ``menu:<kind>``;
+* buttons become numbered choices ("回复 1 满意，2 一般"); a reply that is just one of those
+  numbers is the button it stands for;
+* images, voice and video are downloaded at once into ``GUANJIA_MEDIA_DIR`` and referenced as
+  ``{"platform": "wechat", "type": "photo", "media_id": ..., "path": ...}``; voice carries
+  WeChat's recognition as the text when there is one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import mimetypes
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels import wechat_crypto
+from bot.channels.wechat_api import (
+    RedisTokenStore,
+    TokenStore,
+    WeChatApiError,
+    WeChatClient,
+    WeChatTransientError,
+    WeChatWindowClosed,
+)
+from bot.channels.wecom import cut_utf8
+from bot.clock import now
+from bot.config import Config
+from bot.dispatcher import Delivery, SendError
+from bot.settings import Settings
+from handlers.core import Incoming, env
+from handlers.router import handle
+from models import wechat as state
+from models.inbound import process_once, store_inbound
+from models.tables import Community, InboundStatus, Resident, Ticket, Unit
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "wechat"
+CALLBACK_PATH = "/wechat"
+STOP_WAIT = 5.0  # seconds
+MAX_TEXT_BYTES = 2048  # customer-service text; longer texts are cut (the ticket keeps all)
+SCENE = re.compile(r"^[a-z0-9_-]{1,32}(?::[0-9A-Za-z]{1,8})?$")
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+_OWN_NUMBER = re.compile(r"^\s*(\d{1,2})\s+(\S.*)$")
+_EXTENSIONS = {"image/jpeg": ".jpg", "audio/amr": ".amr", "video/mp4": ".mp4"}
+
+
+# -- callbacks in -------------------------------------------------------------------------
+def message_key(fields: dict[str, Any]) -> str | None:
+    """The de-duplication key: the MsgId, or for events sender + CreateTime + event."""
+    sender = str(fields.get("FromUserName") or "")
+    if not sender or not fields.get("MsgType"):
+        return None
+    if fields.get("MsgId"):
+        return f"msg:{fields['MsgId']}"
+    if fields.get("MsgID"):  # some events (TEMPLATESENDJOBFINISH) spell it this way
+        return f"msg:{fields['MsgID']}"
+    event = str(fields.get("Event") or fields["MsgType"])
+    return f"event:{sender}:{fields.get('CreateTime', '')}:{event}"[:191]
+
+
+def scene_of(fields: dict[str, Any]) -> str | None:
+    """``demo:3`` from a follow through a QR code (``qrscene_demo:3``) or a scan (``demo:3``)."""
+    key = str(fields.get("EventKey") or "").strip()
+    key = key.removeprefix("qrscene_")
+    return key if SCENE.match(key) else None
+
+
+def number_of(text: str) -> str | None:
+    """ "1" for "1", " １ ", "1。"; None for anything that is not just a small number."""
+    cleaned = text.translate(_DIGITS).strip().rstrip("。.、")
+    return cleaned if cleaned.isdigit() and len(cleaned) <= 2 else None
+
+
+class WeChatChannel:
+    """Receives callbacks and sends outbox rows through the Official Account."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        config: Config,
+        *,
+        token_store: TokenStore | None = None,
+        timeout: float = 5,
+    ):
+        self.settings = settings
+        self.config = config
+        self.token = settings.wechat_token or ""
+        self.aes_key = settings.wechat_aes_key or None
+        self.app_id = settings.wechat_app_id or ""
+        self._redis = None
+        if token_store is None:
+            token_store = self._token_store(settings)
+        self.client = WeChatClient(
+            self.app_id,
+            settings.wechat_app_secret or "",
+            base_url=settings.wechat_api_url,
+            token_store=token_store,
+            timeout=timeout,
+        )
+        self.sender = WeChatSender(self.client, config)
+        self.media_dir = Path(settings.media_dir)
+        self.tasks: set[asyncio.Task] = set()
+        self._inflight: set[str] = set()
+
+    def _token_store(self, settings: Settings) -> TokenStore:
+        if settings.redis_url:
+            import redis.asyncio as redis
+
+            self._redis = redis.from_url(settings.redis_url)
+            return RedisTokenStore(self._redis)
+        from models.wechat import DatabaseTokenStore
+
+        return DatabaseTokenStore()
+
+    def add_routes(self, web_app: web.Application) -> None:
+        web_app.router.add_get(CALLBACK_PATH, self.verify)
+        web_app.router.add_post(CALLBACK_PATH, self.callback)
+
+    async def start(self) -> None:
+        log.info("wechat: callback at %s, API %s", CALLBACK_PATH, self.settings.wechat_api_url)
+
+    async def stop(self) -> None:
+        if self.tasks:  # let messages being handled finish (they are stored anyway)
+            await asyncio.wait(set(self.tasks), timeout=STOP_WAIT)
+        await self.client.close()
+        if self._redis is not None:
+            await self._redis.aclose()
+
+    # ------------------------------------------------------------------ HTTP
+    def _refuse(self, request: web.Request, error: wechat_crypto.CallbackError) -> web.Response:
+        log.warning(
+            "wechat callback refused with %s from %s: %s",
+            error.status,
+            request.remote,
+            error.reason,
+        )
+        return web.Response(status=error.status, text="forbidden" if error.status == 403 else "bad")
+
+    async def verify(self, request: web.Request) -> web.Response:
+        """URL verification when the callback is saved in the console: echo ``echostr``."""
+        try:
+            echo = wechat_crypto.verify_get(
+                request.query, self.token, self.aes_key, self.app_id, now()
+            )
+        except wechat_crypto.CallbackError as e:
+            return self._refuse(request, e)
+        return web.Response(text=echo)
+
+    async def callback(self, request: web.Request) -> web.Response:
+        """A message or event: authenticate, store, answer "success", handle afterwards."""
+        body = await request.read()
+        try:
+            xml_text, _encrypted = wechat_crypto.open_post(
+                request.query, body, self.token, self.aes_key, self.app_id, now()
+            )
+            fields = wechat_crypto.parse(xml_text)
+        except wechat_crypto.CallbackError as e:
+            return self._refuse(request, e)
+        except ValueError as e:  # our EncodingAESKey is wrong: nothing the sender did
+            log.error("wechat callback: cannot open the message: %s", e)
+            return web.Response(status=500, text="misconfigured")
+        key = message_key(fields)
+        if key is None:
+            return self._refuse(request, wechat_crypto.BadRequest("no FromUserName or MsgType"))
+        openid = str(fields["FromUserName"])
+        try:
+            row, created = await store_inbound(
+                PLATFORM,
+                key,
+                chat_id=openid,
+                sender_id=openid,
+                text=str(fields.get("Content") or fields.get("Recognition") or "")[:20000],
+                payload=fields,
+            )
+        except Exception:  # the database is down: WeChat will try again
+            log.exception("wechat callback: could not store %s", key)
+            return web.Response(status=503, text="try again")
+        if (created or row.status == InboundStatus.RECEIVED) and key not in self._inflight:
+            self._inflight.add(key)
+            task = asyncio.create_task(self._process(fields, key, created), name=f"wechat {key}")
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        return web.Response(text="success")
+
+    # ------------------------------------------------------------------ handling
+    async def _process(self, fields: dict[str, Any], key: str, first: bool) -> None:
+        openid = str(fields["FromUserName"])
+        try:
+            msg = await self._incoming(fields, key, first)
+            if msg is None:  # nothing for the handlers: stored, marked handled
+                await process_once(PLATFORM, key, _nothing)
+                return
+            await handle(msg)
+        except Exception:
+            log.exception("wechat: handling %s from %s failed (the message is stored)", key, openid)
+        finally:
+            self._inflight.discard(key)
+
+    async def _incoming(self, fields: dict[str, Any], key: str, first: bool) -> Incoming | None:
+        openid = str(fields["FromUserName"])
+        msg_type = str(fields.get("MsgType") or "").lower()
+        msg_id = str(fields.get("MsgId") or "") or None
+        base = {
+            "platform": PLATFORM,
+            "key": key,
+            "chat_id": openid,
+            "sender_id": openid,
+            "message_id": msg_id,
+            "raw": fields,
+        }
+        if msg_type == "event":
+            return await self._event(fields, base, first)
+        if first:
+            await state.opened_by_message(openid)
+        if msg_type == "text":
+            text = str(fields.get("Content") or "")
+            choice = await state.take_choice(openid, number_of(text) or "")
+            if choice is not None:
+                return Incoming(**base, button=choice)
+            return Incoming(**base, text=text)
+        await state.take_choice(openid, "")  # anything else: the numbered choices are stale
+        if msg_type == "image":
+            media = await self._download(fields, "photo")
+            media["url"] = str(fields.get("PicUrl") or "")
+            return Incoming(**base, media=[media])
+        if msg_type == "voice":
+            media = await self._download(fields, "voice")
+            recognition = str(fields.get("Recognition") or "").strip()
+            media["recognition"] = recognition
+            return Incoming(**base, text=recognition, media=[media])
+        if msg_type in ("video", "shortvideo"):
+            return Incoming(**base, media=[await self._download(fields, "video")])
+        if msg_type == "location":
+            media = {
+                "platform": PLATFORM,
+                "type": "location",
+                "latitude": _float(fields.get("Location_X")),
+                "longitude": _float(fields.get("Location_Y")),
+                "label": str(fields.get("Label") or ""),
+            }
+            return Incoming(**base, media=[media])
+        if msg_type == "link":
+            text = " ".join(str(fields.get(k) or "") for k in ("Title", "Description", "Url"))
+            return Incoming(**base, text=text.strip())
+        return Incoming(**base)  # a type we do not know: the handlers ask for words
+
+    async def _event(
+        self, fields: dict[str, Any], base: dict[str, Any], first: bool
+    ) -> Incoming | None:
+        openid = base["sender_id"]
+        event = str(fields.get("Event") or "").lower()
+        if event == "unsubscribe":
+            await state.set_subscribed(openid, False)
+            log.info("wechat: %s unfollowed the Official Account", openid)
+            return None
+        if event in ("subscribe", "scan", "click") and first:
+            await state.opened_by_event(openid)
+        if event == "subscribe":
+            await state.set_subscribed(openid, True)
+        if event in ("subscribe", "scan"):
+            scene = scene_of(fields)
+            return Incoming(**base, text=f"/start {scene}" if scene else "/start")
+        if event == "click":
+            kind = self.config.wechat.menu.get(str(fields.get("EventKey") or ""))
+            if kind is None:
+                log.info("wechat: menu key %r is not configured", fields.get("EventKey"))
+                return None
+            return Incoming(**base, button=f"menu:{kind}")
+        return None  # VIEW, LOCATION reports, TEMPLATESENDJOBFINISH, ...
+
+    async def _download(self, fields: dict[str, Any], kind: str) -> dict[str, Any]:
+        """Fetch the media at once (WeChat keeps it three days) and keep it on disk."""
+        media_id = str(fields.get("MediaId") or "")
+        item: dict[str, Any] = {"platform": PLATFORM, "type": kind, "media_id": media_id}
+        if not media_id:
+            return item
+        try:
+            content, content_type, filename = await self.client.download_media(media_id)
+            ext = (
+                _EXTENSIONS.get(content_type)
+                or Path(filename).suffix
+                or mimetypes.guess_extension(content_type)
+                or ""
+            )
+            day = now().astimezone(env().config.tz).strftime("%Y%m%d")
+            name = (_SAFE_NAME.sub("_", media_id)[:80] or secrets.token_hex(8)) + ext[:8]
+            path = self.media_dir / PLATFORM / day / name
+            await asyncio.to_thread(_write, path, content)
+            item.update(path=str(path), content_type=content_type, size=len(content))
+        except Exception as e:  # kept without the file: a person can still ask for it
+            log.warning("wechat: could not download media %s: %s", media_id, e)
+            item["error"] = str(e)[:200]
+        return item
+
+
+async def _nothing(_row) -> None:
+    return None
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+
+
+def _float(value: Any) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# -- messages out -----------------------------------------------------------------------
+def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[str, dict, str]:
+    """For a message's buttons: the line to append ("回复 1 满意，2 一般"), the choices
+    ({"1": data, "2": data}) and a short form for a template field ("1满意 2一般")."""
+    flat = [b for row in buttons or [] for b in row if b.get("data")]
+    if not flat:
+        return "", {}, ""
+    t = env().texts
+    # Buttons that already carry distinct numbers ("5 非常满意") keep them.
+    own = [_OWN_NUMBER.match(b["text"]) for b in flat]
+    if all(own) and len({m.group(1) for m in own}) == len(flat):
+        numbers = [m.group(1) for m in own]
+        labels = [m.group(2) for m in own]
+    else:
+        numbers = [str(i) for i in range(1, len(flat) + 1)]
+        labels = [b["text"] for b in flat]
+    choices = {n: b["data"] for n, b in zip(numbers, flat, strict=True)}
+    items = [
+        t("wechat.choice", script, n=n, label=lbl) for n, lbl in zip(numbers, labels, strict=True)
+    ]
+    line = t("wechat.choices", script, choices=t("wechat.choice_sep", script).join(items))
+    short = " ".join(f"{n}{lbl}" for n, lbl in zip(numbers, labels, strict=True))
+    return line, choices, short
+
+
+class WeChatSender:
+    """Delivers outbox rows to an openid: a customer-service message while the window is
+    open and its quota lasts, else the configured template message."""
+
+    def __init__(self, client: WeChatClient, config: Config):
+        self.client = client
+        self.config = config
+
+    async def send(self, delivery: Delivery) -> str | None:
+        row = delivery.row
+        if row.kind == "edit_card":
+            return None  # nothing on WeChat can be edited
+        openid = row.chat_id
+        contact = await state.contact(openid)
+        if not contact.subscribed:
+            raise SendError(f"{openid} does not follow the Official Account", retryable=False)
+        resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
+        script = resident.script if resident is not None else "hans"
+        text = row.payload.get("text", "")
+        line, choices, short = numbered(row.payload.get("buttons"), script)
+        which = await state.take_quota(openid)
+        if which is not None:
+            full = f"{text}\n{line}" if line else text
+            try:
+                await self.client.send_text(openid, cut_utf8(full or "…", MAX_TEXT_BYTES))
+            except WeChatWindowClosed as e:
+                log.info("wechat: window closed for %s (%s): template instead", openid, e.errcode)
+                await state.close_window(openid)
+            except WeChatTransientError as e:
+                await state.give_back(openid, which)
+                raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+            except WeChatApiError as e:
+                await state.give_back(openid, which)
+                await _unfollowed(openid, e)
+                raise SendError(f"wechat refused: {e}", retryable=False) from e
+            else:
+                await state.remember_choices(openid, choices)
+                return None
+        return await self._template(row, openid, text, short, choices, script)
+
+    async def _template(
+        self, row, openid: str, text: str, short: str, choices: dict, script: str
+    ) -> str | None:
+        cfg = self.config.wechat
+        key = row.payload.get("text_key")
+        name = cfg.template_for.get(key or "") or cfg.template_for.get("default")
+        if name is None:
+            raise SendError(
+                "the 48-hour window is closed and no template message is configured "
+                f"(wechat.template_for) for {key or 'this message'}",
+                retryable=False,
+            )
+        template = cfg.templates[name]
+        values = await self._values(row, text, short, script)
+        data = {field: value.format(**values) for field, value in template.fields.items()}
+        try:
+            answer = await self.client.send_template(
+                openid, template.template_id, data, url=template.url
+            )
+        except WeChatTransientError as e:
+            raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+        except WeChatApiError as e:
+            await _unfollowed(openid, e)
+            raise SendError(f"wechat refused the template message: {e}", retryable=False) from e
+        await state.remember_choices(openid, choices)
+        msgid = answer.get("msgid")
+        return str(msgid) if msgid is not None else None
+
+    async def _values(self, row, text: str, short: str, script: str) -> dict:
+        from handlers.intake import RESIDENT_STATUS
+        from handlers.notify import kind_label
+
+        t = env().texts
+        values = dict.fromkeys(("number", "kind", "status", "summary", "unit", "community"), "")
+        values.update(
+            title=t("wechat.template_title", script),
+            text=" ".join(text.split()),
+            time=now().astimezone(env().config.tz).strftime("%Y-%m-%d %H:%M"),
+            choices=short,
+        )
+        ticket = await Ticket.get_or_none(id=row.ticket_id) if row.ticket_id else None
+        if ticket is not None:
+            status = RESIDENT_STATUS.get(ticket.status, (ticket.status, ticket.status))
+            values.update(
+                number=ticket.number,
+                kind=kind_label(ticket.kind, script),
+                status=status[1 if script == "en" else 0],
+                summary=ticket.summary,
+            )
+            if ticket.unit_id:
+                unit = await Unit.get_or_none(id=ticket.unit_id)
+                values["unit"] = unit.label if unit else ""
+            community = await Community.get_or_none(id=ticket.community_id)
+            values["community"] = community.name if community else ""
+        return values
+
+
+async def _unfollowed(openid: str, error: WeChatApiError) -> None:
+    if error.errcode == 43004:  # "require subscribe": they no longer follow us
+        await state.set_subscribed(openid, False)

@@ -1,0 +1,57 @@
+"""The APScheduler jobs of a worker: short, frequent sweeps over what is due in the
+database, and the shift handovers. Nothing per ticket lives in memory, so a
+restart loses nothing and the first sweep at start-up sends whatever came due
+while the process was down."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.config import Config
+from scheduler.handover import run_handover
+from scheduler.sweep import sweep
+
+log = logging.getLogger(__name__)
+
+
+async def sweep_job() -> None:
+    try:
+        steps = await sweep()
+    except Exception:  # the next run tries again; nothing is lost, the rows are still due
+        log.exception("deadline sweep failed")
+        return
+    if steps:
+        log.info("deadline sweep: %d step(s)", steps)
+
+
+async def handover_job(slot) -> None:
+    try:
+        await run_handover(slot)
+    except Exception:
+        log.exception("shift handover %s failed", slot)
+
+
+def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -> None:
+    scheduler.add_job(
+        sweep_job,
+        "interval",
+        seconds=sweep_seconds,
+        id="sweep",
+        next_run_time=datetime.now(config.tz),
+        max_instances=1,
+        coalesce=True,
+    )
+    for slot in config.handover_times:
+        scheduler.add_job(
+            handover_job,
+            CronTrigger(hour=slot.hour, minute=slot.minute, timezone=config.tz),
+            args=[slot],
+            id=f"handover-{slot:%H%M}",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=600,
+        )
