@@ -38,7 +38,9 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
+from tortoise.transactions import in_transaction
 
+from bot import metrics
 from bot.channels import wechat_crypto
 from bot.channels.wechat_api import (
     RedisTokenStore,
@@ -56,8 +58,8 @@ from bot.settings import Settings
 from handlers.core import Incoming, env
 from handlers.router import handle
 from models import wechat as state
-from models.inbound import process_once, store_inbound
-from models.tables import Community, InboundStatus, Resident, Ticket, Unit
+from models.inbound import process_once
+from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +111,7 @@ class WeChatChannel:
         *,
         token_store: TokenStore | None = None,
         timeout: float = 5,
+        workers: int | None = None,
     ):
         self.settings = settings
         self.config = config
@@ -127,8 +130,11 @@ class WeChatChannel:
         )
         self.sender = WeChatSender(self.client, config)
         self.media_dir = Path(settings.media_dir)
-        self.tasks: set[asyncio.Task] = set()
-        self._inflight: set[str] = set()
+        self.workers = workers
+        self._store = StoreBatcher()
+        self._queue: asyncio.Queue[tuple[dict[str, Any], str, bool]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task] = []
+        self._inflight: set[str] = set()  # keys queued or being handled in this process
 
     def _token_store(self, settings: Settings) -> TokenStore:
         if settings.redis_url:
@@ -145,14 +151,37 @@ class WeChatChannel:
         web_app.router.add_post(CALLBACK_PATH, self.callback)
 
     async def start(self) -> None:
+        from models.db import dialect
+
+        if self.workers is None:  # SQLite has one writer: more workers only queue for it
+            self.workers = 1 if dialect() == "sqlite" else 16
+        self._tasks = [
+            asyncio.create_task(self._worker(), name=f"wechat worker {i}")
+            for i in range(self.workers)
+        ]
         log.info("wechat: callback at %s, API %s", CALLBACK_PATH, self.settings.wechat_api_url)
 
     async def stop(self) -> None:
-        if self.tasks:  # let messages being handled finish (they are stored anyway)
-            await asyncio.wait(set(self.tasks), timeout=STOP_WAIT)
+        await self.drain(STOP_WAIT)  # messages not handled by then stay stored
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.client.close()
         if self._redis is not None:
             await self._redis.aclose()
+
+    @property
+    def busy(self) -> bool:
+        """Messages received here and not handled yet."""
+        return bool(self._inflight)
+
+    async def drain(self, timeout: float = 10) -> bool:  # noqa: ASYNC109
+        """Wait until every message received here is handled; False on timeout."""
+        try:
+            await asyncio.wait_for(self._queue.join(), timeout)
+        except TimeoutError:
+            return False
+        return True
 
     # ------------------------------------------------------------------ HTTP
     def _refuse(self, request: web.Request, error: wechat_crypto.CallbackError) -> web.Response:
@@ -190,27 +219,29 @@ class WeChatChannel:
         key = message_key(fields)
         if key is None:
             return self._refuse(request, wechat_crypto.BadRequest("no FromUserName or MsgType"))
-        openid = str(fields["FromUserName"])
         try:
-            row, created = await store_inbound(
-                PLATFORM,
-                key,
-                chat_id=openid,
-                sender_id=openid,
-                text=str(fields.get("Content") or fields.get("Recognition") or "")[:20000],
-                payload=fields,
-            )
+            status, created = await self._store.store(key, fields)
         except Exception:  # the database is down: WeChat will try again
             log.exception("wechat callback: could not store %s", key)
             return web.Response(status=503, text="try again")
-        if (created or row.status == InboundStatus.RECEIVED) and key not in self._inflight:
+        if (created or status == InboundStatus.RECEIVED) and key not in self._inflight:
             self._inflight.add(key)
-            task = asyncio.create_task(self._process(fields, key, created), name=f"wechat {key}")
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self._queue.put_nowait((fields, key, created))
         return web.Response(text="success")
 
     # ------------------------------------------------------------------ handling
+    async def _worker(self) -> None:
+        """Handles stored messages one after another. While callbacks are being stored it
+        waits for them: answering WeChat in time comes first."""
+        while True:
+            fields, key, first = await self._queue.get()
+            try:
+                await self._store.idle()
+                await self._process(fields, key, first)
+            finally:
+                self._inflight.discard(key)
+                self._queue.task_done()
+
     async def _process(self, fields: dict[str, Any], key: str, first: bool) -> None:
         openid = str(fields["FromUserName"])
         try:
@@ -221,8 +252,6 @@ class WeChatChannel:
             await handle(msg)
         except Exception:
             log.exception("wechat: handling %s from %s failed (the message is stored)", key, openid)
-        finally:
-            self._inflight.discard(key)
 
     async def _incoming(self, fields: dict[str, Any], key: str, first: bool) -> Incoming | None:
         openid = str(fields["FromUserName"])
@@ -325,6 +354,91 @@ async def _nothing(_row) -> None:
     return None
 
 
+class StoreBatcher:
+    """Store first, in groups: the callbacks that arrive while a commit is under way are
+    stored together in the next transaction (one commit instead of one each), so 200
+    residents writing at once do not queue one by one for the database."""
+
+    def __init__(self) -> None:
+        self._pending: list[tuple[str, dict[str, Any], asyncio.Future]] = []
+        self._flushing: asyncio.Task | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def store(self, key: str, fields: dict[str, Any]) -> tuple[str, bool]:
+        """(status of the stored row, whether this call created it)."""
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((key, fields, future))
+        if self._flushing is None:
+            self._idle.clear()
+            self._flushing = asyncio.create_task(self._flush())
+        return await future
+
+    async def idle(self) -> None:
+        await self._idle.wait()
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, self._pending = self._pending, []
+                try:
+                    results = await _store_many([(k, f) for k, f, _ in batch])
+                except Exception as e:
+                    for *_, future in batch:
+                        if not future.done():
+                            future.set_exception(e)
+                    continue
+                for (_, _, future), result in zip(batch, results, strict=True):
+                    if not future.done():
+                        future.set_result(result)
+        finally:
+            self._flushing = None
+            self._idle.set()
+
+
+async def _store_many(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
+    """Insert the messages not stored yet, in one transaction; per item (status, created).
+    Two workers racing for one key both see "created": the claim before handling decides."""
+    keys = list(dict.fromkeys(k for k, _ in items))
+    at = now()
+    async with in_transaction() as conn:
+        existing = {
+            row["key"]: row["status"]
+            for row in await InboundMessage.filter(platform=PLATFORM, key__in=keys)
+            .using_db(conn)
+            .values("key", "status")
+        }
+        new: dict[str, InboundMessage] = {}
+        for key, fields in items:
+            if key in existing or key in new:
+                continue
+            openid = str(fields.get("FromUserName") or "")
+            new[key] = InboundMessage(
+                platform=PLATFORM,
+                key=key,
+                chat_id=openid,
+                sender_id=openid,
+                text=str(fields.get("Content") or fields.get("Recognition") or "")[:20000],
+                payload=fields,
+                received_at=at,
+                status=InboundStatus.RECEIVED,
+            )
+        if new:
+            await InboundMessage.bulk_create(
+                list(new.values()), ignore_conflicts=True, using_db=conn
+            )
+    for _ in new:
+        metrics.inc("messages_in", platform=PLATFORM)
+    out, seen = [], set()
+    for key, _ in items:
+        if key in existing:
+            out.append((existing[key], False))
+        else:
+            out.append((InboundStatus.RECEIVED.value, key not in seen))
+        seen.add(key)
+    return out
+
+
 def _write(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)
@@ -375,14 +489,14 @@ class WeChatSender:
         if row.kind == "edit_card":
             return None  # nothing on WeChat can be edited
         openid = row.chat_id
-        contact = await state.contact(openid)
-        if not contact.subscribed:
-            raise SendError(f"{openid} does not follow the Official Account", retryable=False)
-        resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
-        script = resident.script if resident is not None else "hans"
+        buttons = row.payload.get("buttons")
+        script = "hans"
+        if buttons:  # the numbered line is written in the resident's script
+            resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
+            script = resident.script if resident is not None else "hans"
         text = row.payload.get("text", "")
-        line, choices, short = numbered(row.payload.get("buttons"), script)
-        which = await state.take_quota(openid)
+        line, choices, short = numbered(buttons, script)
+        which = await state.take_quota(openid)  # only for followers with quota left
         if which is not None:
             full = f"{text}\n{line}" if line else text
             try:
@@ -398,8 +512,12 @@ class WeChatSender:
                 await _unfollowed(openid, e)
                 raise SendError(f"wechat refused: {e}", retryable=False) from e
             else:
-                await state.remember_choices(openid, choices)
+                if choices:
+                    await state.remember_choices(openid, choices)
                 return None
+        contact = await state.contact(openid)
+        if not contact.subscribed:
+            raise SendError(f"{openid} does not follow the Official Account", retryable=False)
         return await self._template(row, openid, text, short, choices, script)
 
     async def _template(
@@ -426,7 +544,8 @@ class WeChatSender:
         except WeChatApiError as e:
             await _unfollowed(openid, e)
             raise SendError(f"wechat refused the template message: {e}", retryable=False) from e
-        await state.remember_choices(openid, choices)
+        if choices:
+            await state.remember_choices(openid, choices)
         msgid = answer.get("msgid")
         return str(msgid) if msgid is not None else None
 

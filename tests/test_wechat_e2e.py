@@ -1,0 +1,454 @@
+"""The WeChat Official Account channel end to end: a whole runtime in this process, with the
+fake WeChat API (and WeCom robot webhook) and the fake Telegram Bot API on 127.0.0.1.
+Callbacks are signed (and, in safe mode, encrypted) by the fake's own implementation."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+import pytest
+
+from bot.app import Runtime, shutdown, start
+from bot.clock import FakeClock, set_clock
+from bot.config import EXAMPLE_CONFIG, load_config
+from bot.settings import Settings
+from models.tables import InboundMessage, Outbox, Resident, Ticket, WeChatContact
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.wechat_api import (
+    FakeWeChat,
+    callback_request,
+    event_xml,
+    image_xml,
+    text_xml,
+    verification_request,
+    voice_xml,
+)
+
+TOKEN = "guanjia-callback-token"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+RESIDENT = "oResident_0001"
+STEWARD_OPENID = "oSteward_wang"
+STEWARDS = -100200
+STEWARD_ID = 9001
+ROBOT_KEY = "stewards-robot"
+CUSTOM = "/cgi-bin/message/custom/send"
+TEMPLATE = "/cgi-bin/message/template/send"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_config(tmp_path, robot_url: str):
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    text = text.replace(
+        "    stewards_chat:\n      telegram: null                # e.g. -1001234567890\n"
+        "      wecom_webhook: null",
+        f"    stewards_chat:\n      telegram: {STEWARDS}\n      wecom_webhook: {robot_url}",
+    )
+    text = text.replace(
+        "    telegram_id: null               # the person's numeric Telegram user id\n"
+        "    wechat_openid: null",
+        f"    telegram_id: {STEWARD_ID}\n    wechat_openid: {STEWARD_OPENID}",
+    )
+    text = text.replace(
+        "  templates: {}\n",
+        """  templates:
+    ticket_update:
+      template_id: TPL_TICKET_UPDATE
+      fields:
+        character_string1: "{number}"
+        thing2: "{summary}"
+        phrase3: "{status}"
+        time4: "{time}"
+        thing5: "{text}"
+""",
+    ).replace("  template_for: {}\n", "  template_for:\n    default: ticket_update\n")
+    path = tmp_path / "guanjia.yaml"
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    assert config.community("demo").stewards_chat.wecom_webhook == robot_url
+    assert config.wechat.templates["ticket_update"].template_id == "TPL_TICKET_UPDATE"
+    return config
+
+
+class Env:
+    """The running world of one test."""
+
+    def __init__(self, rt: Runtime, wx: FakeWeChat, tg: FakeTelegram, clock: FakeClock, port):
+        self.rt, self.wx, self.tg, self.clock, self.port = rt, wx, tg, clock, port
+        self.url = f"http://127.0.0.1:{port}/wechat"
+        self.session = aiohttp.ClientSession()
+        self.aes_key: str | None = AES_KEY  # safe mode; tests switch to plain mode
+
+    @property
+    def channel(self):
+        return self.rt.channels["wechat"]
+
+    def epoch(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    async def post(self, xml: str, *, timestamp: int | None = None, query=None, body=None):
+        q, b = callback_request(
+            xml,
+            TOKEN,
+            aes_key=self.aes_key,
+            app_id=self.wx.app_id,
+            timestamp=self.epoch() if timestamp is None else timestamp,
+        )
+        async with self.session.post(self.url, params=query or q, data=body or b) as r:
+            return r.status, await r.text()
+
+    async def say(self, xml: str) -> int:
+        since = self.wx.mark()
+        status, text = await self.post(xml)
+        assert (status, text) == (200, "success")
+        return since
+
+    async def settle(self) -> None:
+        """Wait for the callbacks' background handling to finish."""
+        assert await self.channel.drain(5), "wechat messages still being handled"
+
+    async def to_resident(self, since: int, needle: str, path: str = CUSTOM, openid=RESIDENT):
+        return await self.wx.wait_for(
+            path,
+            lambda c: c.body["touser"] == openid and needle in _content(c),
+            since=since,
+        )
+
+
+def _content(call) -> str:
+    body = call.body
+    if body.get("msgtype") == "text":
+        return body["text"]["content"]
+    if "data" in body:
+        return " ".join(v["value"] for v in body["data"].values())
+    return str(body)
+
+
+@pytest.fixture
+async def world(tmp_path):
+    clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
+    previous = set_clock(clock)
+    try:
+        async with (
+            FakeWeChat(clock=lambda: clock.now().timestamp()) as wx,
+            FakeTelegram() as tg,
+        ):
+            port = _free_port()
+            settings = Settings(
+                DATABASE_URL=f"sqlite://{tmp_path}/wx.db",
+                TELEGRAM_BOT_TOKEN=tg.token,
+                TELEGRAM_API_URL=tg.url,
+                WECHAT_TOKEN=TOKEN,
+                WECHAT_APP_ID=wx.app_id,
+                WECHAT_APP_SECRET=wx.app_secret,
+                WECHAT_AES_KEY=AES_KEY,
+                WECHAT_API_URL=wx.url,
+                GUANJIA_MEDIA_DIR=str(tmp_path / "media"),
+                GUANJIA_HTTP_PORT=str(port),
+            )
+            rt = Runtime(settings, make_config(tmp_path, wx.robot_url(ROBOT_KEY)))
+            await start(rt)
+            env = Env(rt, wx, tg, clock, port)
+            try:
+                yield env
+            finally:
+                await env.session.close()
+                await shutdown(rt)
+    finally:
+        set_clock(previous)
+
+
+async def bind_unit(w: Env, openid: str = RESIDENT) -> None:
+    since = await w.say(event_xml(openid, "subscribe", "qrscene_demo:1", create_time=w.epoch()))
+    await w.to_resident(since, "1 栋的单元和房号", openid=openid)
+    since = await w.say(text_xml(openid, "2单元1201"))
+    await w.to_resident(since, "1栋2单元1201", openid=openid)
+
+
+async def test_voice_report_resolved_from_telegram_then_template_days_later(world):
+    w = world
+    await bind_unit(w)  # a follow through building 1's QR code: only 单元 and 房号 asked
+
+    # The resident reports by voice; WeChat's recognition is the text, the audio is kept.
+    w.wx.add_media("VOICE_1", b"#!AMR\n fake audio", "audio/amr", "VOICE_1.amr")
+    since, tg_since = w.wx.mark(), w.tg.mark()
+    await w.say(voice_xml(RESIDENT, "VOICE_1", "厨房水管漏水了，快来人看看"))
+    confirm = await w.to_resident(since, "工单")
+    ticket = await Ticket.get()
+    assert ticket.number in _content(confirm) and "报修" in _content(confirm)
+    assert "但是" not in _content(confirm)
+    media = ticket.details["media"][0]
+    assert media["platform"] == "wechat" and media["type"] == "voice"
+    assert media["media_id"] == "VOICE_1" and media["path"].endswith(".amr")
+    with open(media["path"], "rb") as f:
+        assert f.read() == b"#!AMR\n fake audio"
+
+    # The stewards see the card on Telegram and on the WeCom robot, and the voice file.
+    card = await w.tg.wait_for(
+        "sendMessage",
+        lambda c: c.params.get("chat_id") == STEWARDS and ticket.number in c.params["text"],
+        since=tg_since,
+    )
+    assert "厨房水管漏水了" in card.params["text"]
+    robot = await w.wx.wait_for(
+        "/cgi-bin/webhook/send", lambda c: ticket.number in str(c.body), since=since
+    )
+    assert robot.body["msgtype"] == "markdown"
+    assert "/claim" in robot.body["markdown"]["content"]
+    upload = await w.tg.wait_for(
+        "sendDocument", lambda c: c.params.get("chat_id") == STEWARDS, since=tg_since
+    )
+    assert next(iter(upload.files.values())).content == b"#!AMR\n fake audio"
+
+    # A steward resolves it from the Telegram group: a customer-service message.
+    since = w.wx.mark()
+    w.tg.push_update(
+        w.tg.make_text_update(
+            STEWARD_ID,
+            STEWARDS,
+            f"/resolve {ticket.number[-4:]} 已更换水管接头",
+            chat_type="supergroup",
+        )
+    )
+    done = await w.to_resident(since, "处理完毕")
+    assert "已更换水管接头" in _content(done)
+    assert (await Ticket.get(id=ticket.id)).status == "resolved"
+
+    # Three days later the 48-hour window is closed: the message goes as a template.
+    # (Stands in for the follow-up of the scheduler, which queues the same way.)
+    from handlers import notify
+    from models.outbox import notify_dispatcher
+
+    w.clock.advance(days=3)
+    since = w.wx.mark()
+    resident = await Resident.get(platform="wechat", platform_user_id=RESIDENT)
+    fresh = await Ticket.get(id=ticket.id)
+    await notify.to_resident(
+        resident,
+        "closed_notice",
+        number=fresh.number,
+        reason="业主确认已修好",
+        ticket=fresh,
+        proactive=True,
+    )
+    notify_dispatcher()
+    sent = await w.wx.wait_for(TEMPLATE, lambda c: c.body["touser"] == RESIDENT, since=since)
+    data = {k: v["value"] for k, v in sent.body["data"].items()}
+    assert sent.body["template_id"] == "TPL_TICKET_UPDATE"
+    assert data["character_string1"] == ticket.number
+    assert data["phrase3"] == "已处理"
+    assert data["time4"] == "2026-11-26 10:00"
+    assert all(len(v) <= 20 for v in data.values())
+    assert data["thing5"].endswith("…")  # the notice is longer than a field: cut
+    assert not [c for c in w.wx.calls(CUSTOM) if c.body["touser"] == RESIDENT and c.at > sent.at]
+
+
+async def test_the_same_msgid_three_times_makes_one_ticket(world):
+    w = world
+    await bind_unit(w)
+    xml = text_xml(RESIDENT, "客厅的灯不亮了", msg_id=777001)
+    since = w.wx.mark()
+    answers = await asyncio.gather(*(w.post(xml) for _ in range(3)))
+    assert answers == [(200, "success")] * 3
+    await w.to_resident(since, "工单")
+    await w.settle()
+    await asyncio.sleep(0.3)
+    assert await Ticket.all().count() == 1
+    assert await InboundMessage.filter(key="msg:777001").count() == 1
+    confirmations = [c for c in w.wx.sent_to(RESIDENT)[-3:] if "工单" in _content(c)]
+    assert len(confirmations) == 1
+
+
+async def test_forged_stale_and_malformed_callbacks_are_refused(world, caplog):
+    w = world
+    xml = text_xml(RESIDENT, "你好")
+    q, body = callback_request(xml, "not-our-token", aes_key=AES_KEY, timestamp=w.epoch())
+    assert (await w.post(xml, query=q, body=body))[0] == 403
+    assert (await w.post(xml, timestamp=w.epoch() - 301))[0] == 403
+    assert (await w.post(xml, timestamp=w.epoch() + 301))[0] == 403
+    w.aes_key = None  # plain mode from here: a signed body that is not XML
+    q, _ = callback_request("x", TOKEN, timestamp=w.epoch())
+    assert (await w.post(xml, query=q, body=b"<xml><Content>unclosed"))[0] == 400
+    assert (await w.post(xml, query=q, body=b"<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>"))[0] == 400
+    assert (await w.post("<xml><MsgType>text</MsgType></xml>"))[0] == 400  # no sender
+    assert "refused with 403" in caplog.text and "refused with 400" in caplog.text
+    assert await InboundMessage.all().count() == 0
+    # and the worker is fine: a good message still works
+    since = await w.say(text_xml(RESIDENT, "你好"))
+    await w.to_resident(since, "感谢")
+
+
+async def test_url_verification_echoes_only_when_signed(world):
+    w = world
+    query = verification_request(TOKEN, "echo-42", timestamp=w.epoch())
+    async with w.session.get(w.url, params=query) as r:
+        assert (r.status, await r.text()) == (200, "echo-42")
+    query["signature"] = "0" * 40
+    async with w.session.get(w.url, params=query) as r:
+        assert r.status == 403
+
+
+async def test_expired_token_is_refreshed_once_and_the_message_delivered(world):
+    w = world
+    since = await w.say(text_xml(RESIDENT, "你好"))
+    await w.to_resident(since, "感谢")
+    fetches = w.wx.token_fetches
+    w.wx.expire_token()
+    since = await w.say(text_xml(RESIDENT, "在吗"))
+    await w.to_resident(since, "感谢")
+    assert w.wx.token_fetches == fetches + 1
+    # one 42001, one new token, then the same message accepted
+    assert [c.errcode for c in w.wx.calls(CUSTOM) if c.errcode] == [42001]
+
+
+async def test_buttons_become_numbers_and_a_number_presses_the_button(world):
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(RESIDENT, "马桶堵了，需要疏通"))
+    ask = await w.to_resident(since, "有偿服务")
+    assert "回复 1 同意，2 不用了" in _content(ask)
+    ticket = await Ticket.get()
+    assert ticket.status == "new"
+    contact = await WeChatContact.get(openid=RESIDENT)
+    assert contact.choices == {"1": f"fee:yes:{ticket.id}", "2": f"fee:no:{ticket.id}"}
+    since = await w.say(text_xml(RESIDENT, "１"))  # full-width digits count too
+    await w.to_resident(since, "工单")
+    assert (await Ticket.get(id=ticket.id)).status == "dispatched"
+    assert (await WeChatContact.get(openid=RESIDENT)).choices == {}
+
+
+async def test_menu_click_presets_the_kind_of_the_next_message(world):
+    w = world
+    await bind_unit(w)
+    since = await w.say(event_xml(RESIDENT, "CLICK", "REPORT_COMPLAINT", create_time=w.epoch() + 1))
+    await w.to_resident(since, "请描述发生了什么")
+    since = await w.say(text_xml(RESIDENT, "楼道里的灯坏了好几天"))
+    await w.to_resident(since, "工单")
+    ticket = await Ticket.get()
+    assert ticket.kind == "complaint"
+    # a click is an event: stored under sender + CreateTime + event, once
+    assert await InboundMessage.filter(key__startswith=f"event:{RESIDENT}:").count() == 2
+
+
+async def test_voice_without_recognition_opens_a_ticket_for_a_person(world):
+    w = world
+    await bind_unit(w)
+    w.wx.add_media("VOICE_2", b"#!AMR\n", "audio/amr", "VOICE_2.amr")
+    since = await w.say(voice_xml(RESIDENT, "VOICE_2", ""))
+    confirm = await w.to_resident(since, "收听")
+    ticket = await Ticket.get()
+    assert ticket.details["voice"] is True and ticket.number in _content(confirm)
+    assert ticket.details["media"][0]["path"].endswith(".amr")
+
+
+async def test_photo_is_downloaded_and_uploaded_to_the_stewards(world):
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(RESIDENT, "阳台的窗户玻璃裂了"))
+    await w.to_resident(since, "工单")
+    w.wx.add_media("PHOTO_1", b"\xff\xd8\xff fake jpeg", "image/jpeg", "PHOTO_1.jpg")
+    tg_since = w.tg.mark()
+    since = await w.say(image_xml(RESIDENT, "PHOTO_1"))
+    await w.to_resident(since, "已补充到工单")
+    photo = await w.tg.wait_for(
+        "sendPhoto", lambda c: c.params.get("chat_id") == STEWARDS, since=tg_since
+    )
+    assert next(iter(photo.files.values())).content == b"\xff\xd8\xff fake jpeg"
+
+
+async def test_window_quota_then_template_and_45015_fallback(world):
+    w = world
+    since = await w.say(text_xml(RESIDENT, "你好"))
+    await w.to_resident(since, "感谢")  # 1 of 5 (the message's quota; no event quota)
+    resident = await Resident.get(platform="wechat", platform_user_id=RESIDENT)
+    from handlers import notify
+    from models.outbox import notify_dispatcher
+
+    since = w.wx.mark()
+    for i in range(5):
+        await notify.to_resident_raw(resident, f"第{i}条通知")
+    notify_dispatcher()
+    await w.wx.wait_for(TEMPLATE, lambda c: "第4条通知" in _content(c), since=since)
+    customs = [c for c in w.wx.calls()[since:] if c.path == CUSTOM and c.ok]
+    assert [c.body["text"]["content"] for c in customs] == [f"第{i}条通知" for i in range(4)]
+
+    # WeChat itself says the window is closed (45015): the template carries it.
+    since = await w.say(text_xml(RESIDENT, "谢谢"))
+    await w.to_resident(since, "")
+    w.wx.close_window(RESIDENT, 45015)
+    since = w.wx.mark()
+    await notify.to_resident_raw(resident, "窗口已关闭的通知")
+    notify_dispatcher()
+    await w.wx.wait_for(TEMPLATE, lambda c: "窗口已关闭的通知" in _content(c), since=since)
+    assert (await WeChatContact.get(openid=RESIDENT)).message_quota == 0
+
+
+async def test_unfollow_is_recorded_and_nothing_more_is_sent(world):
+    w = world
+    since = await w.say(text_xml(RESIDENT, "你好"))
+    await w.to_resident(since, "感谢")
+    await w.say(event_xml(RESIDENT, "unsubscribe", create_time=w.epoch() + 5))
+    await w.settle()
+    assert (await WeChatContact.get(openid=RESIDENT)).subscribed is False
+    resident = await Resident.get(platform="wechat", platform_user_id=RESIDENT)
+    from handlers import notify
+    from models.outbox import notify_dispatcher
+
+    since = w.wx.mark()
+    row = await notify.to_resident_raw(resident, "不会发出的消息")
+    notify_dispatcher()
+    for _ in range(100):
+        row = await Outbox.get(id=row.id)
+        if row.status != "pending":
+            break
+        await asyncio.sleep(0.02)
+    assert row.status == "failed" and "does not follow" in row.last_error
+    assert not w.wx.calls()[since:]
+
+
+async def test_staff_use_slash_commands_in_their_own_chat(world):
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(RESIDENT, "卫生间水龙头一直滴水"))
+    await w.to_resident(since, "工单")
+    ticket = await Ticket.get()
+    since = await w.say(text_xml(STEWARD_OPENID, f"/resolve {ticket.number[-4:]} 已更换水龙头"))
+    await w.to_resident(since, "已处理", openid=STEWARD_OPENID)
+    done = await w.to_resident(since, "处理完毕")
+    assert "已更换水龙头" in _content(done)
+    assert (await Ticket.get(id=ticket.id)).status == "resolved"
+    assert not await Resident.filter(platform_user_id=STEWARD_OPENID).exists()
+
+
+async def test_handler_failure_keeps_the_message_and_the_worker(world, monkeypatch):
+    w = world
+    import bot.channels.wechat as adapter
+
+    async def broken(_msg):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(adapter, "handle", broken)
+    await w.say(text_xml(RESIDENT, "你好", msg_id=990001))
+    await w.settle()
+    stored = await InboundMessage.get(key="msg:990001")
+    assert stored.text == "你好"
+    monkeypatch.undo()
+    since = await w.say(text_xml(RESIDENT, "还在吗"))
+    await w.to_resident(since, "感谢")
+
+
+def test_template_clock_matches_company_timezone():
+    # 02:00 UTC + 3 days is 10:00 in Shanghai on the 26th (used above)
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC) + timedelta(days=3)
+    from zoneinfo import ZoneInfo
+
+    assert at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M") == (
+        "2026-11-26 10:00"
+    )
