@@ -80,11 +80,18 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Send every message that is due now; returns how many were attempted."""
         rows = await claim_due(self.batch, self.lease)
+        if not rows:
+            return 0
         by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[(row.platform, row.chat_id)].append(row)
-        # One chat's messages go in order; different chats go in parallel.
-        await asyncio.gather(*(self._send_in_order(chat_rows) for chat_rows in by_chat.values()))
+        # One chat's messages go in order; different chats go in parallel. What was
+        # sent is recorded in one transaction at the end of the round.
+        self._cards_this_round: dict[tuple[str, str, int], str] = {}
+        done = await asyncio.gather(
+            *(self._send_in_order(chat_rows) for chat_rows in by_chat.values())
+        )
+        await self._mark_sent([sent for chat in done for sent in chat])
         return len(rows)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -106,10 +113,13 @@ class Dispatcher:
             for w in pending:
                 w.cancel()
 
-    async def _send_in_order(self, rows: list[Outbox]) -> None:
+    async def _send_in_order(self, rows: list[Outbox]) -> list[tuple[Outbox, str | None, bool]]:
+        sent: list[tuple[Outbox, str | None, bool]] = []
         for i, row in enumerate(rows):
             try:
-                await self._send_one(row)
+                result = await self._send_one(row)
+                if result is not None:
+                    sent.append(result)
             except Throttled as e:
                 # the chat is over its rate: this and the later rows wait, in order
                 later = now() + timedelta(seconds=e.wait)
@@ -117,27 +127,34 @@ class Dispatcher:
                     await Outbox.filter(id=waiting.id).update(
                         locked_until=None, next_attempt_at=later + timedelta(microseconds=j)
                     )
-                return
+                return sent
             except Exception:
                 log.exception("outbox %s: unexpected error", row.id)
                 await self._failed_attempt(row, SendError("internal error", retryable=True))
+        return sent
 
-    async def _send_one(self, row: Outbox) -> None:
+    async def _send_one(self, row: Outbox) -> tuple[Outbox, str | None, bool] | None:
+        """Send one row: (row, platform message id, superseded) when it went out."""
         sender = self.senders.get(row.platform)
         if sender is None:
             await self._failed_attempt(
                 row, SendError(f"the {row.platform} channel is not configured", retryable=True)
             )
-            return
+            return None
         edit_id = None
         if row.kind == "edit_card":
-            card = await GroupCard.filter(
-                platform=row.platform, chat_id=row.chat_id, ticket_id=row.ticket_id, role="card"
-            ).first()
-            if card is None:
-                await self._failed_attempt(row, SendError("the card is not sent yet"))
-                return
-            edit_id = card.message_id
+            edit_id = self._cards_this_round.get((row.platform, row.chat_id, row.ticket_id))
+            if edit_id is None:
+                card = await GroupCard.filter(
+                    platform=row.platform,
+                    chat_id=row.chat_id,
+                    ticket_id=row.ticket_id,
+                    role="card",
+                ).first()
+                if card is None:
+                    await self._failed_attempt(row, SendError("the card is not sent yet"))
+                    return None
+                edit_id = card.message_id
             newer = await Outbox.filter(
                 platform=row.platform,
                 chat_id=row.chat_id,
@@ -147,40 +164,53 @@ class Dispatcher:
                 id__gt=row.id,
             ).exists()
             if newer:  # a later edit shows the latest state: this one adds nothing
-                await self._mark_sent(row, None, superseded=True)
-                return
+                return row, None, True
         try:
             message_id = await sender.send(Delivery(row, edit_id))
         except SendError as e:
             await self._failed_attempt(row, e)
-            return
-        await self._mark_sent(row, message_id)
+            return None
+        if message_id and row.kind == "card" and row.ticket_id:
+            self._cards_this_round[(row.platform, row.chat_id, row.ticket_id)] = str(message_id)
+        return row, message_id, False
 
-    async def _mark_sent(self, row: Outbox, message_id: str | None, superseded: bool = False):
+    async def _mark_sent(self, sent: list[tuple[Outbox, str | None, bool]]) -> None:
+        """Record the platform message ids, and the staff-chat messages that stand for
+        a ticket (cards, relays) so replies and edits find it."""
+        if not sent:
+            return
         at = now()
         async with in_transaction() as tx:
-            await (
-                Outbox.filter(id=row.id)
-                .using_db(tx)
-                .update(
-                    status=OutboxStatus.SENT,
-                    sent_at=at,
-                    platform_message_id=message_id,
-                    locked_until=None,
-                    attempts=row.attempts + 1,
-                    last_error="superseded by a later edit" if superseded else None,
+            for row, message_id, superseded in sent:
+                await (
+                    Outbox.filter(id=row.id)
+                    .using_db(tx)
+                    .update(
+                        status=OutboxStatus.SENT,
+                        sent_at=at,
+                        platform_message_id=message_id,
+                        locked_until=None,
+                        attempts=row.attempts + 1,
+                        last_error="superseded by a later edit" if superseded else None,
+                    )
                 )
-            )
-            if message_id and row.ticket_id and row.kind in ("card", "relay"):
-                await GroupCard.get_or_create(
+            cards = [
+                GroupCard(
                     platform=row.platform,
                     chat_id=row.chat_id,
                     message_id=str(message_id),
-                    defaults={"ticket_id": row.ticket_id, "role": row.kind, "created_at": at},
-                    using_db=tx,
+                    ticket_id=row.ticket_id,
+                    role=row.kind,
+                    created_at=at,
                 )
-        if not superseded:
-            metrics.inc("outbox_sent_total", platform=row.platform)
+                for row, message_id, _ in sent
+                if message_id and row.ticket_id and row.kind in ("card", "relay")
+            ]
+            if cards:
+                await GroupCard.bulk_create(cards, ignore_conflicts=True, using_db=tx)
+        for row, _, superseded in sent:
+            if not superseded:
+                metrics.inc("outbox_sent_total", platform=row.platform)
 
     async def _failed_attempt(self, row: Outbox, error: SendError) -> None:
         attempts = row.attempts + 1

@@ -21,6 +21,8 @@ from handlers import notify
 from handlers.core import Incoming, Outcome, env
 from handlers.units import example as unit_example
 from handlers.units import find_unit
+from models.db import community_row, unit_label
+from models.inbound import finish
 from models.lifecycle import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -51,15 +53,19 @@ MAX_TEXT = 4000  # stored in full on the inbound row; tickets keep this much
 
 # -- residents ---------------------------------------------------------------------------
 async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
-    resident = await Resident.get_or_none(
-        platform=msg.platform, platform_user_id=msg.sender_id
-    ).using_db(conn)
-    at = now()
+    """The resident behind this platform identity (created on first contact). On
+    PostgreSQL the row is locked for the transaction, so a second worker handling
+    the same resident's next message waits for this one."""
+    query = Resident.filter(platform=msg.platform, platform_user_id=msg.sender_id)
+    if conn.capabilities.dialect == "postgres":
+        query = query.select_for_update()
+    resident = await query.using_db(conn).first()
     if resident is None:
         communities = env().config.communities
         community = None
         if len(communities) == 1:
-            community = await Community.get(code=communities[0].code).using_db(conn)
+            community = await community_row(code=communities[0].code, conn=conn)
+        at = now()
         resident = await Resident.create(
             platform=msg.platform,
             platform_user_id=msg.sender_id,
@@ -70,12 +76,6 @@ async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
             last_message_at=at,
             using_db=conn,
         )
-    else:
-        if conn.capabilities.dialect == "postgres":  # other workers wait for this message
-            resident = await Resident.select_for_update().using_db(conn).get(id=resident.id)
-        resident.chat_id = msg.chat_id
-        resident.last_message_at = at
-        await resident.save(update_fields=["chat_id", "last_message_at"], using_db=conn)
     return resident
 
 
@@ -86,8 +86,8 @@ async def _save_state(resident: Resident, conn: BaseDBAsyncClient, **state: Any)
 
 async def _community(resident: Resident, conn: BaseDBAsyncClient) -> Community:
     if resident.community_id is not None:
-        return await Community.get(id=resident.community_id).using_db(conn)
-    return await Community.get(code=env().config.communities[0].code).using_db(conn)
+        return await community_row(resident.community_id, conn=conn)
+    return await community_row(code=env().config.communities[0].code, conn=conn)
 
 
 async def _example(resident: Resident, conn: BaseDBAsyncClient) -> str:
@@ -100,7 +100,7 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
     config = env().config
     candidates = config.communities
     if resident.community_id is not None:
-        current = await Community.get(id=resident.community_id).using_db(conn)
+        current = await community_row(resident.community_id, conn=conn)
         candidates = [config.community(current.code)]
     found = find_unit(text, candidates)
     building = (resident.state or {}).get("building")
@@ -109,7 +109,7 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
     if len(found) != 1:
         return None
     ref = found[0]
-    community = await Community.get(code=ref.community).using_db(conn)
+    community = await community_row(code=ref.community, conn=conn)
     building = await Building.get(community=community, name=ref.building).using_db(conn)
     unit, _ = await Unit.get_or_create(
         building=building,
@@ -129,17 +129,45 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
     async with in_transaction() as conn:
         resident = await get_resident(msg, conn)
         if msg.button:
-            return await _button(msg, resident, inbound, conn)
-        command = msg.command
-        if command:
-            return await _command(command[0], command[1], msg, resident, inbound, conn)
-        return await _message(msg, resident, inbound, conn)
+            outcome = await _button(msg, resident, inbound, conn)
+        elif msg.command:
+            name, rest = msg.command
+            outcome = await _command(name, rest, msg, resident, inbound, conn)
+        else:
+            outcome = await _message(msg, resident, inbound, conn)
+        # what every message changes, in one statement each, committed with the rest
+        await (
+            Resident.filter(id=resident.id)
+            .using_db(conn)
+            .update(chat_id=msg.chat_id, last_message_at=now(), script=resident.script)
+        )
+        await finish(
+            inbound,
+            conn=conn,
+            predicted_intent=inbound.predicted_intent,
+            ticket_id=inbound.ticket_id,
+            label=inbound.label,
+        )
+    return outcome
 
 
 def summarise(text: str) -> str:
     """One line of what the resident said, for confirmations and cards."""
     line = " ".join(text.split())
     return line if len(line) <= SUMMARY_LEN else line[: SUMMARY_LEN - 1] + "…"
+
+
+async def _set_inbound(
+    inbound: InboundMessage, other_id: int | None, conn: BaseDBAsyncClient, **fields: Any
+) -> None:
+    """Facts about a message: on the message being handled they are written with its
+    "handled" mark at the end; an earlier message (one that waited for the unit or a
+    choice) is updated now."""
+    if other_id is None or other_id == inbound.id:
+        for name, value in fields.items():
+            setattr(inbound, name, value)
+    else:
+        await InboundMessage.filter(id=other_id).using_db(conn).update(**fields)
 
 
 def _remember_script(resident: Resident, classification) -> None:
@@ -258,12 +286,7 @@ async def _understand(
     media = media or []
     c = nlp.classify(text)
     _remember_script(resident, c)
-    await resident.save(update_fields=["script"], using_db=conn)
-    await (
-        InboundMessage.filter(id=inbound_id or inbound.id)
-        .using_db(conn)
-        .update(predicted_intent=c.intent)
-    )
+    await _set_inbound(inbound, inbound_id, conn, predicted_intent=c.intent)
     intent = chosen or c.intent
 
     if not chosen and not c.urgent:
@@ -378,27 +401,22 @@ async def open_ticket(
         about_staff=about_staff,
         summary=summarise(text),
         details=details,
+        also=[
+            (
+                EventKind.MESSAGE_IN,
+                Actor.resident(resident.id),
+                text[:MAX_TEXT],
+                {
+                    "media": media,
+                    "keywords": list(c.keywords),
+                    "intent": c.intent,
+                    "confidence": c.confidence,
+                },
+            )
+        ],
     )
-    await (
-        InboundMessage.filter(id=inbound_id or inbound.id)
-        .using_db(conn)
-        .update(ticket_id=ticket.id)
-    )
-    if inbound_id and inbound_id != inbound.id:
-        await InboundMessage.filter(id=inbound.id).using_db(conn).update(ticket_id=ticket.id)
-    await record_event(
-        ticket,
-        EventKind.MESSAGE_IN,
-        Actor.resident(resident.id),
-        text[:MAX_TEXT],
-        {
-            "media": media,
-            "keywords": list(c.keywords),
-            "intent": c.intent,
-            "confidence": c.confidence,
-        },
-        conn=conn,
-    )
+    await _set_inbound(inbound, inbound_id, conn, ticket_id=ticket.id)
+    inbound.ticket_id = ticket.id
     if fee is not None:
         await (
             Ticket.filter(id=ticket.id)
@@ -429,12 +447,17 @@ async def dispatch(
     ticket: Ticket, resident: Resident, community: Community, conn: BaseDBAsyncClient, *, text: str
 ) -> None:
     """new → dispatched: the card goes out, the resident is told what happens next."""
-    await transition(ticket, Status.DISPATCHED, Actor.system(), conn=conn)
+    chats = [list(c) for c in notify.card_chats(ticket, community.code)]
+    await transition(
+        ticket,
+        Status.DISPATCHED,
+        Actor.system(),
+        conn=conn,
+        details={**(ticket.details or {}), "card_chats": chats},
+    )
     await notify.post_card(ticket, community, conn)
     t = env().texts
-    unit = "未登记"
-    if ticket.unit_id:
-        unit = (await Unit.get(id=ticket.unit_id).using_db(conn)).label
+    unit = await unit_label(ticket.unit_id, conn) or "未登记"
     words = notify._clip(text, 300)
     if ticket.urgent:
         hazard = notify.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
@@ -527,33 +550,20 @@ async def _recent_ticket(
     updated within the burst window, else an open (or resolved, awaiting follow-up)
     ticket of the same kind, else — for "修过了还是漏" — the last resolved ticket."""
     window = timedelta(seconds=env().config.burst_window_seconds)
-    latest = (
+    active = (  # a resident has a handful of unfinished tickets: one query, then decide
         await Ticket.filter(resident_id=resident.id, status__in=[s.value for s in ACTIVE_STATUSES])
         .using_db(conn)
         .order_by("-updated_at")
-        .first()
+        .limit(50)
     )
-    if latest is not None and now() - latest.updated_at <= window:
-        return latest, True
+    if active and now() - active[0].updated_at <= window:
+        return active[0], True
     if kind is None:
         return None, False
-    same_kind = (
-        await Ticket.filter(
-            resident_id=resident.id,
-            kind=kind,
-            status__in=[s.value for s in (*OPEN_STATUSES, Status.RESOLVED)],
-        )
-        .using_db(conn)
-        .order_by("-id")
-        .first()
-    )
+    same_kind = max((t for t in active if t.kind == kind), key=lambda t: t.id, default=None)
     if same_kind is None and about_work_done:
-        same_kind = (
-            await Ticket.filter(resident_id=resident.id, status=Status.RESOLVED)
-            .using_db(conn)
-            .order_by("-resolved_at")
-            .first()
-        )
+        resolved = [t for t in active if t.status == Status.RESOLVED and t.resolved_at]
+        same_kind = max(resolved, key=lambda t: t.resolved_at, default=None)
     return same_kind, False
 
 
@@ -579,7 +589,7 @@ async def _add_to_ticket(
     details["media"] = [*details.get("media", []), *media]
     await Ticket.filter(id=ticket.id).using_db(conn).update(details=details, updated_at=at)
     ticket.details, ticket.updated_at = details, at
-    await InboundMessage.filter(id=inbound.id).using_db(conn).update(ticket_id=ticket.id)
+    inbound.ticket_id = ticket.id
     await record_event(
         ticket,
         EventKind.MESSAGE_IN,

@@ -12,8 +12,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.clock import now
 from handlers.core import env
+from models.db import unit_label
 from models.outbox import queue_message
-from models.tables import Community, Platform, Resident, Status, Ticket, Unit
+from models.tables import Community, Platform, Resident, Status, Ticket
 
 KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}
 HAZARDS_ZH = {
@@ -61,10 +62,7 @@ def card_chats(ticket: Ticket, community_code: str) -> list[tuple[str, str]]:
 
 
 async def _unit_label(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
-    if ticket.unit_id is None:
-        return "未登记"
-    unit = await Unit.get(id=ticket.unit_id).using_db(conn)
-    return unit.label
+    return await unit_label(ticket.unit_id, conn) or "未登记"
 
 
 async def render_card(
@@ -159,9 +157,10 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
             conn=conn,
         )
     details = dict(ticket.details or {})
-    details["card_chats"] = [list(c) for c in chats]
-    ticket.details = details
-    await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
+    if details.get("card_chats") != [list(c) for c in chats]:
+        details["card_chats"] = [list(c) for c in chats]
+        ticket.details = details
+        await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
     for media in details.get("media", []):
         await relay_media(ticket, media, conn)
 

@@ -15,6 +15,7 @@ from bot.clock import now
 from handlers import notify
 from handlers.core import Incoming, Outcome, env
 from handlers.intake import RESIDENT_STATUS, find_ticket
+from models.db import staff_member
 from models.lifecycle import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -48,13 +49,7 @@ STAFF_COMMANDS = (
 async def find_staff(
     platform: str, sender_id: str, conn: BaseDBAsyncClient | None = None
 ) -> Staff | None:
-    if platform == Platform.TELEGRAM:
-        if not sender_id.lstrip("-").isdigit():
-            return None
-        return await Staff.filter(telegram_id=int(sender_id), active=True).using_db(conn).first()
-    if platform == Platform.WECHAT:
-        return await Staff.filter(wechat_openid=sender_id, active=True).using_db(conn).first()
-    return None
+    return await staff_member(platform, sender_id, conn)
 
 
 @dataclass

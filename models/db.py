@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from bot.config import Config
@@ -35,8 +38,12 @@ def sqlite_path(url: str) -> Path | None:
 def tortoise_config(url: str, with_aerich: bool = False) -> dict:
     url = normalise_url(url)
     modules = [*MODEL_MODULES, "aerich.models"] if with_aerich else MODEL_MODULES
+    connection: str | dict = url
+    if url.startswith("sqlite://"):  # our SQLite engine: see models/sqlite_engine.py
+        connection = expand_db_url(url)
+        connection["engine"] = "models.sqlite_engine"
     return {
-        "connections": {"default": url},
+        "connections": {"default": connection},
         "apps": {"models": {"models": modules, "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
@@ -59,12 +66,14 @@ async def open_db(url: str, create: bool = False) -> None:
     path = sqlite_path(url)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
+    forget_cached_rows()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if create:
         await Tortoise.generate_schemas(safe=True)
 
 
 async def close_db() -> None:
+    forget_cached_rows()
     await Tortoise.close_connections()
     # tortoise caches insert SQL per connection *name*; a later open of another
     # dialect under the same name (tests run SQLite then PostgreSQL) must not reuse it.
@@ -108,3 +117,63 @@ async def sync_config(config: Config) -> None:
             await Staff.filter(id=row.id).update(**values)
         seen.add(row.id)
     await Staff.filter(active=True).exclude(id__in=list(seen)).update(active=False)
+    forget_cached_rows()
+
+
+# Communities and staff only change through ``sync_config`` (at start-up), so every
+# message can read them from memory instead of the database.
+_communities: dict[int | str, Any] = {}
+_staff: dict[tuple[str, str], Any] | None = None
+
+
+_unit_labels: dict[int, str] = {}
+
+
+def forget_cached_rows() -> None:
+    global _staff
+    _communities.clear()
+    _unit_labels.clear()
+    _staff = None
+
+
+async def unit_label(unit_id: int | None, conn: BaseDBAsyncClient | None = None) -> str | None:
+    """How a unit is written (units never change once created)."""
+    if unit_id is None:
+        return None
+    if unit_id not in _unit_labels:
+        from models.tables import Unit
+
+        _unit_labels[unit_id] = (await Unit.get(id=unit_id).using_db(conn)).label
+    return _unit_labels[unit_id]
+
+
+async def community_row(
+    community_id: int | None = None, code: str | None = None, conn: BaseDBAsyncClient | None = None
+):
+    """A community by id or code, from memory after the first read."""
+    from models.tables import Community
+
+    if not _communities:
+        for row in await Community.all().using_db(conn):
+            _communities[row.id] = _communities[row.code] = row
+    key = community_id if community_id is not None else code
+    row = _communities.get(key)
+    if row is None:
+        raise LookupError(f"no community {key!r}")
+    return row
+
+
+async def staff_member(platform: str, platform_id: str, conn: BaseDBAsyncClient | None = None):
+    """The active staff member with this platform identity, or None."""
+    global _staff
+    from models.tables import Staff
+
+    if _staff is None:
+        table: dict[tuple[str, str], Any] = {}
+        for row in await Staff.filter(active=True).order_by("id").using_db(conn):
+            if row.telegram_id is not None:
+                table.setdefault(("telegram", str(row.telegram_id)), row)
+            if row.wechat_openid:
+                table.setdefault(("wechat", row.wechat_openid), row)
+        _staff = table
+    return _staff.get((platform, str(platform_id)))

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 
 from bot import metrics
@@ -26,11 +27,12 @@ async def store_inbound(
     sender_id: str | int = "",
     text: str = "",
     payload: dict[str, Any] | None = None,
+    claimed: bool = False,
 ) -> tuple[InboundMessage, bool]:
-    """Commit the message; returns (row, created). ``created`` is False for a redelivery."""
-    existing = await InboundMessage.get_or_none(platform=platform, key=key)
-    if existing is not None:
-        return existing, False
+    """Commit the message; returns (row, created). ``created`` is False for a redelivery.
+
+    ``claimed`` stores it as already taken for handling by the caller (one statement
+    instead of a store and a claim: the hot path of every message)."""
     try:
         row = await InboundMessage.create(
             platform=platform,
@@ -40,9 +42,9 @@ async def store_inbound(
             text=text or "",
             payload=payload or {},
             received_at=now(),
-            status=InboundStatus.RECEIVED,
+            status=InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
         )
-    except IntegrityError:  # the same key arrived concurrently: the other one won
+    except IntegrityError:  # a redelivery, or the same key arriving concurrently
         return await InboundMessage.get(platform=platform, key=key), False
     metrics.inc("messages_in", platform=platform)
     return row, True
@@ -62,10 +64,20 @@ async def claim(row: InboundMessage, stale_after: timedelta | None = None) -> bo
     return bool(won)
 
 
-async def finish(row: InboundMessage, *, error: str | None = None, **fields: Any) -> None:
+async def finish(
+    row: InboundMessage,
+    *,
+    error: str | None = None,
+    conn: BaseDBAsyncClient | None = None,
+    **fields: Any,
+) -> None:
+    """Mark the message handled (or failed). Handlers call it inside their own
+    transaction, so "handled" commits together with what the handling changed."""
     status = InboundStatus.FAILED if error else InboundStatus.HANDLED
-    await InboundMessage.filter(id=row.id).update(
-        status=status, handled_at=now(), error=error, **fields
+    await (
+        InboundMessage.filter(id=row.id)
+        .using_db(conn)
+        .update(status=status, handled_at=now(), error=error, **fields)
     )
     row.status = status
 
@@ -81,23 +93,25 @@ async def process_once(
     A redelivery returns (False, None) without calling the handler. A handler that
     raises leaves the message stored as ``failed`` with the error, for a person or a
     retry to pick up: nothing the resident wrote is lost."""
-    row, created = await store_inbound(platform, key, **message)
-    if not created and row.status != InboundStatus.RECEIVED:
-        return False, None
-    if not await claim(row):
-        return False, None
+    row, created = await store_inbound(platform, key, claimed=True, **message)
+    if not created:
+        if row.status != InboundStatus.RECEIVED or not await claim(row):
+            return False, None
     try:
         result = await handler(row)
     except Exception as e:
         log.exception("handling %s message %s failed", platform, key)
         await finish(row, error=f"{type(e).__name__}: {e}")
         raise
-    await finish(row)
+    if row.status == InboundStatus.HANDLING:  # the handler did not mark it itself
+        await finish(row)
     return True, result
 
 
 async def unhandled(older_than: timedelta) -> list[InboundMessage]:
     """Messages stored but never handled (the process stopped in between)."""
     return await InboundMessage.filter(
-        status=InboundStatus.RECEIVED, received_at__lt=now() - older_than
+        status__in=[InboundStatus.RECEIVED, InboundStatus.HANDLING],
+        handled_at__isnull=True,
+        received_at__lt=now() - older_than,
     ).order_by("id")

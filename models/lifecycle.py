@@ -155,9 +155,11 @@ async def create_ticket(
     tz,
     text: str = "",
     conn: BaseDBAsyncClient | None = None,
+    also: list[tuple[str, Actor, str, dict[str, Any]]] = (),
     **fields: Any,
 ) -> Ticket:
-    """Open a ticket in state ``new`` with its number and its ``created`` event."""
+    """Open a ticket in state ``new`` with its number and its ``created`` event;
+    ``also`` are further events (kind, actor, text, data) written with it."""
     if conn is None:
         async with in_transaction() as tx:
             return await create_ticket(
@@ -167,6 +169,7 @@ async def create_ticket(
                 tz=tz,
                 text=text,
                 conn=tx,
+                also=also,
                 **fields,
             )
     at = now()
@@ -181,15 +184,33 @@ async def create_ticket(
         using_db=conn,
         **fields,
     )
-    await record_event(
-        ticket,
-        EventKind.CREATED,
-        actor,
-        text,
-        {"kind": ticket.kind},
-        to_status=Status.NEW,
-        conn=conn,
-    )
+    events = [
+        TicketEvent(
+            ticket=ticket,
+            at=at,
+            kind=EventKind.CREATED,
+            actor_type=actor.type,
+            actor_id=actor.id,
+            actor_name=actor.name,
+            to_status=Status.NEW.value,
+            text=text,
+            data={"kind": ticket.kind},
+        )
+    ]
+    events += [
+        TicketEvent(
+            ticket=ticket,
+            at=at,
+            kind=k,
+            actor_type=a.type,
+            actor_id=a.id,
+            actor_name=a.name,
+            text=t,
+            data=d,
+        )
+        for k, a, t, d in also
+    ]
+    await TicketEvent.bulk_create(events, using_db=conn)
     return ticket
 
 

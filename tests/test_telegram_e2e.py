@@ -238,9 +238,12 @@ async def test_burst_of_five_concurrent_updates_makes_one_ticket(webhook):
 
 
 async def bind_unit_webhook(tg, user=RESIDENT):
+    since = tg.mark()
     for text in ("/start", "1栋1单元1201"):
         status, _ = await tg.deliver_webhook(tg.make_text_update(user, user, text))
         assert status == 200
+    # everything the bot says to these two messages has arrived before the test goes on
+    await reply_to(tg, user, user, since, lambda c: "已记录您的房号" in text_of(c))
 
 
 async def test_redelivered_update_is_handled_once(webhook):
