@@ -124,7 +124,7 @@ class TelegramChannel:
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .concurrent_updates(64)
-            .connection_pool_size(64)
+            .connection_pool_size(16)  # httpcore scans its whole pool on every request
         )
         if settings.telegram_webhook_url:
             builder = builder.updater(None)
