@@ -221,24 +221,13 @@ async def test_voice_report_resolved_from_telegram_then_template_days_later(worl
     assert "已更换水管接头" in _content(done)
     assert (await Ticket.get(id=ticket.id)).status == "resolved"
 
-    # Three days later the 48-hour window is closed: the message goes as a template.
-    # (Stands in for the follow-up of the scheduler, which queues the same way.)
-    from handlers import notify
-    from models.outbox import notify_dispatcher
+    # The follow-up comes three days later (the resident was away): the 48-hour window
+    # is closed, so the scheduler's follow-up question goes out as a template message.
+    from scheduler.sweep import sweep
 
     w.clock.advance(days=3)
     since = w.wx.mark()
-    resident = await Resident.get(platform="wechat", platform_user_id=RESIDENT)
-    fresh = await Ticket.get(id=ticket.id)
-    await notify.to_resident(
-        resident,
-        "closed_notice",
-        number=fresh.number,
-        reason="业主确认已修好",
-        ticket=fresh,
-        proactive=True,
-    )
-    notify_dispatcher()
+    assert await sweep() == 1
     sent = await w.wx.wait_for(TEMPLATE, lambda c: c.body["touser"] == RESIDENT, since=since)
     data = {k: v["value"] for k, v in sent.body["data"].items()}
     assert sent.body["template_id"] == "TPL_TICKET_UPDATE"
@@ -246,8 +235,20 @@ async def test_voice_report_resolved_from_telegram_then_template_days_later(worl
     assert data["phrase3"] == "已处理"
     assert data["time4"] == "2026-11-26 10:00"
     assert all(len(v) <= 20 for v in data.values())
-    assert data["thing5"].endswith("…")  # the notice is longer than a field: cut
+    assert data["thing5"].endswith("…")  # the question is longer than a field: cut
     assert not [c for c in w.wx.calls(CUSTOM) if c.body["touser"] == RESIDENT and c.at > sent.at]
+
+    # The resident answers with a number; the window is open again: customer service.
+    since = await w.say(text_xml(RESIDENT, "1", msg_id=990001))
+    await w.settle()
+    rating = await w.to_resident(since, "打个分")
+    assert "回复" in _content(rating)
+    assert (await Ticket.get(id=ticket.id)).accepted is True
+    since = await w.say(text_xml(RESIDENT, "5", msg_id=990002))  # the buttons are "5 非常满意"…
+    await w.settle()
+    await w.to_resident(since, "感谢您的评价")
+    fresh = await Ticket.get(id=ticket.id)
+    assert (fresh.status, fresh.satisfaction) == ("closed", 5)
 
 
 async def test_the_same_msgid_three_times_makes_one_ticket(world):
