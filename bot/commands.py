@@ -191,6 +191,44 @@ def cmd_tickets_show(args: argparse.Namespace) -> int:
     return _with_db(body)
 
 
+def cmd_export_labels(args: argparse.Namespace) -> int:
+    """The residents' own choices of kind, as labelled data for the classifier."""
+    from models.tables import InboundMessage
+
+    rows: list[dict[str, Any]] = []
+
+    async def body() -> int:
+        rows.extend(
+            await InboundMessage.filter(label__isnull=False)
+            .order_by("id")
+            .values("text", "label", "predicted_intent", "platform", "received_at")
+        )
+        return 0
+
+    _with_db(body)
+    lines = [
+        json.dumps(
+            {
+                "text": r["text"],
+                "intent": r["label"],
+                "predicted": r["predicted_intent"],
+                "platform": r["platform"],
+                "received_at": r["received_at"].isoformat(),
+            },
+            ensure_ascii=False,
+        )
+        for r in rows
+    ]
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.writelines(line + "\n" for line in lines)
+        print(f"{len(lines)} labelled messages written to {args.out}", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line)
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
@@ -224,6 +262,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", nargs="?", help="config file (default: $GUANJIA_CONFIG or guanjia.yaml)")
     p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser(
+        "export-labels",
+        help="export residents' own choices of kind (JSONL)",
+        description="Every message whose kind the resident chose with the buttons, as JSON "
+        "lines {text, intent, predicted, platform, received_at}: labelled data to evaluate "
+        "or extend the keyword rules.",
+    )
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_export_labels)
 
     p = sub.add_parser(
         "tickets",
