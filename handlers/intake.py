@@ -359,6 +359,11 @@ async def _understand(
 
 
 # -- tickets ---------------------------------------------------------------------------
+def _is_anonymous(text: str) -> bool:
+    """ "我匿名反映一下…": the card does not show the unit, and nobody calls back."""
+    return "匿名" in text or "anonymous" in text.lower()
+
+
 def _names_staff(text: str) -> bool:
     return any(s.name and s.name in text for s in env().config.staff)
 
@@ -399,6 +404,7 @@ async def open_ticket(
         department=c.department,
         complaint_class=c.complaint_class if kind == Kind.COMPLAINT else None,
         about_staff=about_staff,
+        anonymous=_is_anonymous(text),
         summary=summarise(text),
         details=details,
         also=[

@@ -101,7 +101,7 @@ async def render_card(
         else "",
         status=t(f"staff.status.{ticket.status}"),
         assignee=assignee,
-        unit=await _unit_label(ticket, conn),
+        unit="（匿名反映）" if ticket.anonymous else await _unit_label(ticket, conn),
         summary=ticket.summary,
         words=_clip(details.get("words", ticket.summary), 300),
         media=t("staff.card_media", count=len(media)) if media else "",

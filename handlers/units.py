@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from bot.config import Building, Community
 
-_WIDTH = str.maketrans("０１２３４５６７８９－＃", "0123456789-#")
+# full-width digits and Traditional spellings (棟 單元 號樓) read like the usual ones
+_WIDTH = str.maketrans("０１２３４５６７８９－＃棟單號樓", "0123456789-#栋单号楼")
 _UNIT = re.compile(
     r"(?P<building>[0-9A-Za-z]{1,4})\s*(?:号楼|栋|幢|座|楼|#|-|_|\s)\s*"
     r"(?:(?P<entrance>\d{1,2})\s*(?:单元|门|-|_|\s)\s*)?"
