@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot import metrics
@@ -181,18 +182,33 @@ class Dispatcher:
             return
         at = now()
         async with in_transaction() as tx:
-            for row, message_id, superseded in sent:
+            # one statement for what all rows share, one batch for their message ids
+            await (
+                Outbox.filter(id__in=[row.id for row, _, _ in sent])
+                .using_db(tx)
+                .update(
+                    status=OutboxStatus.SENT,
+                    sent_at=at,
+                    locked_until=None,
+                    attempts=F("attempts") + 1,
+                    last_error=None,
+                )
+            )
+            superseded = [row.id for row, _, gone in sent if gone]
+            if superseded:
                 await (
-                    Outbox.filter(id=row.id)
+                    Outbox.filter(id__in=superseded)
                     .using_db(tx)
-                    .update(
-                        status=OutboxStatus.SENT,
-                        sent_at=at,
-                        platform_message_id=message_id,
-                        locked_until=None,
-                        attempts=row.attempts + 1,
-                        last_error="superseded by a later edit" if superseded else None,
-                    )
+                    .update(last_error="superseded by a later edit")
+                )
+            ids = [(str(message_id), row.id) for row, message_id, _ in sent if message_id]
+            if ids:
+                marker = "$1" if tx.capabilities.dialect == "postgres" else "?"
+                second = "$2" if marker == "$1" else "?"
+                await tx.execute_many(
+                    f"UPDATE {Outbox._meta.db_table} SET platform_message_id = {marker} "
+                    f"WHERE id = {second}",
+                    ids,
                 )
             cards = [
                 GroupCard(

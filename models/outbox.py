@@ -13,6 +13,7 @@ Payload (all keys optional but ``text``):
 from __future__ import annotations
 
 import asyncio
+import random
 import weakref
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,15 +97,24 @@ async def claim_due(limit: int, lease: timedelta) -> list[Outbox]:
         .order_by("next_attempt_at", "id")
         .limit(limit)
     )
-    claimed = []
-    for row in candidates:
-        got = await Outbox.filter(free, id=row.id, status=OutboxStatus.PENDING).update(
-            locked_until=at + lease
+    if not candidates:
+        return []
+    # The lease's end doubles as the signature of this claim: jittered, so that two
+    # workers claiming in the same instant still write different values.
+    until = at + lease + timedelta(microseconds=random.randrange(1, 1_000_000))
+    got = await Outbox.filter(
+        free, id__in=[r.id for r in candidates], status=OutboxStatus.PENDING
+    ).update(locked_until=until)
+    if got != len(candidates):  # another worker took some at the same moment: which?
+        ours = set(
+            await Outbox.filter(id__in=[r.id for r in candidates], locked_until=until).values_list(
+                "id", flat=True
+            )
         )
-        if got:
-            row.locked_until = at + lease
-            claimed.append(row)
-    return claimed
+        candidates = [r for r in candidates if r.id in ours]
+    for row in candidates:
+        row.locked_until = until
+    return candidates
 
 
 async def next_due_in(default: float) -> float:
