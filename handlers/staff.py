@@ -234,85 +234,80 @@ async def _move(
     return None
 
 
-async def claim(ctx: Ctx, ticket: Ticket, _text: str) -> str:
-    if ticket.status == Status.CLAIMED and ticket.assignee_id == ctx.staff.id:
-        return t("staff.claimed", name=ctx.staff.name, number=ticket.number)
-    refusal = await _move(ctx, ticket, Status.CLAIMED, "接单", assignee_id=ctx.staff.id)
+async def _act(
+    ctx: Ctx,
+    ticket: Ticket,
+    to: Status,
+    action_zh: str,
+    text: str,
+    resident_key: str,
+    done_key: str,
+    **updates,
+) -> str:
+    """A staff action that moves the ticket: transition (or a polite refusal), the
+    card shows it, the resident is told (held through quiet hours unless urgent)."""
+    refusal = await _move(ctx, ticket, to, action_zh, text, **updates)
     if refusal:
         return refusal
     await notify.refresh_card(ticket, ctx.conn)
+    values = {
+        "number": ticket.number,
+        "staff": ctx.staff.name,
+        "name": ctx.staff.name,
+        "result": text,
+        "reason": text,
+    }
     resident = await _resident(ticket, ctx.conn)
     if resident is not None:
         await notify.to_resident(
             resident,
-            "claimed_notice",
-            number=ticket.number,
-            staff=ctx.staff.name,
+            resident_key,
             ticket=ticket,
             conn=ctx.conn,
             proactive=True,
             urgent=ticket.urgent,
+            **values,
         )
-    return t("staff.claimed", name=ctx.staff.name, number=ticket.number)
+    return t(done_key, **values)
+
+
+async def claim(ctx: Ctx, ticket: Ticket, _text: str) -> str:
+    if ticket.status == Status.CLAIMED and ticket.assignee_id == ctx.staff.id:
+        return t("staff.claimed", name=ctx.staff.name, number=ticket.number)
+    return await _act(
+        ctx,
+        ticket,
+        Status.CLAIMED,
+        "接单",
+        "",
+        "claimed_notice",
+        "staff.claimed",
+        assignee_id=ctx.staff.id,
+    )
 
 
 async def resolve(ctx: Ctx, ticket: Ticket, result: str) -> str:
-    result = result or "已处理"
     updates = {} if ticket.assignee_id else {"assignee_id": ctx.staff.id}
-    refusal = await _move(ctx, ticket, Status.RESOLVED, "标记已处理", result, **updates)
-    if refusal:
-        return refusal
-    await notify.refresh_card(ticket, ctx.conn)
-    resident = await _resident(ticket, ctx.conn)
-    if resident is not None:
-        await notify.to_resident(
-            resident,
-            "resolved_notice",
-            number=ticket.number,
-            result=result,
-            ticket=ticket,
-            conn=ctx.conn,
-            proactive=True,
-        )
-    return t("staff.resolved", number=ticket.number, name=ctx.staff.name, result=result)
+    return await _act(
+        ctx,
+        ticket,
+        Status.RESOLVED,
+        "标记已处理",
+        result or "已处理",
+        "resolved_notice",
+        "staff.resolved",
+        **updates,
+    )
 
 
 async def close(ctx: Ctx, ticket: Ticket, reason: str) -> str:
-    refusal = await _move(ctx, ticket, Status.CLOSED, "办结", reason)
-    if refusal:
-        return refusal
-    await notify.refresh_card(ticket, ctx.conn)
-    resident = await _resident(ticket, ctx.conn)
-    if resident is not None:
-        await notify.to_resident(
-            resident,
-            "closed_notice",
-            number=ticket.number,
-            reason=reason,
-            ticket=ticket,
-            conn=ctx.conn,
-            proactive=True,
-        )
-    return t("staff.closed", number=ticket.number, name=ctx.staff.name, reason=reason)
+    return await _act(ctx, ticket, Status.CLOSED, "办结", reason, "closed_notice", "staff.closed")
 
 
 async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
-    refusal = await _move(ctx, ticket, Status.REOPENED, "重开", reason)
-    if refusal:
-        return refusal
-    await notify.refresh_card(ticket, ctx.conn)
-    resident = await _resident(ticket, ctx.conn)
-    if resident is not None:
-        await notify.to_resident(
-            resident,
-            "reopened_notice",
-            number=ticket.number,
-            reason=reason,
-            ticket=ticket,
-            conn=ctx.conn,
-            proactive=True,
-        )
-    return t("staff.reopened", number=ticket.number, name=ctx.staff.name, reason=reason)
+    return await _act(
+        ctx, ticket, Status.REOPENED, "重开", reason, "reopened_notice", "staff.reopened"
+    )
 
 
 async def note(ctx: Ctx, ticket: Ticket, text: str) -> str:
