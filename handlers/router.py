@@ -4,6 +4,7 @@ resident or the staff handlers. Adapters call ``handle`` and do what the returne
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from handlers import intake, staff
@@ -14,8 +15,6 @@ from models.tables import GroupCard, InboundMessage
 
 log = logging.getLogger(__name__)
 
-RESIDENT_BUTTONS = ("kind", "fee", "slot", "split", "rate", "accept", "community")
-
 
 async def handle(msg: Incoming) -> Outcome:
     """Store first, handle once. A redelivery is acknowledged without acting."""
@@ -24,19 +23,14 @@ async def handle(msg: Incoming) -> Outcome:
     async def run(row: InboundMessage) -> Outcome:
         return await _route(msg, row)
 
+    # one message of a resident at a time; staff actions race safely on their own
+    one_at_a_time = (
+        serialised(f"{msg.platform}:{msg.sender_id}")
+        if msg.is_private
+        else contextlib.nullcontext()
+    )
     try:
-        if msg.is_private:
-            async with serialised(f"{msg.platform}:{msg.sender_id}"):
-                handled, result = await process_once(
-                    msg.platform,
-                    msg.key,
-                    run,
-                    chat_id=msg.chat_id,
-                    sender_id=msg.sender_id,
-                    text=msg.text,
-                    payload=msg.raw,
-                )
-        else:
+        async with one_at_a_time:
             handled, result = await process_once(
                 msg.platform,
                 msg.key,
