@@ -6,14 +6,47 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from handlers import intake, staff
 from handlers.core import Incoming, Outcome, env, serialised
-from models.inbound import process_once
+from models.inbound import STALE, finish, process_once, unhandled
 from models.outbox import notify_dispatcher, queue_message
 from models.tables import GroupCard, InboundMessage
 
 log = logging.getLogger(__name__)
+
+
+Rebuilder = Callable[[InboundMessage], Awaitable[Incoming | None]]
+_rebuilders: dict[str, Rebuilder] = {}
+
+
+def register_rebuilder(platform: str, rebuild: Rebuilder) -> None:
+    """How a channel turns a stored raw payload back into an ``Incoming``, so that a
+    message stored by a worker that stopped before handling it is not lost."""
+    _rebuilders[platform] = rebuild
+
+
+async def recover(older_than: timedelta = STALE) -> int:
+    """Handle the messages that were stored but never handled; returns how many."""
+    done = 0
+    for row in await unhandled(older_than):
+        rebuild = _rebuilders.get(row.platform)
+        if rebuild is None:
+            continue  # that channel is not running in this worker
+        try:
+            msg = await rebuild(row)
+        except Exception:
+            log.exception("cannot rebuild stored %s message %s", row.platform, row.key)
+            await finish(row, error="could not be read back")
+            continue
+        if msg is None:
+            await finish(row)
+            continue
+        await handle(msg)
+        done += 1
+    return done
 
 
 async def handle(msg: Incoming) -> Outcome:

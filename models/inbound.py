@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from bot import metrics
 from bot.clock import now
@@ -50,15 +51,29 @@ async def store_inbound(
     return row, True
 
 
-async def claim(row: InboundMessage, stale_after: timedelta | None = None) -> bool:
-    """Take the message for handling. Only one caller wins; a message left in
-    ``handling`` by a worker that died can be taken again after ``stale_after``."""
-    q = InboundMessage.filter(id=row.id, status=InboundStatus.RECEIVED)
-    won = await q.update(status=InboundStatus.HANDLING, handled_at=now())
-    if not won and stale_after is not None:
-        won = await InboundMessage.filter(
-            id=row.id, status=InboundStatus.HANDLING, handled_at__lt=now() - stale_after
-        ).update(handled_at=now())
+STALE = timedelta(seconds=30)
+"""A message in ``handling`` this long was taken by a worker that stopped: handlings
+take milliseconds, so after this another may take it over."""
+
+
+def _claimable(cutoff, received_before=None):
+    """Stored and not taken, or taken by a worker that stopped before finishing."""
+    received = Q(status=InboundStatus.RECEIVED)
+    if received_before is not None:
+        received &= Q(received_at__lt=received_before)
+    return (
+        received
+        | Q(status=InboundStatus.HANDLING, handled_at__isnull=True, received_at__lt=cutoff)
+        | Q(status=InboundStatus.HANDLING, handled_at__lt=cutoff)
+    )
+
+
+async def claim(row: InboundMessage, stale_after: timedelta = STALE) -> bool:
+    """Take the message for handling. Only one caller wins; ``handled_at`` marks when
+    it was taken, so a taker that dies leaves it to be taken again later."""
+    won = await InboundMessage.filter(_claimable(now() - stale_after), id=row.id).update(
+        status=InboundStatus.HANDLING, handled_at=now()
+    )
     if won:
         row.status = InboundStatus.HANDLING
     return bool(won)
@@ -94,9 +109,8 @@ async def process_once(
     raises leaves the message stored as ``failed`` with the error, for a person or a
     retry to pick up: nothing the resident wrote is lost."""
     row, created = await store_inbound(platform, key, claimed=True, **message)
-    if not created:
-        if row.status != InboundStatus.RECEIVED or not await claim(row):
-            return False, None
+    if not created and not await claim(row):  # handled, or being handled right now
+        return False, None
     try:
         result = await handler(row)
     except Exception as e:
@@ -108,10 +122,10 @@ async def process_once(
     return True, result
 
 
-async def unhandled(older_than: timedelta) -> list[InboundMessage]:
+async def unhandled(older_than: timedelta = STALE, limit: int = 100) -> list[InboundMessage]:
     """Messages stored but never handled (the process stopped in between)."""
-    return await InboundMessage.filter(
-        status__in=[InboundStatus.RECEIVED, InboundStatus.HANDLING],
-        handled_at__isnull=True,
-        received_at__lt=now() - older_than,
-    ).order_by("id")
+    return (
+        await InboundMessage.filter(_claimable(now() - older_than, now() - older_than))
+        .order_by("id")
+        .limit(limit)
+    )

@@ -28,6 +28,19 @@ async def sweep_job() -> None:
         log.info("deadline sweep: %d step(s)", steps)
 
 
+async def recover_job() -> None:
+    """Messages stored by a worker that stopped before handling them."""
+    from handlers.router import recover
+
+    try:
+        done = await recover()
+    except Exception:
+        log.exception("recovering unhandled messages failed")
+        return
+    if done:
+        log.warning("handled %d message(s) left unhandled by a stopped worker", done)
+
+
 async def handover_job(slot) -> None:
     try:
         await run_handover(slot)
@@ -41,6 +54,15 @@ def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -
         "interval",
         seconds=sweep_seconds,
         id="sweep",
+        next_run_time=datetime.now(config.tz),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        recover_job,
+        "interval",
+        seconds=60,
+        id="recover",
         next_run_time=datetime.now(config.tz),
         max_instances=1,
         coalesce=True,

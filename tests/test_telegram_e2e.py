@@ -315,3 +315,31 @@ async def test_odd_messages_get_a_polite_answer_and_are_stored(webhook, kind):
     assert stored.status == "handled"
     if kind == "long":
         assert len(stored.text) == 7 * 1500
+
+
+async def test_message_stored_by_a_worker_that_stopped_is_handled_later(webhook, fake_clock):
+    """Stored (and taken) but never handled: the recovery job handles it, once."""
+    from handlers.router import recover
+    from models.inbound import store_inbound
+
+    tg = webhook
+    await bind_unit_webhook(tg)
+    update = tg.make_text_update(RESIDENT, RESIDENT, "阳台的灯坏了")
+    await store_inbound(
+        "telegram",
+        f"update:{update['update_id']}",
+        chat_id=RESIDENT,
+        sender_id=RESIDENT,
+        text="阳台的灯坏了",
+        payload=update,
+        claimed=True,
+    )
+    # the redelivery right after the crash does not race a worker that may still be on it
+    status, _ = await tg.deliver_webhook(update)
+    assert status == 200 and await Ticket.all().count() == 0
+    fake_clock.advance(minutes=1)
+    since = tg.mark()
+    assert await recover() == 1
+    assert await recover() == 0
+    await reply_to(tg, RESIDENT, RESIDENT, since, lambda c: "工单" in text_of(c))
+    assert await Ticket.all().count() == 1

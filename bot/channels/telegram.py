@@ -41,7 +41,7 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from bot.dispatcher import Delivery, SendError, Throttled
 from bot.settings import Settings
 from handlers.core import Incoming
-from handlers.router import handle
+from handlers.router import handle, register_rebuilder
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
+        register_rebuilder(PLATFORM, self._rebuild)
         self.sender = TelegramSender(self.app.bot)
         self.webhook_secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
 
@@ -180,6 +181,9 @@ class TelegramChannel:
             return web.Response(status=400, text="bad update")
         await self._on_update(update, None)
         return web.Response(text="ok")
+
+    async def _rebuild(self, row) -> Incoming | None:
+        return to_incoming(Update.de_json(row.payload, self.app.bot))
 
     async def _on_update(self, update: Update, _context: Any) -> None:
         msg = to_incoming(update)

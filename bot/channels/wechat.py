@@ -61,7 +61,7 @@ from bot.config import Config
 from bot.dispatcher import Delivery, SendError
 from bot.settings import Settings
 from handlers.core import Incoming, env
-from handlers.router import handle
+from handlers.router import handle, register_rebuilder
 from models import wechat as state
 from models.inbound import process_once
 from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
@@ -141,6 +141,7 @@ class WeChatChannel:
         self._queues: list[asyncio.Queue[tuple[dict[str, Any], str, bool]]] = []
         self._tasks: list[asyncio.Task] = []
         self._inflight: set[str] = set()  # keys queued or being handled in this process
+        register_rebuilder(PLATFORM, self._rebuild)
 
     def _token_store(self, settings: Settings) -> TokenStore:
         if settings.redis_url:
@@ -261,6 +262,10 @@ class WeChatChannel:
             await handle(msg)
         except Exception:
             log.exception("wechat: handling %s from %s failed (the message is stored)", key, openid)
+
+    async def _rebuild(self, row: InboundMessage) -> Incoming | None:
+        """A stored callback that a stopped worker never handled."""
+        return await self._incoming(row.payload, row.key, False)
 
     async def _incoming(self, fields: dict[str, Any], key: str, first: bool) -> Incoming | None:
         openid = str(fields["FromUserName"])
