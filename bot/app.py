@@ -42,7 +42,7 @@ class Runtime:
     channels: dict = field(default_factory=dict)  # name -> channel object (tests look inside)
 
 
-def describe_channels(settings: Settings) -> dict[str, str]:
+def describe_channels(settings: Settings, config: Config | None = None) -> dict[str, str]:
     """Say plainly which channels run and how to turn on the others."""
     status = {}
     if settings.telegram_configured:
@@ -59,6 +59,16 @@ def describe_channels(settings: Settings) -> dict[str, str]:
             "not configured: set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET "
             "(and WECHAT_AES_KEY for safe mode) from the Official Account's settings"
         )
+    robots = [
+        c.code
+        for c in (config.communities if config else [])
+        if c.stewards_chat.wecom_webhook or c.supervisors_chat.wecom_webhook
+    ]
+    status["wecom"] = (
+        f"configured for {', '.join(robots)}"
+        if robots
+        else "not configured: set stewards_chat.wecom_webhook in guanjia.yaml"
+    )
     return status
 
 
@@ -79,7 +89,7 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     setup_handlers(config)
 
-    rt.channel_status = describe_channels(settings)
+    rt.channel_status = describe_channels(settings, config)
     for name, text in rt.channel_status.items():
         log.info("channel %s: %s", name, text)
 

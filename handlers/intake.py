@@ -121,6 +121,17 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
     resident.unit_id = unit.id
     resident.community_id = community.id
     await resident.save(update_fields=["unit_id", "community_id"], using_db=conn)
+    # tickets opened before the unit was known (urgent, voice, questions) get it now
+    waiting = await Ticket.filter(
+        resident_id=resident.id,
+        unit_id__isnull=True,
+        status__in=[s.value for s in ACTIVE_STATUSES],
+    ).using_db(conn)
+    for ticket in waiting:
+        ticket.unit_id = unit.id
+        await Ticket.filter(id=ticket.id).using_db(conn).update(unit_id=unit.id)
+        if (ticket.details or {}).get("card_chats"):
+            await notify.refresh_card(ticket, conn)
     return unit
 
 
@@ -493,6 +504,11 @@ async def dispatch(
             urgent=True,
             conn=conn,
         )
+        if ticket.unit_id is None:  # help is on its way; now we need to know where
+            await _save_state(resident, conn, **{**(resident.state or {}), "awaiting": "unit"})
+            await notify.to_resident(
+                resident, "ask_unit", example=await _example(resident, conn), urgent=True, conn=conn
+            )
         return
     if ticket.agitated or ticket.about_staff:
         await notify.tell_staff(

@@ -204,3 +204,15 @@ async def test_anonymous_report_hides_the_unit_and_gets_no_follow_up(world):
     from scheduler.deadlines import plan
 
     assert plan(ticket, "resolved", world.now())["due_kind"] is None  # no follow-up
+
+
+async def test_unit_given_after_an_urgent_ticket_is_attached_to_it(world):
+    await say("电梯困人了，我被关在电梯里了！")
+    ticket = await Ticket.get()
+    assert ticket.urgent and ticket.unit_id is None  # urgent never waits for the unit
+    assert "房号" in (await replies())[-1].payload["text"]  # asked right after the advice
+    await say("2栋2单元1502")
+    fresh = await Ticket.get(id=ticket.id)
+    assert fresh.unit_id is not None
+    edit = await Outbox.filter(kind="edit_card", ticket_id=ticket.id).order_by("-id").first()
+    assert "2栋2单元1502" in edit.payload["text"]
