@@ -128,9 +128,15 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     )
 
     for channel in channels:
-        await channel.start()
-        rt.closers.append(channel.stop)
         rt.channels[type(channel).__name__.removesuffix("Channel").lower()] = channel
+        rt.closers.append(channel.stop)
+        try:
+            await channel.start()
+        except Exception as e:  # the platform is unreachable now: keep serving, try again
+            log.error(
+                "%s could not start (%s); retrying in the background", type(channel).__name__, e
+            )
+            rt.tasks.append(asyncio.create_task(_start_later(channel, rt.stop)))
 
     dispatcher = Dispatcher(rt.senders, config.outbox)
     rt.tasks.append(asyncio.create_task(dispatcher.run_forever(rt.stop), name="dispatcher"))
@@ -140,6 +146,22 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     rt.scheduler = AsyncIOScheduler(timezone=config.tz)
     install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
+
+
+async def _start_later(channel, stop: asyncio.Event, every: float = 30.0) -> None:
+    """Retry a channel that could not start (network down at boot)."""
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        if stop.is_set():
+            return
+        try:
+            await channel.start()
+        except Exception as e:
+            log.error("%s still cannot start: %s", type(channel).__name__, e)
+            continue
+        log.info("%s started", type(channel).__name__)
+        return
 
 
 async def shutdown(rt: Runtime) -> None:

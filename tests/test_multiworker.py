@@ -36,17 +36,35 @@ async def _seed(config) -> list[int]:
     at = datetime.now(UTC)
     ids = []
     for i in range(REMINDERS + FOLLOWUPS):
-        resident = await Resident.create(platform="telegram", platform_user_id=str(7000 + i),
-                                         chat_id=str(7000 + i), created_at=at)
-        ticket = await create_ticket(community_id=community.id, kind="repair",
-                                     actor=Actor.system(), tz=config.tz, resident_id=resident.id,
-                                     summary=f"test {i}")
+        resident = await Resident.create(
+            platform="telegram",
+            platform_user_id=str(7000 + i),
+            chat_id=str(7000 + i),
+            created_at=at,
+        )
+        ticket = await create_ticket(
+            community_id=community.id,
+            kind="repair",
+            actor=Actor.system(),
+            tz=config.tz,
+            resident_id=resident.id,
+            summary=f"test {i}",
+        )
         if i < REMINDERS:
-            clock = {"status": Status.DISPATCHED, "due_kind": "claim", "due_phase": "warn",
-                     "deadline_at": at + timedelta(hours=1)}
+            clock = {
+                "status": Status.DISPATCHED,
+                "due_kind": "claim",
+                "due_phase": "warn",
+                "deadline_at": at + timedelta(hours=1),
+            }
         else:
-            clock = {"status": Status.RESOLVED, "resolved_at": at, "due_kind": "followup",
-                     "due_phase": "ask", "deadline_at": None}
+            clock = {
+                "status": Status.RESOLVED,
+                "resolved_at": at,
+                "due_kind": "followup",
+                "due_phase": "ask",
+                "deadline_at": None,
+            }
         await Ticket.filter(id=ticket.id).update(due_at=at - timedelta(seconds=1), **clock)
         ids.append(ticket.id)
     return ids
@@ -58,12 +76,24 @@ async def test_two_workers_send_each_step_exactly_once(tmp_path):
     config = staffed_config(tmp_path)
     setup(config)
     await reset_postgres(PG_URL)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TELEGRAM_", "WECHAT_", "GUANJIA_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=PG_URL, GUANJIA_CONFIG=str(tmp_path / "guanjia.yaml"),
-               GUANJIA_SWEEP_SECONDS="0.05")
-    migrate = subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, cwd=ROOT,
-                             capture_output=True, text=True, timeout=120)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "WECHAT_", "GUANJIA_", "DATABASE_URL"))
+    }
+    env.update(
+        DATABASE_URL=PG_URL,
+        GUANJIA_CONFIG=str(tmp_path / "guanjia.yaml"),
+        GUANJIA_SWEEP_SECONDS="0.05",
+    )
+    migrate = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert migrate.returncode == 0, migrate.stderr
     await open_db(PG_URL)
     procs = []
@@ -71,10 +101,16 @@ async def test_two_workers_send_each_step_exactly_once(tmp_path):
         await sync_config(config)
         ids = await _seed(config)
         for _ in range(2):
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"], cwd=ROOT,
-                env={**env, "GUANJIA_HTTP_PORT": str(_port())},
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "bot", "run"],
+                    cwd=ROOT,
+                    env={**env, "GUANJIA_HTTP_PORT": str(_port())},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                )
+            )
         deadline = asyncio.get_running_loop().time() + 60
         while asyncio.get_running_loop().time() < deadline:
             still_due = await Ticket.filter(id__in=ids, due_at__lte=datetime.now(UTC)).count()

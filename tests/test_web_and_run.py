@@ -130,3 +130,41 @@ def test_run_without_credentials_serves_health_and_stops_on_ctrl_c(tmp_path):
     assert "wechat: not configured" in out
     assert "Traceback" not in out
     assert (tmp_path / "data" / "g.db").exists()
+
+
+def test_run_with_telegram_unreachable_keeps_serving(tmp_path):
+    """Network down at boot: the worker says so, serves /healthz, and stops cleanly."""
+    port = _free_port()
+    env = _env(
+        tmp_path,
+        GUANJIA_HTTP_PORT=str(port),
+        TELEGRAM_BOT_TOKEN="1:unreachable",
+        TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}",
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.2)
+        assert body is not None and '"status": "ok"' in body
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, out
+    assert "TelegramChannel could not start" in out and "retrying" in out
