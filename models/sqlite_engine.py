@@ -13,6 +13,7 @@ Selected in ``models.db.tortoise_config`` for ``sqlite://`` URLs.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from typing import Any
 
@@ -26,7 +27,11 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        return fn(*args, **kwargs)
+        result = fn(*args, **kwargs)
+        # let the loop run other tasks between statements (a webhook waiting for its
+        # answer must not wait for a whole transaction of someone else's)
+        await asyncio.sleep(0)
+        return result
 
     async def _connect(self) -> InlineConnection:
         if self._connection is None:
