@@ -27,9 +27,10 @@ from tortoise.transactions import in_transaction
 from bot.clock import now
 from handlers import notify
 from handlers.core import env
+from models.db import unit_label
 from models.lifecycle import Actor, IllegalTransition, transition
 from models.outbox import notify_dispatcher
-from models.tables import Resident, Status, Ticket, Unit
+from models.tables import Resident, Status, Ticket
 from scheduler import deadlines
 
 log = logging.getLogger(__name__)
@@ -116,7 +117,8 @@ async def advance(ticket: Ticket, at: datetime) -> int:
         won = await Ticket.filter(id=ticket.id, **_match(seen)).using_db(conn).update(**following)
         if not won:
             return 0
-        ticket = await Ticket.get(id=ticket.id).using_db(conn)
+        for name, value in following.items():  # the row is as read, plus this update
+            setattr(ticket, name, value)
         await _act(ticket, seen, at, conn)
     return 1
 
@@ -128,9 +130,13 @@ def _match(seen: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _unit(ticket: Ticket, conn) -> str:
-    if ticket.unit_id is None:
-        return "未登记"
-    return (await Unit.get(id=ticket.unit_id).using_db(conn)).label
+    return await unit_label(ticket.unit_id, conn) or "未登记"
+
+
+async def _resident(ticket: Ticket, conn) -> Resident | None:
+    if ticket.resident_id is None:
+        return None
+    return await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
 
 
 async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None:
@@ -141,15 +147,11 @@ async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None
     t = env().texts
     tz = env().config.tz
     kind, phase, deadline = step["due_kind"], step["due_phase"], step["deadline_at"]
-    resident = (
-        await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
-        if ticket.resident_id
-        else None
-    )
 
     if kind == "followup":
         if ticket.status != Status.RESOLVED:
             return
+        resident = await _resident(ticket, conn)
         if phase in ("ask", "remind") and resident is not None:
             await followup.ask(ticket, resident, conn, reminder=phase == "remind")
         elif phase == "close":
@@ -209,7 +211,7 @@ async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None
             proactive=True,
         )
         if kind == "answer":
-            await _complaint_overdue(ticket, resident, unit, conn)
+            await _complaint_overdue(ticket, await _resident(ticket, conn), unit, conn)
     await escalate_to(ticket, level, SYSTEM, f"{what}超时（{when}）", conn)
     await notify.refresh_card(ticket, conn)
 
