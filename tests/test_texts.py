@@ -1,0 +1,42 @@
+"""The reply texts: one data file, polite by construction, in every script."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from handlers.texts import TEXTS_FILE, Texts
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXTS = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def test_no_text_says_but_and_resident_texts_have_english():
+    for key, variants in TEXTS.items():
+        assert "但是" not in variants["zh_hans"], key
+        if not key.startswith(("staff.", "wechat.")):
+            assert "en" in variants, f"{key} has no English version"
+
+
+def test_every_key_the_code_uses_exists():
+    used = set()
+    for path in [
+        *ROOT.glob("handlers/*.py"),
+        *ROOT.glob("scheduler/*.py"),
+        *ROOT.glob("bot/**/*.py"),
+    ]:
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"""\bt(?:exts)?\(\s*["']([a-z_]+(?:\.[a-z_0-9]+)*)["']""", source))
+        used |= set(re.findall(r"""to_resident\(\s*\w+,\s*["']([a-z_.]+)["']""", source))
+    assert len(used) > 40  # the patterns do find the keys
+    missing = sorted(k for k in used if k not in TEXTS)
+    assert not missing, missing
+
+
+def test_traditional_is_derived_and_overrides_apply():
+    texts = Texts({"chitchat": {"zh_hans": "感谢您的留言，我们随时为您服务。"}})
+    assert texts("chitchat", "hant") == "感謝您的留言，我們隨時爲您服務。"
+    assert texts("chitchat", "en").startswith("Thank you")  # untouched variant kept
+    assert texts("greeting", "hant", community="示例花园").startswith("您好，歡迎聯繫")
