@@ -27,10 +27,13 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
+        conn = self._conn
         result = fn(*args, **kwargs)
-        # let the loop run other tasks between statements (a webhook waiting for its
-        # answer must not wait for a whole transaction of someone else's)
-        await asyncio.sleep(0)
+        if fn != conn.close and not conn.in_transaction:
+            # between transactions, let the loop run other tasks: a callback waiting for
+            # its answer must not wait for a whole backlog of someone else's work
+            # (inside one, yielding would only hold the lock longer)
+            await asyncio.sleep(0)
         return result
 
     async def _connect(self) -> InlineConnection:
