@@ -74,7 +74,7 @@ def _media(message) -> list[dict[str, Any]]:
     return out
 
 
-def to_incoming(update: Update) -> Incoming | None:
+def to_incoming(update: Update, raw: dict[str, Any] | None = None) -> Incoming | None:
     """The platform-neutral form of an update (None for updates that carry no
     message from a person: membership changes, polls, …)."""
     key = f"update:{update.update_id}"
@@ -90,7 +90,7 @@ def to_incoming(update: Update) -> Incoming | None:
             sender_name=q.from_user.full_name,
             message_id=str(q.message.message_id) if q.message is not None else None,
             button=q.data or "",
-            raw=update.to_dict(),
+            raw=raw if raw is not None else update.to_dict(),
         )
     message = update.message or update.edited_message
     if message is None or message.from_user is None:
@@ -108,7 +108,7 @@ def to_incoming(update: Update) -> Incoming | None:
         reply_to=str(message.reply_to_message.message_id)
         if message.reply_to_message is not None
         else None,
-        raw=update.to_dict(),
+        raw=raw if raw is not None else update.to_dict(),
     )
 
 
@@ -179,14 +179,14 @@ class TelegramChannel:
             update = Update.de_json(data, self.app.bot)
         except Exception:
             return web.Response(status=400, text="bad update")
-        await self._on_update(update, None)
+        await self._on_update(update, None, raw=data)
         return web.Response(text="ok")
 
     async def _rebuild(self, row) -> Incoming | None:
         return to_incoming(Update.de_json(row.payload, self.app.bot))
 
-    async def _on_update(self, update: Update, _context: Any) -> None:
-        msg = to_incoming(update)
+    async def _on_update(self, update: Update, _context: Any, raw: dict | None = None) -> None:
+        msg = to_incoming(update, raw)  # the webhook's JSON as received is the raw payload
         if msg is None:
             return
         outcome = None
