@@ -38,6 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
+from bot.channels.telegram_http import AiohttpRequest
 from bot.dispatcher import Delivery, SendError, Throttled
 from bot.settings import Settings
 from handlers.core import Incoming
@@ -124,7 +125,8 @@ class TelegramChannel:
             .base_url(f"{api}/bot")
             .base_file_url(f"{api}/file/bot")
             .concurrent_updates(64)
-            .connection_pool_size(16)  # httpcore scans its whole pool on every request
+            .request(AiohttpRequest(connections=64))
+            .get_updates_request(AiohttpRequest(connections=1, read_timeout=30.0))
         )
         if settings.telegram_webhook_url:
             builder = builder.updater(None)

@@ -1,0 +1,71 @@
+"""The Telegram sender over our aiohttp transport: what Telegram answers becomes the
+outbox's retry decision (429 with its retry-after, 5xx retried, 400/403 given up)."""
+
+from __future__ import annotations
+
+import pytest
+from telegram import Bot
+
+from bot.channels.telegram import RateLimiter, TelegramSender
+from bot.channels.telegram_http import AiohttpRequest
+from bot.dispatcher import Delivery, SendError
+from models.tables import Outbox
+from tests.fakes.telegram_api import FakeTelegram
+
+
+class NoLimit(RateLimiter):
+    def wait_for(self, chat_id, now=None):
+        return 0.0
+
+
+def _row(chat_id: int, text: str, **payload) -> Outbox:
+    return Outbox(
+        id=1,
+        platform="telegram",
+        chat_id=str(chat_id),
+        kind="text",
+        payload={"text": text, **payload},
+        attempts=0,
+    )
+
+
+@pytest.fixture
+async def sender():
+    async with FakeTelegram() as tg:
+        bot = Bot(
+            tg.token,
+            base_url=tg.base_url,
+            base_file_url=tg.base_file_url,
+            request=AiohttpRequest(connections=4),
+        )
+        async with bot:
+            yield tg, TelegramSender(bot, NoLimit())
+
+
+async def test_text_with_buttons_arrives(sender):
+    tg, s = sender
+    buttons = [[{"text": "接单", "data": "claim:1"}]]
+    message_id = await s.send(Delivery(_row(-100, "工单卡片", buttons=buttons)))
+    call = await tg.wait_for("sendMessage")
+    assert call.params["text"] == "工单卡片" and message_id == str(call.result["message_id"])
+    assert call.buttons[0][0]["callback_data"] == "claim:1"
+
+
+async def test_429_carries_retry_after(sender):
+    tg, s = sender
+    tg.fail_next("sendMessage", status=429, retry_after=7)
+    with pytest.raises(SendError) as err:
+        await s.send(Delivery(_row(42, "hi")))
+    assert err.value.retryable and err.value.retry_after == 7
+
+
+async def test_5xx_is_retried_and_403_is_not(sender):
+    tg, s = sender
+    tg.fail_next("sendMessage", status=502)
+    with pytest.raises(SendError) as err:
+        await s.send(Delivery(_row(42, "hi")))
+    assert err.value.retryable
+    tg.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
+    with pytest.raises(SendError) as err:
+        await s.send(Delivery(_row(42, "hi")))
+    assert not err.value.retryable
