@@ -49,28 +49,7 @@ async def ask(
             conn=conn,
             proactive=True,
         )
-    if ticket.kind == "repair" and ticket.accepted is None:
-        await notify.to_resident(
-            resident,
-            "followup_accept_ask",
-            number=ticket.number,
-            summary=ticket.summary,
-            ticket=ticket,
-            conn=conn,
-            proactive=True,
-            buttons=_accept_buttons(ticket, resident.script),
-        )
-    else:
-        await notify.to_resident(
-            resident,
-            "followup_rate_ask",
-            number=ticket.number,
-            summary=ticket.summary,
-            ticket=ticket,
-            conn=conn,
-            proactive=True,
-            buttons=_rating_buttons(ticket, resident.script),
-        )
+    await _question(ticket, resident, conn, proactive=True)
     await record_event(
         ticket,
         EventKind.FOLLOWUP,
@@ -78,6 +57,26 @@ async def ask(
         "reminder sent" if reminder else "follow-up asked",
         {"reminder": reminder},
         conn=conn,
+    )
+
+
+async def _question(
+    ticket: Ticket, resident: Resident, conn: BaseDBAsyncClient, *, proactive: bool = False
+) -> None:
+    """Repairs are accepted (验收) first; then everything is rated."""
+    if ticket.kind == "repair" and ticket.accepted is None:
+        key, buttons = "followup_accept_ask", _accept_buttons(ticket, resident.script)
+    else:
+        key, buttons = "followup_rate_ask", _rating_buttons(ticket, resident.script)
+    await notify.to_resident(
+        resident,
+        key,
+        number=ticket.number,
+        summary=ticket.summary,
+        ticket=ticket,
+        conn=conn,
+        proactive=proactive,
+        buttons=buttons,
     )
 
 
@@ -107,15 +106,7 @@ async def answer(action: str, arg: str, resident: Resident, conn: BaseDBAsyncCli
             conn=conn,
         )
         if accepted:
-            await notify.to_resident(
-                resident,
-                "followup_rate_ask",
-                number=ticket.number,
-                summary=ticket.summary,
-                ticket=ticket,
-                conn=conn,
-                buttons=_rating_buttons(ticket, resident.script),
-            )
+            await _question(ticket, resident, conn)  # accepted: now the rating
         else:
             await _unsatisfied(ticket, resident, actor, "业主验收未通过", conn)
         return Outcome(callback_answer=done)
