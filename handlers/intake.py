@@ -164,7 +164,7 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
 
 def summarise(text: str) -> str:
     """One line of what the resident said, for confirmations and cards."""
-    line = " ".join(text.split())
+    line = " ".join(text.split()).rstrip("。.!！?？~～ ")
     return line if len(line) <= SUMMARY_LEN else line[: SUMMARY_LEN - 1] + "…"
 
 
@@ -308,7 +308,9 @@ async def _understand(
             conn,
             about_work_done=c.intent == "complaint" and c.complaint_class == "quality",
         )
-        belongs = in_burst and not _is_acknowledgement(c.normalized)
+        # a question the FAQ answers is answered, even in the middle of a burst
+        answerable = intent == "consultation" and nlp.faq.answer(text) is not None
+        belongs = in_burst and not _is_acknowledgement(c.normalized) and not answerable
         if recent is not None and (belongs or intent in TICKET_KINDS or media):
             await _add_to_ticket(recent, resident, text, media, inbound, conn, offer_split=True)
             return Outcome()
@@ -609,9 +611,29 @@ async def _add_to_ticket(
         )
     details = dict(ticket.details or {})
     details["media"] = [*details.get("media", []), *media]
-    await Ticket.filter(id=ticket.id).using_db(conn).update(details=details, updated_at=at)
+    newly_agitated = bool(text) and not ticket.agitated and nlp.classify(text).agitated
+    await (
+        Ticket.filter(id=ticket.id)
+        .using_db(conn)
+        .update(details=details, updated_at=at, agitated=ticket.agitated or newly_agitated)
+    )
     ticket.details, ticket.updated_at = details, at
     inbound.ticket_id = ticket.id
+    if newly_agitated and ticket.status != Status.NEW:  # 服务上移: the supervisor steps in
+        ticket.agitated = True
+        community = await _community(resident, conn)
+        await notify.tell_staff(
+            ticket,
+            env().texts(
+                "staff.agitated_alert",
+                community=community.name,
+                unit=await unit_label(ticket.unit_id, conn) or "未登记",
+                number=ticket.number,
+                words=notify._clip(text, 300),
+            ),
+            conn,
+            supervisors=True,
+        )
     await record_event(
         ticket,
         EventKind.MESSAGE_IN,

@@ -216,3 +216,22 @@ async def test_unit_given_after_an_urgent_ticket_is_attached_to_it(world):
     assert fresh.unit_id is not None
     edit = await Outbox.filter(kind="edit_card", ticket_id=ticket.id).order_by("-id").first()
     assert "2栋2单元1502" in edit.payload["text"]
+
+
+async def test_question_in_a_burst_is_answered_and_anger_goes_up(world):
+    await say("1栋1单元1201")
+    await say("楼上天天半夜装修，吵得睡不着，我要投诉")
+    ticket = await Ticket.get()
+    mark = await last_id()
+    await say("物业费可以微信交吗")  # within the burst window, but the FAQ answers it
+    answer = (await replies(since=mark))[-1].payload["text"]
+    assert answer.startswith("谢谢您的咨询") and "感谢您的咨询！谢谢" not in answer
+    assert not await Outbox.filter(chat_id=STEWARDS, kind="relay", id__gt=mark)
+    assert ticket.summary == "楼上天天半夜装修，吵得睡不着，我要投诉"  # no doubled "！。"
+    mark = await last_id()
+    await say("你们到底管不管？！再不管我打12345了")
+    alert = await Outbox.filter(chat_id=SUPERVISORS, id__gt=mark).first()
+    assert "情绪激动" in alert.payload["text"]
+    assert (await Ticket.get(id=ticket.id)).agitated
+    await say("还是很吵！！！")  # already handed up: the supervisors are not pinged again
+    assert await Outbox.filter(chat_id=SUPERVISORS, id__gt=mark).count() == 1
