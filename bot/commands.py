@@ -229,6 +229,27 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The monthly complaint statistics, for a supervisor at a terminal."""
+    from handlers.core import setup
+    from scheduler.report import as_dict, complaint_table, previous_month, render
+
+    config = _load(get_settings())
+    setup(config)
+    from bot.clock import now
+
+    month = args.month or previous_month(now(), config.tz)
+    codes = [args.community] if args.community else [c.code for c in config.communities]
+
+    async def body() -> int:
+        for code in codes:
+            table = await complaint_table(code, month)
+            print(json.dumps(as_dict(table), ensure_ascii=False) if args.json else render(table))
+        return 0
+
+    return _with_db(body)
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
@@ -262,6 +283,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", nargs="?", help="config file (default: $GUANJIA_CONFIG or guanjia.yaml)")
     p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser(
+        "report",
+        help="monthly complaint statistics (《顾客投诉分类统计表》)",
+        description="Complaints by content class, on-time report-back and answer rates, "
+        "satisfaction and reopenings, with the month's requests of every kind.",
+    )
+    p.add_argument("--month", help="YYYY-MM (default: last month)")
+    p.add_argument("--community", help="community code (default: all)")
+    p.add_argument("--json", action="store_true", help="one JSON object per community")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser(
         "export-labels",

@@ -41,6 +41,15 @@ async def recover_job() -> None:
         log.warning("handled %d message(s) left unhandled by a stopped worker", done)
 
 
+async def monthly_report_job() -> None:
+    from scheduler.report import send_monthly
+
+    try:
+        await send_monthly()
+    except Exception:
+        log.exception("monthly complaint report failed")
+
+
 async def handover_job(slot) -> None:
     try:
         await run_handover(slot)
@@ -66,6 +75,14 @@ def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -
         next_run_time=datetime.now(config.tz),
         max_instances=1,
         coalesce=True,
+    )
+    scheduler.add_job(
+        monthly_report_job,
+        CronTrigger(day=1, hour=9, minute=0, timezone=config.tz),
+        id="complaint-report",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
     )
     for slot in config.handover_times:
         scheduler.add_job(
