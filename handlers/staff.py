@@ -294,7 +294,7 @@ async def resolve(ctx: Ctx, ticket: Ticket, result: str) -> str:
         Status.RESOLVED,
         "标记已处理",
         result or "已处理",
-        "resolved_notice",
+        "resolved_notice" if result else "resolved_notice_plain",
         "staff.resolved",
         **updates,
     )
