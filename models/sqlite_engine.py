@@ -1,10 +1,11 @@
-"""SQLite for tortoise, run in the event loop's own thread.
+"""SQLite for tortoise, run in the event loop's own thread (but for the disk waits).
 
 tortoise talks to SQLite through aiosqlite, which hands every statement to a
 worker thread and back. Our statements take microseconds; the two thread hops
 (and waiting for the GIL while the loop is busy) took milliseconds, and since one
 SQLite connection serialises everything, they capped a worker at ~40 messages a
-second. Here the same aiosqlite API runs each call directly. The cost: a slow
+second. Here the same aiosqlite API runs each call directly, except commits, whose
+wait for the disk (fsync) would stop the loop: they go to a thread. The cost: a slow
 statement blocks the loop for its duration — acceptable for the SQLite
 deployment (one process, one community, small tables); PostgreSQL is unaffected.
 
@@ -20,14 +21,31 @@ from typing import Any
 import aiosqlite
 from tortoise.backends.sqlite.client import SqliteClient
 
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def _syncs_to_disk(conn: sqlite3.Connection, fn, args: tuple) -> bool:
+    """A commit, or a write outside a transaction (which commits by itself)."""
+    if fn == conn.commit:
+        return True
+    if conn.in_transaction or not args or not isinstance(args[0], str):
+        return False
+    return args[0].lstrip()[:7].upper().startswith(_WRITES)
+
 
 class InlineConnection(aiosqlite.Connection):
     """aiosqlite's ``Connection`` without its thread."""
+
+    offload_commits = True  # False when commits do not wait for the disk (synchronous=NORMAL)
 
     async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         conn = self._conn
+        if self.offload_commits and _syncs_to_disk(conn, fn, args):
+            # a commit waits for the disk (fsync): that wait goes to a thread, so the
+            # loop keeps answering meanwhile; tortoise's lock keeps the connection ours
+            return await asyncio.to_thread(fn, *args, **kwargs)
         result = fn(*args, **kwargs)
         if fn != conn.close and not conn.in_transaction:
             # between transactions, let the loop run other tasks: a callback waiting for
@@ -59,6 +77,8 @@ class InlineSqliteClient(SqliteClient):
             return sqlite3.connect(filename, isolation_level=None, check_same_thread=False)
 
         self._connection = await InlineConnection(connector, iter_chunk_size=64)
+        synchronous = str(self.pragmas.get("synchronous", "FULL")).upper()
+        self._connection.offload_commits = synchronous not in ("NORMAL", "OFF", "0", "1")
         self._connection._conn.row_factory = sqlite3.Row
         for pragma, val in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={val}")
