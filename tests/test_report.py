@@ -43,21 +43,72 @@ async def test_month_table_counts_classes_deadlines_and_satisfaction(world):  # 
     clock.set(local(2026, 12, 1, 9, 0))
     assert await send_monthly() == 1
     assert await send_monthly() == 0
-    sent = [r.payload["text"] for r in await Outbox.filter(chat_id__in=[SUPERVISORS,
-                                                                          str(MANAGER)])
-            if r.payload["text"].startswith("《顾客投诉分类统计表》")]
+    sent = [
+        r.payload["text"]
+        for r in await Outbox.filter(chat_id__in=[SUPERVISORS, str(MANAGER)])
+        if r.payload["text"].startswith("《顾客投诉分类统计表》")
+    ]
     assert len(sent) == 2 and all("2026-11" in t for t in sent)
-    assert not [r for r in await Outbox.filter(chat_id=STEWARDS)
-                if "统计表" in r.payload["text"]]
+    assert not [r for r in await Outbox.filter(chat_id=STEWARDS) if "统计表" in r.payload["text"]]
 
 
 async def test_report_cli_prints_json(world, tmp_path):  # noqa: F811
     await say("1栋1单元1201", user="801")
     await say("我要投诉，电梯经常坏", user="801")
-    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path}/intake.db",
-           "GUANJIA_CONFIG": str(tmp_path / "guanjia.yaml")}
-    out = subprocess.run([sys.executable, "-m", "bot", "report", "--month", "2026-11", "--json"],
-                         env=env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path}/intake.db",
+        "GUANJIA_CONFIG": str(tmp_path / "guanjia.yaml"),
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "report", "--month", "2026-11", "--json"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout.splitlines()[-1])
     assert data["month"] == "2026-11" and data["complaints"] == 1
+
+
+async def test_tickets_list_and_show_for_an_operator(world, tmp_path):  # noqa: F811
+    await say("1栋1单元1201", user="801")
+    await say("厨房水管漏水了", user="801")
+    ticket = await Ticket.get()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path}/intake.db",
+        "GUANJIA_CONFIG": str(tmp_path / "guanjia.yaml"),
+    }
+    listing = subprocess.run(
+        [sys.executable, "-m", "bot", "tickets", "list"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert ticket.number in listing.stdout and "1栋1单元1201" in listing.stdout
+    show = subprocess.run(
+        [sys.executable, "-m", "bot", "tickets", "show", ticket.number, "--json"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    data = json.loads(show.stdout)
+    assert data["status"] == "dispatched"
+    assert [e["kind"] for e in data["events"]][:3] == ["created", "message_in", "status"]
+    missing = subprocess.run(
+        [sys.executable, "-m", "bot", "tickets", "show", "20990101-0001"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert missing.returncode == 1 and "no ticket" in missing.stderr
