@@ -175,3 +175,78 @@ def test_confident_has_no_candidates(clf):
 def test_keywords_explain(clf):
     c = clf.classify("厨房水管漏水了")
     assert "漏水" in c.keywords
+
+
+# -- fourth probe round: families, not sentences ----------------------------------------
+def test_planned_outage_is_a_question_not_an_emergency(clf):
+    c = clf.classify("后天要停电吗 看到公告了")
+    assert (c.intent, c.urgent) == ("consultation", False)
+    c = clf.classify("晚上停电了快来")  # an outage now stays urgent
+    assert c.urgent and c.hazard == "power"
+
+
+def test_parking_an_e_bike_is_not_a_power_cut(clf):
+    c = clf.classify("单元门口老有人停电瓶车")
+    assert not c.urgent and c.intent == "complaint"
+
+
+def test_question_in_passing_does_not_outweigh_the_problem(clf):
+    assert intent(clf, "马桶堵了 顺便问一下停车费多少") == "repair"
+    assert intent(clf, "顺便问下 可以装修吗") == "consultation"  # no problem: the question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "打了好几次电话都没人接",
+        "这是第五次反映了",
+        "刚换的水龙头没几天又漏了",
+        "路灯坏了没人换",
+        "客服电话一直占线",
+    ],
+)
+def test_repeated_attempts_and_relapses_are_complaints(clf, text):
+    assert intent(clf, text) == "complaint"
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("电梯里关着人", "elevator"),
+        ("电体卡住了 我还在里边", "elevator"),
+        ("厨房燃气管嘶嘶响", "gas"),
+        ("屋企水浸", "flood"),
+        ("楼上的水一直往我家流", "flood"),
+        ("8栋突然黑了", "power"),
+        ("我们单元一点电都没有了", "power"),
+        ("两个人在门口动手了", "violence"),
+        ("老人在电梯口滑倒了", "injury"),
+        ("楼道里都是烟 呛人", "smoke"),
+    ],
+)
+def test_urgent_phrasings(clf, text, hazard):
+    c = clf.classify(text)
+    assert c.urgent and c.hazard == hazard, c
+
+
+def test_not_urgent_lookalikes(clf):
+    for text in ("楼下烧烤烟很大", "单元门密码锁没电了", "地砖翘起来了 容易绊倒", "电梯里有人抽烟"):
+        assert not clf.classify(text).urgent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("地库有老鼠跑来跑去", "cleaning"),  # noise made by vermin is pest control
+        ("有马蜂在阳台筑巢", "cleaning"),
+        ("门岗保安值班时间在玩手机", "complaint"),
+        ("快递被人拿走了", "complaint"),
+        ("家政一小时多少钱", "consultation"),
+        ("垃圾分类几点投放", "consultation"),
+        ("开门不", "consultation"),
+        ("行 明天再说", "none"),
+        ("好了 不用过来了", "none"),
+    ],
+)
+def test_vocabulary_families(clf, text, expected):
+    assert intent(clf, text) == expected
