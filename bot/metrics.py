@@ -87,6 +87,13 @@ async def render() -> str:
         "Messages given up after all attempts.",
         [_line("guanjia_outbox_failed", {}, failed)],
     )
+    unhandled = await InboundMessage.filter(status="failed").count()
+    block(
+        "guanjia_inbound_failed",
+        "gauge",
+        "Messages stored whose handling failed: a person should look at them.",
+        [_line("guanjia_inbound_failed", {}, unhandled)],
+    )
     failures = [
         _line(name, labels, v)
         for (name, labels), v in sorted(_counters.items())

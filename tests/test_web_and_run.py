@@ -58,6 +58,7 @@ async def test_metrics_are_prometheus_text(db, clock, config):
     assert 'guanjia_messages_in_total{platform="wechat"} 1' in text
     assert 'guanjia_tickets{status="new"} 1' in text
     assert "guanjia_outbox_backlog 1" in text
+    assert "guanjia_inbound_failed 0" in text
     assert "# TYPE guanjia_dispatcher_failures_total counter" in text
 
 
