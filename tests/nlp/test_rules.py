@@ -250,3 +250,42 @@ def test_not_urgent_lookalikes(clf):
 )
 def test_vocabulary_families(clf, text, expected):
     assert intent(clf, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("阳台燃气热水器的管子呲呲响 有味", "gas"),  # hissing plus a smell
+        ("灶台那边有股味道 头有点晕", "gas"),  # cooker parts plus a smell
+        ("燃气报警器突然响个不停", "gas"),  # a gas alarm going off
+        ("楼上家里冒出好多黑烟", "smoke"),
+        ("插座烧着了", "fire"),
+        ("地下室进水了 快来抽水", "flood"),  # a place taking in water
+        ("水已经没过脚踝了", "flood"),  # water depth
+        ("5号梯卡住了 里面有人", "elevator"),  # numbered lifts
+        ("整座楼冇晒电", "power"),
+        ("the power's out in block 3", "power"),
+        ("有个老大爷在门口跌倒了爬不起来", "injury"),  # a person who fell
+        ("someone collapsed in the lobby", "injury"),
+        ("有人在踹我家的门", "violence"),
+        ("楼上的招牌快掉下来了", "falling"),  # signage about to fall
+    ],
+)
+def test_fifth_round_urgent_families(clf, text, hazard):
+    c = clf.classify(text)
+    assert c.urgent and c.hazard == hazard, c
+
+
+def test_fifth_round_lookalikes_stay_calm(clf):
+    for text in (
+        "洗衣机进水很慢",  # an inlet, not a flood
+        "喷水池什么时候开",
+        "阳台的灯罩掉下来了",  # indoors, not from height
+        "撬锁师傅电话多少",
+        "大火收汁的时候油烟机不吸",
+        "下周三停电吗",  # a planned outage
+        "之前停电的时候冰箱坏了",  # a past outage
+        "燃气报警器要定期换吗",
+    ):
+        assert not clf.classify(text).urgent, text
+    assert intent(clf, "there's smoke pouring out of the flat next door") == "complaint"
