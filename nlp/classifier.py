@@ -174,8 +174,22 @@ class Classifier:
             end = i + len(found)
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
-                seen.setdefault(m.group(), self._pattern_hits[m.lastgroup])
+                text = m.group()
+                if text not in seen:
+                    seen[text] = self._pattern_hit(norm, m.start(), m.end())
         return seen
+
+    def _pattern_hit(self, norm: str, start: int, end: int) -> Hit:
+        """The family whose pattern matched here: the first one that matches this span
+        in place (lookarounds see the same context as in the combined scan)."""
+        for rx, hit in self._pattern_hits:
+            m = rx.match(norm, start)
+            if m is not None and m.end() == end:
+                return hit
+        for rx, hit in self._pattern_hits:  # a shorter or longer reading of the same spot
+            if rx.match(norm, start) is not None:
+                return hit
+        raise AssertionError("combined pattern matched but no family does")
 
     # -- the decision -----------------------------------------------------------------
     def classify(self, text: str | None) -> Classification:

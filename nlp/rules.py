@@ -84,7 +84,7 @@ class Compiled:
     words: dict[str, Hit]
     phrases: dict[str, tuple[tuple[str, Hit], ...]]
     pattern: re.Pattern[str] | None
-    pattern_hits: dict[str, Hit]
+    pattern_hits: tuple[tuple[re.Pattern[str], Hit], ...]
     combos: tuple[tuple[int, Hit], ...]
     rules: tuple[Rule, ...]
     hazard_groups: tuple[tuple[int, str, int], ...]  # (bit, hazard, unless mask)
@@ -295,7 +295,9 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
     }
     pattern = None
     if patterns:
-        pattern = re.compile("|".join(f"(?P<{n}>{p})" for n, p, _ in patterns))
+        # Non-capturing on purpose: named groups around each family made the scan twice
+        # as slow. Which family matched is found afterwards, only for the rare matches.
+        pattern = re.compile("|".join(f"(?:{p})" for _, p, _ in patterns))
 
     combos = []
     for c in raw_combos:
@@ -373,7 +375,7 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         words=words,
         phrases=phrase_index,
         pattern=pattern,
-        pattern_hits={n: h for n, _, h in patterns},
+        pattern_hits=tuple((re.compile(p), h) for _, p, h in patterns),
         combos=tuple(combos),
         rules=tuple(rules),
         hazard_groups=hazard_groups,
