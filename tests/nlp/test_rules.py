@@ -289,3 +289,37 @@ def test_fifth_round_lookalikes_stay_calm(clf):
     ):
         assert not clf.classify(text).urgent, text
     assert intent(clf, "there's smoke pouring out of the flat next door") == "complaint"
+
+
+# -- sixth probe round: ordinary intents phrased indirectly ----------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("书房的吸顶灯时好时坏", "repair"),  # intermittent faults
+        ("浴室的暖风机吹出来忽冷忽热", "repair"),
+        ("隔壁大爷每天早上在楼道拉二胡", "complaint"),  # instruments and ball games
+        ("楼上天天晚上拍皮球", "complaint"),
+        ("水费怎么多扣了两次", "complaint"),  # a wrong charge asked as a question
+        ("业主群里问了半天 物业连个回复都没有", "complaint"),
+        ("那个车又停我车位上了", "complaint"),
+        ("楼下堆了一堆旧沙发旧床垫", "cleaning"),  # bulky rubbish
+        ("电梯里一大摊呕吐物", "cleaning"),
+        ("装修押金退还是找谁", "consultation"),  # who to ask, alternative questions
+        ("办临时车牌登记要去哪", "consultation"),
+        ("发错了 不好意思", "none"),  # mistakes, festive wishes, idle questions
+        ("过年好 祝大家万事如意", "none"),
+        ("没什么事 随便问问", "none"),
+    ],
+)
+def test_sixth_probe_families(clf, text, expected):
+    assert intent(clf, text) == expected
+
+
+def test_cigarette_butts_are_litter_not_smoke(clf):
+    c = clf.classify("草坪边上好多烟头")
+    assert c.intent == "cleaning"
+    assert not c.urgent
+
+
+def test_effort_is_not_a_fee(clf):
+    assert intent(clf, "卧室的门推起来特别费劲") == "repair"
