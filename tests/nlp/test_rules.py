@@ -323,3 +323,31 @@ def test_cigarette_butts_are_litter_not_smoke(clf):
 
 def test_effort_is_not_a_fee(clf):
     assert intent(clf, "卧室的门推起来特别费劲") == "repair"
+
+
+# -- seventh probe round --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("卧室窗台那里一直在露水", "repair"),  # homophone of 漏水
+        ("楼下大堂的显示屏花屏了", "repair"),
+        ("电梯门关了又开 反复好几下", "repair"),
+        ("门禁对讲的按键按下去弹不回来", "repair"),
+        ("停电也要提前说一声吧 一点准备都没有", "complaint"),
+        ("装空调的工人把我家墙刮花了 也不道歉", "complaint"),
+        ("换个门锁收三百 真是黑心", "complaint"),
+        ("想预约钟点工每周来家里打扫 多少钱一次", "cleaning"),
+        ("小区的公共维修基金余额在哪里查", "consultation"),
+        ("防盗门是自己找人装还是物业统一装", "consultation"),
+        ("搬家了业主信息要怎么变更 不然收不到通知", "consultation"),
+        ("你好 有件事想问", "none"),
+    ],
+)
+def test_seventh_probe_families(clf, text, expected):
+    assert intent(clf, text) == expected
+
+
+def test_one_circuit_down_is_not_an_outage(clf):
+    c = clf.classify("家里卫生间那一路没电了 别的房间都正常")
+    assert c.intent == "repair"
+    assert not c.urgent
