@@ -351,3 +351,26 @@ def test_one_circuit_down_is_not_an_outage(clf):
     c = clf.classify("家里卫生间那一路没电了 别的房间都正常")
     assert c.intent == "repair"
     assert not c.urgent
+
+
+# -- eighth probe round ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("书房的暖气片摸着温温的 跟没开一样", "repair"),  # lukewarm heating
+        ("东门的门禁刷脸认不出人了", "repair"),  # recognition failure
+        ("3号楼的快递柜存不了件 屏幕黑了", "repair"),
+        ("车库里那个摄像头被风吹歪了", "repair"),  # a camera is equipment, not a theft
+        ("快递柜坏了十来天 到现在也没修", "complaint"),
+        ("维修基金用在哪了从来不公开 太不透明", "complaint"),
+        ("隔壁把电梯厅当自家玄关 摆了两个鞋架", "complaint"),
+        ("新能源车位天天被一辆油车占着", "complaint"),
+        ("对面那家的狗从早到晚一直在叫", "complaint"),
+        ("楼道的消防栓多久检查一次", "consultation"),  # schedule question
+        ("我家马桶漏水渗到楼下 这个钱谁承担", "consultation"),  # who pays
+        ("验房发现问题找谁", "consultation"),
+        ("垃圾房味道很大 麻烦安排人清一下", "cleaning"),
+    ],
+)
+def test_eighth_probe_families(clf, text, expected):
+    assert intent(clf, text) == expected
