@@ -374,3 +374,29 @@ def test_one_circuit_down_is_not_an_outage(clf):
 )
 def test_eighth_probe_families(clf, text, expected):
     assert intent(clf, text) == expected
+
+
+# -- ninth probe round ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("每年物业费照交 就这种服务", "complaint"),  # sarcasm about the service
+        ("楼下快递柜一个月坏了三回", "complaint"),  # how often it breaks
+        ("发了三条消息客服一个都不回", "complaint"),  # being ignored
+        ("今年物业费又涨了?", "complaint"),  # fee rise asked as a question
+        ("换个水龙头收我一百五", "complaint"),  # price of a small job
+        ("厨房的灯一开就跳是怎么回事", "repair"),  # a fault asked as a question
+        ("洗衣机坏了找厂家还是找物业", "consultation"),  # whose job
+        ("门锁坏了物业给换吗 收不收费", "consultation"),
+        ("拿到了 谢谢", "none"),
+    ],
+)
+def test_ninth_probe_families(clf, text, expected):
+    assert intent(clf, text) == expected
+
+
+def test_an_imagined_emergency_is_a_question(clf):
+    c = clf.classify("如果电梯困人了应该打哪个电话")
+    assert c.intent == "consultation"
+    assert not c.urgent
+    assert clf.classify("电梯困人了 快来").urgent
