@@ -400,3 +400,12 @@ def test_an_imagined_emergency_is_a_question(clf):
     assert c.intent == "consultation"
     assert not c.urgent
     assert clf.classify("电梯困人了 快来").urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["物业管不管啊", "楼上漏水到我家了物业管不管", "你们物业到底管不管"],
+)
+def test_rhetorical_do_you_care_is_a_complaint(clf, text):
+    """ "管不管" asks nothing: it is anger at a company that does not act."""
+    assert intent(clf, text) == "complaint"
