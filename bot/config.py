@@ -372,7 +372,7 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(data, dict):
         raise ConfigError(path, "", "expected a mapping of settings at the top level")
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
     except ValidationError as e:
         if e.errors()[0]["loc"] == ():  # a cross-reference: name the key it is about
             reference = _reference_problem(
@@ -393,3 +393,26 @@ def load_config(path: str | Path) -> Config:
         if more:
             msg += f" (and {more} more problem{'s' if more > 1 else ''})"
         raise ConfigError(path, _location(err["loc"]) or "(top level)", msg) from None
+    shipped = _shipped_texts()
+    for key, variants in config.texts.items():
+        if key not in shipped:
+            raise ConfigError(
+                path, f"texts.{key}", "unknown text key (the keys are those of handlers/texts.yaml)"
+            )
+        allowed = set(re.findall(r"{(\w+)}", shipped[key]["zh_hans"]))
+        for variant, text in variants.items():
+            extra = sorted(set(re.findall(r"{(\w+)}", text)) - allowed)
+            if extra:
+                known = ", ".join(f"{{{a}}}" for a in sorted(allowed)) or "none"
+                raise ConfigError(
+                    path,
+                    f"texts.{key}.{variant}",
+                    f"unknown placeholder {{{extra[0]}}} (this text has: {known})",
+                )
+    return config
+
+
+def _shipped_texts() -> dict[str, dict[str, str]]:
+    """The reply texts a company may reword (handlers/texts.yaml)."""
+    texts = Path(__file__).resolve().parent.parent / "handlers" / "texts.yaml"
+    return yaml.safe_load(texts.read_text(encoding="utf-8"))

@@ -66,6 +66,18 @@ def test_example_config_is_valid():
         ),
         ("not_a_mapping", "- just\n- a list\n", "", "mapping"),
         (
+            "bad_placeholder",
+            example_text().replace("texts: {}", "texts:\n  unit_bound:\n    zh_hans: 好的{name}"),
+            "texts.unit_bound.zh_hans",
+            "unknown placeholder {name}",
+        ),
+        (
+            "unknown_text",
+            example_text().replace("texts: {}", "texts:\n  greetng:\n    zh_hans: 您好"),
+            "texts.greetng",
+            "unknown text key",
+        ),
+        (
             "bad_reference",
             example_text().replace("community: demo", "community: nowhere", 1),
             "staff[0].community",
@@ -115,3 +127,15 @@ def test_every_command_has_help(command):
     r = run_cli(*command, "--help")
     assert r.returncode == 0, r.stderr
     assert "usage:" in r.stdout
+
+
+def test_a_valid_text_override_is_accepted(tmp_path):
+    path = tmp_path / "ok.yaml"
+    path.write_text(
+        example_text().replace(
+            "texts: {}", "texts:\n  unit_bound:\n    zh_hans: 好的，房号 {unit} 已记下。"
+        ),
+        encoding="utf-8",
+    )
+    r = run_cli("check-config", str(path))
+    assert r.returncode == 0, r.stderr
