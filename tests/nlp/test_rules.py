@@ -409,3 +409,17 @@ def test_an_imagined_emergency_is_a_question(clf):
 def test_rhetorical_do_you_care_is_a_complaint(clf, text):
     """ "管不管" asks nothing: it is anger at a company that does not act."""
     assert intent(clf, text) == "complaint"
+
+
+@pytest.mark.parametrize(
+    "text,urgent",
+    [
+        ("遇到电梯困人了 快来", True),  # starts like a "what if", and is happening now
+        ("要是再不来人电梯里的人要憋坏了", True),  # conditional words, real people inside
+        ("电梯里有人在喊", True),  # people inside a lift, calling out
+        ("万一有人被困电梯里我们要怎么办", False),  # asked in advance: a question
+        ("电梯里有人抽烟", False),  # people in a lift, no distress
+    ],
+)
+def test_only_a_what_if_question_calms_an_emergency(clf, text, urgent):
+    assert clf.classify(text).urgent is urgent
