@@ -246,6 +246,13 @@ async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncCl
         )
 
 
+async def resident_of(ticket: Ticket, conn: BaseDBAsyncClient | None = None) -> Resident | None:
+    """The resident a ticket belongs to (None for tickets staff opened)."""
+    if ticket.resident_id is None:
+        return None
+    return await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
+
+
 async def to_resident(
     resident: Resident,
     key: str,

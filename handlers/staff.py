@@ -26,7 +26,7 @@ from models.lifecycle import (
 )
 from models.lifecycle import transition as lifecycle_transition
 from models.outbox import queue_message
-from models.tables import GroupCard, Platform, Resident, Staff, Status, Ticket, Unit
+from models.tables import GroupCard, Platform, Staff, Status, Ticket, Unit
 
 log = logging.getLogger(__name__)
 
@@ -173,11 +173,7 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
             )
             await ctx.say(t("staff.noted", number=ticket.number))
             return Outcome()
-        resident = (
-            await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
-            if ticket.resident_id
-            else None
-        )
+        resident = await notify.resident_of(ticket, conn)
         if resident is None:
             await ctx.say(t("staff.no_ticket", ref=ticket.number))
             return Outcome()
@@ -212,10 +208,6 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
 
 
 # -- actions -----------------------------------------------------------------------------
-async def _resident(ticket: Ticket, conn) -> Resident | None:
-    if ticket.resident_id is None:
-        return None
-    return await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
 
 
 async def _move(
@@ -257,7 +249,7 @@ async def _act(
         "result": text,
         "reason": text,
     }
-    resident = await _resident(ticket, ctx.conn)
+    resident = await notify.resident_of(ticket, ctx.conn)
     if resident is not None:
         await notify.to_resident(
             resident,
@@ -318,7 +310,7 @@ async def note(ctx: Ctx, ticket: Ticket, text: str) -> str:
 
 async def eta(ctx: Ctx, ticket: Ticket, when: str) -> str:
     """The expected completion date a steward gives, relayed to the resident once."""
-    resident = await _resident(ticket, ctx.conn)
+    resident = await notify.resident_of(ticket, ctx.conn)
     if resident is not None:
         await notify.to_resident(
             resident,

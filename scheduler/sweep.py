@@ -133,12 +133,6 @@ async def _unit(ticket: Ticket, conn) -> str:
     return await unit_label(ticket.unit_id, conn) or "未登记"
 
 
-async def _resident(ticket: Ticket, conn) -> Resident | None:
-    if ticket.resident_id is None:
-        return None
-    return await Resident.get_or_none(id=ticket.resident_id).using_db(conn)
-
-
 async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None:
     """What the step does: reminders, overdue cards, escalation, follow-ups."""
     from handlers import followup
@@ -151,7 +145,7 @@ async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None
     if kind == "followup":
         if ticket.status != Status.RESOLVED:
             return
-        resident = await _resident(ticket, conn)
+        resident = await notify.resident_of(ticket, conn)
         if phase in ("ask", "remind") and resident is not None:
             await followup.ask(ticket, resident, conn, reminder=phase == "remind")
         elif phase == "close":
@@ -211,7 +205,7 @@ async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None
             proactive=True,
         )
         if kind == "answer":
-            await _complaint_overdue(ticket, await _resident(ticket, conn), unit, conn)
+            await _complaint_overdue(ticket, await notify.resident_of(ticket, conn), unit, conn)
     await escalate_to(ticket, level, SYSTEM, f"{what}超时（{when}）", conn)
     await notify.refresh_card(ticket, conn)
 

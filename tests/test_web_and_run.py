@@ -96,52 +96,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_run_without_credentials_serves_health_and_stops_on_ctrl_c(tmp_path):
+def run_until_healthy_then_ctrl_c(tmp_path, **extra) -> str:
+    """Start `python -m bot run`, wait for /healthz to answer ok, press Ctrl-C; the
+    process must exit 0. Returns everything it printed."""
     port = _free_port()
-    env = _env(tmp_path, GUANJIA_HTTP_PORT=str(port))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        body = None
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    body = r.read().decode()
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    break
-                time.sleep(0.2)
-        assert body is not None, proc.stdout.read() if proc.poll() is not None else "no answer"
-        assert '"status": "ok"' in body
-        proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, out
-    assert "telegram: not configured: set TELEGRAM_BOT_TOKEN" in out
-    assert "wechat: not configured" in out
-    assert "Traceback" not in out
-    assert (tmp_path / "data" / "g.db").exists()
-
-
-def test_run_with_telegram_unreachable_keeps_serving(tmp_path):
-    """Network down at boot: the worker says so, serves /healthz, and stops cleanly."""
-    port = _free_port()
-    env = _env(
-        tmp_path,
-        GUANJIA_HTTP_PORT=str(port),
-        TELEGRAM_BOT_TOKEN="1:unreachable",
-        TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}",
-    )
+    env = _env(tmp_path, GUANJIA_HTTP_PORT=str(port), **extra)
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
         env=env,
@@ -161,11 +120,30 @@ def test_run_with_telegram_unreachable_keeps_serving(tmp_path):
                 if proc.poll() is not None:
                     break
                 time.sleep(0.2)
-        assert body is not None and '"status": "ok"' in body
+        assert body is not None, proc.stdout.read() if proc.poll() is not None else "no answer"
+        assert '"status": "ok"' in body
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 0, out
+    return out
+
+
+def test_run_without_credentials_serves_health_and_stops_on_ctrl_c(tmp_path):
+    out = run_until_healthy_then_ctrl_c(tmp_path)
+    assert "telegram: not configured: set TELEGRAM_BOT_TOKEN" in out
+    assert "wechat: not configured" in out
+    assert "Traceback" not in out
+    assert (tmp_path / "data" / "g.db").exists()
+
+
+def test_run_with_telegram_unreachable_keeps_serving(tmp_path):
+    """Network down at boot: the worker says so, serves /healthz, and stops cleanly."""
+    out = run_until_healthy_then_ctrl_c(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN="1:unreachable",
+        TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}",
+    )
     assert "TelegramChannel could not start" in out and "retrying" in out
