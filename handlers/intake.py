@@ -362,11 +362,11 @@ async def _understand(
         )
         return Outcome()
 
-    if kind == Kind.CLEANING and not c.urgent and _is_home_service(text):
+    if kind == Kind.CLEANING and not c.urgent and _is_home_service(c.normalized):
         await _offer_slots(text, resident, inbound_id or inbound.id, media, conn)
         return Outcome()
 
-    fee = None if c.urgent else _matching_fee(text)
+    fee = None if c.urgent else _matching_fee(c.normalized)
     await open_ticket(resident, kind, c, text, media, inbound, conn, fee=fee, inbound_id=inbound_id)
     return Outcome()
 
@@ -602,8 +602,9 @@ async def _add_to_ticket(
     offer_split: bool = False,
 ) -> None:
     at = now()
+    said = nlp.classify(text) if text else None
     reported_again = ticket.status == Status.RESOLVED and (
-        bool(media) or not _is_acknowledgement(nlp.classify(text).normalized)
+        bool(media) or (said is not None and not _is_acknowledgement(said.normalized))
     )
     if reported_again:  # the resident says it again: the ticket goes back to work
         await transition(
@@ -611,7 +612,7 @@ async def _add_to_ticket(
         )
     details = dict(ticket.details or {})
     details["media"] = [*details.get("media", []), *media]
-    newly_agitated = bool(text) and not ticket.agitated and nlp.classify(text).agitated
+    newly_agitated = said is not None and not ticket.agitated and said.agitated
     await (
         Ticket.filter(id=ticket.id)
         .using_db(conn)
@@ -701,15 +702,14 @@ async def _ask_kind(
     await notify.to_resident(resident, "choose_kind", buttons=buttons, conn=conn)
 
 
-def _is_home_service(text: str) -> bool:
-    norm = nlp.classify(text).normalized
-    return any(w in norm for w in env().config.cleaning.home_service_keywords)
+def _is_home_service(normalized: str) -> bool:
+    return any(w in normalized for w in env().config.cleaning.home_service_keywords)
 
 
-def _matching_fee(text: str):
-    norm = nlp.classify(text).normalized
+def _matching_fee(normalized: str):
+    """The paid service the (normalised) words ask for, if any."""
     for fee in env().config.fees:
-        if any(k in norm for k in fee.keywords):
+        if any(k in normalized for k in fee.keywords):
             return fee
     return None
 
@@ -840,7 +840,7 @@ async def _button(
         )
         await _save_state(resident, conn)
         c = nlp.classify(pending["text"])
-        fee = _matching_fee(pending["text"])
+        fee = _matching_fee(c.normalized)
         await open_ticket(
             resident,
             Kind.CLEANING,
