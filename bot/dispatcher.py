@@ -10,6 +10,7 @@ its ticket so a person can see that a resident or a group was not reached.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from bot import metrics
 from bot.clock import now
 from bot.config import Outbox as OutboxConfig
 from models.lifecycle import Actor, EventKind, record_event
-from models.outbox import backoff, claim_due, next_due_in, wakeup_event
+from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Dispatcher:
         *,
         batch: int = 100,
         poll_seconds: float = 1.0,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = HANDOFF_LEASE,
     ):
         self.senders = senders
         self.config = config
@@ -81,8 +82,13 @@ class Dispatcher:
     async def run_once(self) -> int:
         """Send every message that is due now; returns how many were attempted."""
         rows = await claim_due(self.batch, self.lease)
+        await self.send_rows(rows)
+        return len(rows)
+
+    async def send_rows(self, rows: list[Outbox]) -> None:
+        """Send rows leased to this worker (claimed, or handed over at commit)."""
         if not rows:
-            return 0
+            return
         by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[(row.platform, row.chat_id)].append(row)
@@ -93,26 +99,51 @@ class Dispatcher:
             *(self._send_in_order(chat_rows) for chat_rows in by_chat.values())
         )
         await self._mark_sent([sent for chat in done for sent in chat])
-        return len(rows)
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        wake = wakeup_event()
-        while not stop.is_set():
-            try:
-                sent = await self.run_once()
-                if sent >= self.batch:
+        """Send what is handed over at commit at once; look in the database when told
+        to (``notify_dispatcher``) and when the next queued message comes due."""
+        loop = asyncio.get_running_loop()
+        state = wakeup()
+        state.consumers += 1
+        next_look = loop.time()
+        try:
+            while not stop.is_set():
+                state.event.clear()  # what arrives from here on sets it again
+                try:
+                    await self.send_rows(take_handed())
+                    if state.check_db or loop.time() >= next_look:
+                        state.check_db = False
+                        if await self.run_once() >= self.batch:
+                            state.check_db = True  # more are waiting
+                            continue
+                        next_look = loop.time() + await next_due_in(self.poll_seconds)
+                except Exception:  # the loop must survive a database hiccup
+                    log.exception("dispatcher round failed")
+                    next_look = loop.time() + self.poll_seconds
+                if state.handed or state.check_db:
                     continue
-                timeout = await next_due_in(self.poll_seconds)
-            except Exception:  # the loop must survive a database hiccup
-                log.exception("dispatcher round failed")
-                timeout = self.poll_seconds
-            wake.clear()
-            waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stop.wait())]
-            _, pending = await asyncio.wait(
-                waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-            )
-            for w in pending:
-                w.cancel()
+                waiters = [
+                    asyncio.ensure_future(state.event.wait()),
+                    asyncio.ensure_future(stop.wait()),
+                ]
+                _, pending = await asyncio.wait(
+                    waiters,
+                    timeout=max(0.0, next_look - loop.time()),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                for w in pending:
+                    w.cancel()
+        finally:
+            state.consumers -= 1
+            await self._release(take_handed())
+
+    async def _release(self, rows: list[Outbox]) -> None:
+        """Stopping with messages handed over but not sent: give up their lease so the
+        next worker sends them at once."""
+        if rows:
+            with contextlib.suppress(Exception):
+                await Outbox.filter(id__in=[r.id for r in rows]).update(locked_until=None)
 
     async def _send_in_order(self, rows: list[Outbox]) -> list[tuple[Outbox, str | None, bool]]:
         sent: list[tuple[Outbox, str | None, bool]] = []

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 import nlp
 from bot.clock import now
@@ -33,6 +32,8 @@ from models.lifecycle import (
     record_event,
     transition,
 )
+from models.outbox import transaction
+from models.statements import markers, select, update_where
 from models.tables import (
     Building,
     Community,
@@ -56,10 +57,15 @@ async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
     """The resident behind this platform identity (created on first contact). On
     PostgreSQL the row is locked for the transaction, so a second worker handling
     the same resident's next message waits for this one."""
-    query = Resident.filter(platform=msg.platform, platform_user_id=msg.sender_id)
-    if conn.capabilities.dialect == "postgres":
-        query = query.select_for_update()
-    resident = await query.using_db(conn).first()
+    found = await select(
+        Resident,
+        '"platform" = ? AND "platform_user_id" = ?',
+        [msg.platform, msg.sender_id],
+        limit=1,
+        for_update=True,
+        conn=conn,
+    )
+    resident = found[0] if found else None
     if resident is None:
         communities = env().config.communities
         community = None
@@ -137,7 +143,7 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
 
 # -- entry point -----------------------------------------------------------------------
 async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         resident = await get_resident(msg, conn)
         if msg.button:
             outcome = await _button(msg, resident, inbound, conn)
@@ -147,10 +153,11 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
         else:
             outcome = await _message(msg, resident, inbound, conn)
         # what every message changes, in one statement each, committed with the rest
-        await (
-            Resident.filter(id=resident.id)
-            .using_db(conn)
-            .update(chat_id=msg.chat_id, last_message_at=now(), script=resident.script)
+        await update_where(
+            Resident,
+            {"id": resident.id},
+            {"chat_id": msg.chat_id, "last_message_at": now(), "script": resident.script},
+            conn,
         )
         await finish(
             inbound,
@@ -574,11 +581,14 @@ async def _recent_ticket(
     updated within the burst window, else an open (or resolved, awaiting follow-up)
     ticket of the same kind, else — for "修过了还是漏" — the last resolved ticket."""
     window = timedelta(seconds=env().config.burst_window_seconds)
-    active = (  # a resident has a handful of unfinished tickets: one query, then decide
-        await Ticket.filter(resident_id=resident.id, status__in=[s.value for s in ACTIVE_STATUSES])
-        .using_db(conn)
-        .order_by("-updated_at")
-        .limit(50)
+    statuses = [s.value for s in ACTIVE_STATUSES]
+    active = await select(  # a resident has a handful of unfinished tickets: one query
+        Ticket,
+        f'"resident_id" = ? AND "status" IN ({markers(len(statuses))})',
+        [resident.id, *statuses],
+        order_by='"updated_at" DESC',
+        limit=50,
+        conn=conn,
     )
     if active and now() - active[0].updated_at <= window:
         return active[0], True

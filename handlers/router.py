@@ -12,7 +12,7 @@ from datetime import timedelta
 from handlers import intake, staff
 from handlers.core import Incoming, Outcome, env, serialised
 from models.inbound import STALE, finish, process_once, unhandled
-from models.outbox import notify_dispatcher, queue_message
+from models.outbox import queue_message, wake_dispatcher
 from models.tables import GroupCard, InboundMessage
 
 log = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ async def handle(msg: Incoming) -> Outcome:
             await queue_message(msg.platform, msg.chat_id, env().texts("sorry_error"))
         outcome = Outcome(callback_answer="" if msg.button else None, handled=False)
     finally:
-        notify_dispatcher()
+        wake_dispatcher()
     return outcome
 
 

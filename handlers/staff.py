@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from bot.clock import now
 from handlers import notify
@@ -25,7 +24,7 @@ from models.lifecycle import (
     record_event,
 )
 from models.lifecycle import transition as lifecycle_transition
-from models.outbox import queue_message
+from models.outbox import queue_message, transaction
 from models.tables import GroupCard, Platform, Staff, Status, Ticket, Unit
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
     action, _, arg = (msg.button or "").partition(":")
     if staff is None:
         return Outcome(callback_answer=t("staff.not_staff"))
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         ticket = await Ticket.get_or_none(id=int(arg)).using_db(conn) if arg.isdigit() else None
         if ticket is None:
             return Outcome(callback_answer=t("staff.no_ticket", ref=arg))
@@ -98,7 +97,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
 
 async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
     name, rest = msg.command or ("help", "")
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         ctx = Ctx(msg, staff, conn)
         if name == "help":
             await ctx.say(t("staff.help") if staff else t("staff.not_staff"))
@@ -162,7 +161,7 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
 async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
     """A steward answers a card or a relayed message: to the resident, signed; or,
     starting with //, an internal note."""
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         ctx = Ctx(msg, staff, conn)
         ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
         text = msg.text.strip()

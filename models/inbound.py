@@ -15,6 +15,7 @@ from tortoise.expressions import Q
 
 from bot import metrics
 from bot.clock import now
+from models.statements import update_where
 from models.tables import InboundMessage, InboundStatus
 
 log = logging.getLogger(__name__)
@@ -89,11 +90,8 @@ async def finish(
     """Mark the message handled (or failed). Handlers call it inside their own
     transaction, so "handled" commits together with what the handling changed."""
     status = InboundStatus.FAILED if error else InboundStatus.HANDLED
-    await (
-        InboundMessage.filter(id=row.id)
-        .using_db(conn)
-        .update(status=status, handled_at=now(), error=error, **fields)
-    )
+    values = {"status": status, "handled_at": now(), "error": error, **fields}
+    await update_where(InboundMessage, {"id": row.id}, values, conn)
     row.status = status
 
 

@@ -18,9 +18,10 @@ from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from bot.clock import now
+from models.outbox import transaction
+from models.statements import update_where
 from models.tables import DailySequence, Kind, Status, Ticket, TicketEvent
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -161,7 +162,7 @@ async def create_ticket(
     """Open a ticket in state ``new`` with its number and its ``created`` event;
     ``also`` are further events (kind, actor, text, data) written with it."""
     if conn is None:
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             return await create_ticket(
                 community_id=community_id,
                 kind=kind,
@@ -230,7 +231,7 @@ async def transition(
     the new state (``scheduler.deadlines.plan``) is set with them. The passed object
     is refreshed in place and returned."""
     if conn is None:
-        async with in_transaction() as tx:
+        async with transaction() as tx:
             return await transition(ticket, to, actor, text, data, conn=tx, **updates)
     to = Status(to)
     current = Status(ticket.status)
@@ -249,9 +250,7 @@ async def transition(
         values[_STAMPS[to]] = at
     if to == Status.REOPENED:
         values.update(resolved_at=None, closed_at=None)
-    changed = (
-        await Ticket.filter(id=ticket.id, status=current.value).using_db(conn).update(**values)
-    )
+    changed = await update_where(Ticket, {"id": ticket.id, "status": current.value}, values, conn)
     if not changed:
         fresh = await Ticket.get(id=ticket.id).using_db(conn)
         raise IllegalTransition(ticket.number, fresh.status, to)

@@ -13,34 +13,95 @@ Payload (all keys optional but ``text``):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import weakref
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from bot.clock import now
 from models.tables import Outbox, OutboxStatus, Ticket
 
-_wakeups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Event] = (
+HANDOFF_LEASE = timedelta(seconds=60)
+"""How long a message handed straight to this process's dispatcher is reserved for it:
+if the process stops before sending, another worker (or this one, restarted) takes it
+once the lease has run out."""
+
+
+class _Wakeup:
+    """What the dispatcher of one event loop is told: messages handed to it straight
+    from a committed transaction, and whether the database may hold due ones."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.handed: list[Outbox] = []
+        self.check_db = False
+        self.consumers = 0  # dispatchers running on this loop (hand-off only to a running one)
+
+
+_wakeups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Wakeup] = (
     weakref.WeakKeyDictionary()
 )
+_handoff: ContextVar[list[Outbox] | None] = ContextVar("outbox_handoff", default=None)
 
 
-def wakeup_event() -> asyncio.Event:
-    """Set after a commit that queued messages, so the dispatcher sends at once
-    instead of at its next poll. (One per event loop: an Event is bound to its loop.)"""
+def wakeup() -> _Wakeup:
+    """This event loop's (an Event is bound to its loop)."""
     loop = asyncio.get_running_loop()
-    event = _wakeups.get(loop)
-    if event is None:
-        event = _wakeups[loop] = asyncio.Event()
-    return event
+    state = _wakeups.get(loop)
+    if state is None:
+        state = _wakeups[loop] = _Wakeup()
+    return state
 
 
 def notify_dispatcher() -> None:
-    wakeup_event().set()
+    """After a commit that queued messages or made some due: look in the database now
+    instead of at the next poll."""
+    state = wakeup()
+    state.check_db = True
+    state.event.set()
+
+
+def wake_dispatcher() -> None:
+    """Wake the dispatcher for whatever it was already told (cheap; no database look
+    unless a message was queued outside a hand-off)."""
+    wakeup().event.set()
+
+
+@contextlib.asynccontextmanager
+async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
+    """A database transaction whose messages, queued inside it and due now, are handed
+    to this process's dispatcher as soon as it commits: the dispatcher sends them
+    without first finding and leasing them in the database (they were stored leased).
+    Nested, it is a savepoint: its messages go with the outer transaction, or are
+    dropped with the savepoint."""
+    outer = _handoff.get()
+    mine: list[Outbox] = []
+    token = _handoff.set(mine)
+    try:
+        async with in_transaction() as tx:
+            yield tx
+    finally:
+        _handoff.reset(token)
+    # reached only when the block committed (or its savepoint was released)
+    if outer is not None:
+        outer.extend(mine)
+    elif mine:
+        state = wakeup()
+        state.handed.extend(mine)
+        state.event.set()
+
+
+def take_handed() -> list[Outbox]:
+    state = wakeup()
+    rows, state.handed = state.handed, []
+    return rows
 
 
 async def queue_message(
@@ -56,12 +117,18 @@ async def queue_message(
     conn: BaseDBAsyncClient | None = None,
     **extra: Any,
 ) -> Outbox:
-    """Queue one outgoing message. Call inside the caller's transaction."""
+    """Queue one outgoing message, inside the caller's transaction (``transaction()``
+    hands it to the dispatcher at commit; otherwise the dispatcher finds it in the
+    database)."""
     payload: dict[str, Any] = {"text": text, **extra}
     if buttons:
         payload["buttons"] = buttons
     at = now()
-    return await Outbox.create(
+    due = max(at, not_before) if not_before else at
+    handoff = _handoff.get()
+    if handoff is not None and (due > at or not wakeup().consumers):
+        handoff = None  # scheduled for later, or nobody here to send it: the database way
+    row = await Outbox.create(
         ticket=ticket,
         platform=platform,
         chat_id=str(chat_id),
@@ -69,10 +136,16 @@ async def queue_message(
         payload=payload,
         urgent=urgent,
         status=OutboxStatus.PENDING,
-        next_attempt_at=max(at, not_before) if not_before else at,
+        next_attempt_at=due,
         created_at=at,
+        locked_until=at + HANDOFF_LEASE if handoff is not None else None,
         using_db=conn,
     )
+    if handoff is not None:
+        handoff.append(row)
+    else:
+        wakeup().check_db = True
+    return row
 
 
 def backoff(attempts: int, base: float, cap: float, retry_after: float | None = None) -> float:

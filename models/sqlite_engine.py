@@ -27,7 +27,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 def _syncs_to_disk(conn: sqlite3.Connection, fn, args: tuple) -> bool:
     """A commit, or a write outside a transaction (which commits by itself)."""
     if fn == conn.commit:
-        return True
+        return conn.in_transaction  # outside a transaction it does nothing
     if conn.in_transaction or not args or not isinstance(args[0], str):
         return False
     return args[0].lstrip()[:7].upper().startswith(_WRITES)

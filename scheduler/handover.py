@@ -13,13 +13,12 @@ import logging
 from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from bot.clock import now
 from handlers import notify
 from handlers.core import env
 from models.lifecycle import ACTIVE_STATUSES, OPEN_STATUSES
-from models.outbox import notify_dispatcher, queue_message
+from models.outbox import notify_dispatcher, queue_message, transaction
 from models.tables import Community, JobRun, Status, Ticket, Unit
 
 log = logging.getLogger(__name__)
@@ -122,7 +121,7 @@ async def run_handover(slot: time) -> int:
         community = await Community.get(code=c.code)
         key = f"{local_day.isoformat()} {slot:%H:%M}"
         try:
-            async with in_transaction() as conn:
+            async with transaction() as conn:
                 await JobRun.create(name=f"handover:{c.code}", slot=key, ran_at=at, using_db=conn)
                 text = await compose(community, at, is_end_of_day(slot))
                 for platform, chat in chats:

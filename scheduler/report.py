@@ -13,13 +13,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from bot.clock import now
 from handlers import notify
 from handlers.core import env
 from models.db import community_row
-from models.outbox import notify_dispatcher, queue_message
+from models.outbox import notify_dispatcher, queue_message, transaction
 from models.tables import JobRun, Platform, Staff, Ticket, TicketEvent
 from scheduler import deadlines
 
@@ -143,7 +142,7 @@ async def send_monthly(at: datetime | None = None) -> int:
     sent = 0
     for c in env().config.communities:
         try:
-            async with in_transaction() as conn:
+            async with transaction() as conn:
                 await JobRun.create(
                     name=f"complaint-report:{c.code}", slot=month, ran_at=at, using_db=conn
                 )

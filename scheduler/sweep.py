@@ -22,14 +22,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from bot.clock import now
 from handlers import notify
 from handlers.core import env
 from models.db import unit_label
 from models.lifecycle import Actor, IllegalTransition, transition
-from models.outbox import notify_dispatcher
+from models.outbox import notify_dispatcher, transaction
 from models.tables import Resident, Status, Ticket
 from scheduler import deadlines
 
@@ -113,7 +111,7 @@ async def advance(ticket: Ticket, at: datetime) -> int:
     """Take the due step of one ticket, if no other worker took it first."""
     seen = {name: getattr(ticket, name) for name in CLOCK_COLUMNS}
     following = _next_step(ticket, at) or dict(deadlines.NO_CLOCK)
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         won = await Ticket.filter(id=ticket.id, **_match(seen)).using_db(conn).update(**following)
         if not won:
             return 0

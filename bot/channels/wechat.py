@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import web
-from tortoise.transactions import in_transaction
 
 from bot import metrics
 from bot.channels import wechat_crypto
@@ -64,6 +63,7 @@ from handlers.core import Incoming, env
 from handlers.router import handle, register_rebuilder
 from models import wechat as state
 from models.inbound import process_once
+from models.outbox import transaction
 from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
 
 log = logging.getLogger(__name__)
@@ -415,7 +415,7 @@ async def _store_many(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str
     Two workers racing for one key both see "created": the claim before handling decides."""
     keys = list(dict.fromkeys(k for k, _ in items))
     at = now()
-    async with in_transaction() as conn:
+    async with transaction() as conn:
         existing = {
             row["key"]: row["status"]
             for row in await InboundMessage.filter(platform=PLATFORM, key__in=keys)

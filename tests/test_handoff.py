@@ -1,0 +1,206 @@
+"""Messages queued in a transaction go straight to this process's dispatcher once the
+transaction commits (stored leased, so no other worker takes them meanwhile); a
+rollback hands nothing over; prepared statements behave like the ORM's."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.config import Outbox as OutboxConfig
+from bot.dispatcher import Delivery, Dispatcher
+from models.outbox import (
+    HANDOFF_LEASE,
+    claim_due,
+    queue_message,
+    take_handed,
+    transaction,
+    wakeup,
+)
+from models.statements import markers, select, update_where
+from models.tables import InboundMessage, Outbox, OutboxStatus, Resident, Staff, Ticket
+
+CFG = OutboxConfig(max_attempts=4, base_delay_seconds=2, max_delay_seconds=60)
+
+
+class Recorder:
+    def __init__(self):
+        self.sent: list[str] = []
+        self.arrived = asyncio.Event()
+
+    async def send(self, delivery: Delivery) -> str:
+        self.sent.append(delivery.row.payload["text"])
+        self.arrived.set()
+        return str(500 + len(self.sent))
+
+
+@pytest.fixture
+async def consumer():
+    """Pretend a dispatcher runs on this loop (what makes ``transaction`` hand over)."""
+    state = wakeup()
+    state.consumers += 1
+    take_handed()
+    yield state
+    state.consumers -= 1
+    take_handed()
+
+
+async def test_commit_hands_over_leased_rows(any_db, clock, consumer):
+    async with transaction() as tx:
+        await queue_message("telegram", "42", "one", conn=tx)
+        await queue_message("telegram", "42", "two", conn=tx)
+        assert take_handed() == []  # nothing before the commit
+    handed = take_handed()
+    assert [r.payload["text"] for r in handed] == ["one", "two"]
+    rows = await Outbox.all().order_by("id")
+    assert all(r.locked_until == clock.now() + HANDOFF_LEASE for r in rows)
+    assert await claim_due(10, timedelta(seconds=60)) == []  # leased: nobody else takes them
+    clock.advance(HANDOFF_LEASE + timedelta(seconds=1))  # the worker died: taken again
+    assert len(await claim_due(10, timedelta(seconds=60))) == 2
+
+
+async def test_rollback_hands_over_nothing(any_db, clock, consumer):
+    with pytest.raises(RuntimeError):
+        async with transaction() as tx:
+            await queue_message("telegram", "42", "lost", conn=tx)
+            raise RuntimeError("handling failed")
+    assert take_handed() == []
+    assert await Outbox.all().count() == 0
+
+
+async def test_rolled_back_savepoint_drops_only_its_rows(any_db, clock, consumer):
+    async with transaction() as tx:
+        await queue_message("telegram", "42", "kept", conn=tx)
+        with pytest.raises(RuntimeError):
+            async with transaction() as inner:
+                await queue_message("telegram", "42", "undone", conn=inner)
+                raise RuntimeError("inner step failed")
+    assert [r.payload["text"] for r in take_handed()] == ["kept"]
+    assert [r.payload["text"] for r in await Outbox.all()] == ["kept"]
+
+
+async def test_without_a_running_dispatcher_rows_wait_in_the_database(any_db, clock):
+    take_handed()
+    assert wakeup().consumers == 0
+    async with transaction() as tx:
+        await queue_message("telegram", "42", "later", conn=tx)
+    assert take_handed() == []
+    row = await Outbox.get()
+    assert row.locked_until is None
+    assert [r.id for r in await claim_due(10, timedelta(seconds=60))] == [row.id]
+
+
+async def test_scheduled_rows_are_not_handed_over(any_db, clock, consumer):
+    async with transaction() as tx:
+        await queue_message(
+            "telegram", "42", "tomorrow", not_before=clock.now() + timedelta(hours=9), conn=tx
+        )
+    assert take_handed() == []
+    assert (await Outbox.get()).locked_until is None
+
+
+async def test_running_dispatcher_sends_handed_rows_without_claiming(any_db, clock):
+    sender = Recorder()
+    dispatcher = Dispatcher({"telegram": sender}, CFG, poll_seconds=30)
+    stop = asyncio.Event()
+    task = asyncio.create_task(dispatcher.run_forever(stop))
+    try:
+        for _ in range(100):  # until the dispatcher has looked once and sleeps
+            await asyncio.sleep(0)
+        assert wakeup().consumers == 1
+        async with transaction() as tx:
+            await queue_message("telegram", "42", "至此已收到", conn=tx)
+        await asyncio.wait_for(sender.arrived.wait(), 5)
+        assert sender.sent == ["至此已收到"]
+        for _ in range(50):
+            row = await Outbox.get()
+            if row.status == OutboxStatus.SENT:
+                break
+            await asyncio.sleep(0.01)
+        assert row.status == OutboxStatus.SENT and row.platform_message_id == "501"
+        assert row.locked_until is None
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+    assert wakeup().consumers == 0
+
+
+async def test_stopping_gives_back_the_lease_of_unsent_rows(any_db, clock, consumer):
+    async with transaction() as tx:
+        await queue_message("telegram", "42", "unsent", conn=tx)
+    # a dispatcher stopping before it sent what was handed to it
+    dispatcher = Dispatcher({"telegram": Recorder()}, CFG)
+    stop = asyncio.Event()
+    stop.set()
+    await dispatcher.run_forever(stop)
+    row = await Outbox.get()
+    assert row.status == OutboxStatus.PENDING and row.locked_until is None
+    assert [r.id for r in await claim_due(10, timedelta(seconds=60))] == [row.id]
+
+
+async def test_update_where_matches_the_orm(any_db, clock):
+    staff = await Staff.filter(active=True).first()
+    resident = await Resident.create(
+        platform="telegram",
+        platform_user_id="7",
+        chat_id="7",
+        created_at=clock.now(),
+        last_message_at=clock.now(),
+    )
+    inbound = await InboundMessage.create(
+        platform="telegram", key="k1", payload={}, received_at=clock.now()
+    )
+    later = clock.now() + timedelta(minutes=5)
+    assert await update_where(
+        Resident, {"id": resident.id}, {"last_message_at": later, "state": {"a": [1, "二"]}}
+    )
+    fresh = await Resident.get(id=resident.id)
+    assert fresh.last_message_at == later and fresh.state == {"a": [1, "二"]}
+    # a condition that does not hold changes nothing; IS NULL conditions; FK objects
+    assert (
+        await update_where(InboundMessage, {"id": inbound.id, "status": "handled"}, {"error": "x"})
+        == 0
+    )
+    with pytest.raises(ValueError):  # never a whole-table update by mistake
+        await update_where(InboundMessage, {}, {"error": "x"})
+    changed = await update_where(
+        InboundMessage, {"id": inbound.id, "error": None}, {"status": "handled", "error": None}
+    )
+    assert changed == 1
+    assert (await InboundMessage.get(id=inbound.id)).status == "handled"
+    from models.lifecycle import Actor, create_ticket
+    from models.tables import Community
+
+    community = await Community.get(code="demo")
+    ticket = await create_ticket(
+        community_id=community.id, kind="repair", actor=Actor.resident(1), tz=clock.now().tzinfo
+    )
+    assert await update_where(Ticket, {"id": ticket.id}, {"assignee": staff}) == 1
+    assert (await Ticket.get(id=ticket.id)).assignee_id == staff.id
+
+
+async def test_select_returns_model_rows(any_db, clock):
+    for i, status in enumerate(["new", "dispatched", "closed"]):
+        await Ticket.create(
+            number=f"20261123-000{i}",
+            community_id=(await Staff.filter(active=True).first()).community_id or 1,
+            kind="repair",
+            status=status,
+            resident_id=None,
+            created_at=clock.now(),
+            updated_at=clock.now() + timedelta(minutes=i),
+            details={"n": i},
+        )
+    open_ = ["new", "dispatched"]
+    rows = await select(
+        Ticket,
+        f'"status" IN ({markers(len(open_))})',
+        open_,
+        order_by='"updated_at" DESC',
+        limit=5,
+    )
+    assert [t.number for t in rows] == ["20261123-0001", "20261123-0000"]
+    assert rows[0].details == {"n": 1} and rows[0].updated_at == clock.now() + timedelta(minutes=1)
+    assert await select(Ticket, '"number" = ?', ["nope"], limit=1, for_update=True) == []
