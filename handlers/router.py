@@ -49,8 +49,10 @@ async def recover(older_than: timedelta = STALE) -> int:
     return done
 
 
-async def handle(msg: Incoming) -> Outcome:
-    """Store first, handle once. A redelivery is acknowledged without acting."""
+async def handle(msg: Incoming, *, answered_after: bool = False) -> Outcome:
+    """Store first, handle once. A redelivery is acknowledged without acting.
+    ``answered_after``: the adapter answers the platform only once this returns (see
+    ``process_once``)."""
     outcome: Outcome = Outcome(handled=False)
 
     async def run(row: InboundMessage) -> Outcome:
@@ -68,6 +70,7 @@ async def handle(msg: Incoming) -> Outcome:
                 msg.platform,
                 msg.key,
                 run,
+                answered_after=answered_after,
                 chat_id=msg.chat_id,
                 sender_id=msg.sender_id,
                 text=msg.text,

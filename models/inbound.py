@@ -4,6 +4,7 @@ WeChat's three retries) is recognised and never handled twice."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from tortoise.expressions import Q
 
 from bot import metrics
 from bot.clock import now
+from models.sqlite_engine import sync_with_next_commit
 from models.statements import update_where
 from models.tables import InboundMessage, InboundStatus
 
@@ -30,22 +32,26 @@ async def store_inbound(
     text: str = "",
     payload: dict[str, Any] | None = None,
     claimed: bool = False,
+    synced: bool = True,
 ) -> tuple[InboundMessage, bool]:
     """Commit the message; returns (row, created). ``created`` is False for a redelivery.
 
     ``claimed`` stores it as already taken for handling by the caller (one statement
-    instead of a store and a claim: the hot path of every message)."""
+    instead of a store and a claim: the hot path of every message). ``synced=False``
+    does not wait for the disk: for a caller that commits the handling (or its
+    failure) before the platform is answered, which makes this row durable too."""
     try:
-        row = await InboundMessage.create(
-            platform=platform,
-            key=key,
-            chat_id=str(chat_id),
-            sender_id=str(sender_id),
-            text=text or "",
-            payload=payload or {},
-            received_at=now(),
-            status=InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
-        )
+        with contextlib.nullcontext() if synced else sync_with_next_commit():
+            row = await InboundMessage.create(
+                platform=platform,
+                key=key,
+                chat_id=str(chat_id),
+                sender_id=str(sender_id),
+                text=text or "",
+                payload=payload or {},
+                received_at=now(),
+                status=InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
+            )
     except IntegrityError:  # a redelivery, or the same key arriving concurrently
         return await InboundMessage.get(platform=platform, key=key), False
     metrics.inc("messages_in", platform=platform)
@@ -99,14 +105,22 @@ async def process_once(
     platform: str,
     key: str,
     handler: Callable[[InboundMessage], Awaitable[Any]],
+    *,
+    answered_after: bool = False,
     **message: Any,
 ) -> tuple[bool, Any]:
     """Store, then handle exactly once. Returns (handled_now, handler result).
 
     A redelivery returns (False, None) without calling the handler. A handler that
     raises leaves the message stored as ``failed`` with the error, for a person or a
-    retry to pick up: nothing the resident wrote is lost."""
-    row, created = await store_inbound(platform, key, claimed=True, **message)
+    retry to pick up: nothing the resident wrote is lost.
+
+    ``answered_after``: the platform is answered only after this returns (Telegram's
+    webhook redelivers until then), so the store need not wait for the disk on its
+    own: the handling's commit, or the failure's, syncs it before that answer."""
+    row, created = await store_inbound(
+        platform, key, claimed=True, synced=not answered_after, **message
+    )
     if not created and not await claim(row):  # handled, or being handled right now
         return False, None
     try:

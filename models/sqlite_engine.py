@@ -15,13 +15,31 @@ Selected in ``models.db.tortoise_config`` for ``sqlite://`` URLs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
 import aiosqlite
 from tortoise.backends.sqlite.client import SqliteClient
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_unsynced: ContextVar[bool] = ContextVar("sqlite_unsynced", default=False)
+
+
+@contextlib.contextmanager
+def sync_with_next_commit() -> Iterator[None]:
+    """Writes in this block do not wait for the disk: the next commit that does (the
+    same file's write-ahead log is synced as a whole) makes them durable with it. For
+    a caller that commits again, waiting for the disk, before it acknowledges anything
+    to anyone. A process crash loses nothing either way (the log is written at once);
+    only a power failure in between could, and then nothing was acknowledged yet."""
+    token = _unsynced.set(True)
+    try:
+        yield
+    finally:
+        _unsynced.reset(token)
 
 
 def _syncs_to_disk(conn: sqlite3.Connection, fn, args: tuple) -> bool:
@@ -37,12 +55,19 @@ class InlineConnection(aiosqlite.Connection):
     """aiosqlite's ``Connection`` without its thread."""
 
     offload_commits = True  # False when commits do not wait for the disk (synchronous=NORMAL)
+    synchronous = "FULL"
 
     async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         conn = self._conn
         if self.offload_commits and _syncs_to_disk(conn, fn, args):
+            if _unsynced.get():
+                conn.execute("PRAGMA synchronous=NORMAL")
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    conn.execute(f"PRAGMA synchronous={self.synchronous}")
             # a commit waits for the disk (fsync): that wait goes to a thread, so the
             # loop keeps answering meanwhile; tortoise's lock keeps the connection ours
             return await asyncio.to_thread(fn, *args, **kwargs)
@@ -79,6 +104,7 @@ class InlineSqliteClient(SqliteClient):
         self._connection = await InlineConnection(connector, iter_chunk_size=64)
         synchronous = str(self.pragmas.get("synchronous", "FULL")).upper()
         self._connection.offload_commits = synchronous not in ("NORMAL", "OFF", "0", "1")
+        self._connection.synchronous = synchronous
         self._connection._conn.row_factory = sqlite3.Row
         for pragma, val in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={val}")

@@ -56,3 +56,57 @@ async def test_failing_handler_keeps_the_message(db, clock):
 
     handled, _ = await process_once("telegram", "upd:9", ok, text="楼上装修太吵")
     assert not handled and not called
+
+
+@pytest.mark.parametrize("fails", [False, True])
+async def test_answered_after_store_is_synced_by_the_handlings_commit(
+    db, clock, monkeypatch, fails
+):
+    """Telegram's webhook is answered after handling: the store does not wait for the
+    disk on its own; the handling's commit (or the failure's mark) is the one that
+    does, before the answer."""
+    from tortoise import connections
+
+    waits: list[str] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting_to_thread(fn, *args, **kwargs):
+        waits.append(getattr(fn, "__name__", str(fn)))
+        return await real_to_thread(fn, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+
+    async def handler(row):
+        assert waits == []  # the store went to disk without waiting for it
+        if fails:
+            raise ValueError("broken rule")
+        return "ok"
+
+    if fails:
+        with pytest.raises(ValueError):
+            await process_once("telegram", "upd:9", handler, answered_after=True, text="漏水")
+    else:
+        await process_once("telegram", "upd:9", handler, answered_after=True, text="漏水")
+    assert waits, "the final mark must wait for the disk (it syncs the store too)"
+    row = await InboundMessage.get(key="upd:9")
+    assert row.status == ("failed" if fails else "handled")
+    sqlite = connections.get("default")._connection._conn
+    assert sqlite.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
+
+
+async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock, monkeypatch):
+    waits: list[str] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting_to_thread(fn, *args, **kwargs):
+        waits.append(getattr(fn, "__name__", str(fn)))
+        return await real_to_thread(fn, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+    seen: list[int] = []
+
+    async def handler(row):
+        seen.append(len(waits))
+
+    await process_once("telegram", "upd:10", handler, text="漏水")
+    assert seen == [1]  # the store itself waited for the disk before handling began

@@ -181,19 +181,25 @@ class TelegramChannel:
             update = Update.de_json(data, self.app.bot)
         except Exception:
             return web.Response(status=400, text="bad update")
-        await self._on_update(update, None, raw=data)
+        await self._on_update(update, None, raw=data, answered_after=True)
         return web.Response(text="ok")
 
     async def _rebuild(self, row) -> Incoming | None:
         return to_incoming(Update.de_json(row.payload, self.app.bot))
 
-    async def _on_update(self, update: Update, _context: Any, raw: dict | None = None) -> None:
+    async def _on_update(
+        self,
+        update: Update,
+        _context: Any,
+        raw: dict | None = None,
+        answered_after: bool = False,
+    ) -> None:
         msg = to_incoming(update, raw)  # the webhook's JSON as received is the raw payload
         if msg is None:
             return
         outcome = None
         try:
-            outcome = await handle(msg)
+            outcome = await handle(msg, answered_after=answered_after)
         finally:
             if update.callback_query is not None:  # always answered, whatever happened
                 try:
