@@ -1,9 +1,10 @@
-"""End-to-end latency and throughput of the Telegram webhook path, in one process.
+"""End-to-end latency and throughput of the Telegram webhook path.
 
-    python bench/telegram_e2e.py [--residents 200] [--rate 200] [--profile FILE]
+    python bench/telegram_e2e.py [--residents 200] [--rate 200] [--repeat 3] [--profile FILE]
 
 Starts the real runtime (``bot.app.start``: SQLite in a temporary directory, webhook
-mode on 127.0.0.1) against the fake Bot API server of ``tests/fakes``. Simulated
+mode on 127.0.0.1) in a process of its own, against the fake Bot API server of
+``tests/fakes`` running, with the load generator, in the bench's process. Simulated
 residents are bound to a unit first (``/start`` and "1栋1单元1201" through the
 webhook), warmed up, then each sends ONE repair message ("厨房水管漏水了", …) at a fixed
 offered rate (open loop: sends are scheduled at fixed intervals, none waits for an
@@ -12,15 +13,19 @@ webhook to the moment the bot's ``sendMessage`` carrying the ticket confirmation
 that resident's chat arrives at the fake server (both ``time.monotonic``).
 
 The same load is offered to a minimal echo bot on the same stack (aiohttp webhook
-server + python-telegram-bot ``Bot.send_message`` to the same fake, no database):
-that is the floor the issue's "p50 no more than 3× the echo floor" refers to.
+server + python-telegram-bot ``Bot.send_message`` over the same HTTP transport, to
+the same fake, no database): that is the floor the issue's "p50 no more than 3× the
+echo floor" refers to.
 
-Guanjia is measured twice, each time on a fresh database: with the Telegram rate
-limiter disabled (what the code itself can do) and with the production limiter
-(``RateLimiter()``: 30 messages/s overall, like Telegram's bulk limit).
+Echo and Guanjia (rate limiter off: what the code itself can do) take turns
+``--repeat`` times, each Guanjia run in a fresh process on a fresh database; the
+top-level figures are those of the run with the median p99, and every run is listed
+under ``repeats`` (this machine's speed varies from minute to minute). Then Guanjia
+is measured once more with the production limiter (``RateLimiter()``: 30 messages/s
+overall, like Telegram's bulk limit).
 
 Prints ONE JSON object on stdout; logs go to stderr. Everything is bounded in count
-and time (``--timeout``, default 120 s) and listens on 127.0.0.1 only.
+and time (``--timeout``, default 300 s) and listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -546,7 +551,15 @@ async def measure_echo(tg: BenchTelegram, args, first_user: int) -> dict[str, An
         tg.listeners.remove(waiter)
         result = summarise(shots, waiter, args.rate)
         result["process"] = await bot.finish()
-        return result
+        return with_cpu(result)
+
+
+def with_cpu(result: dict[str, Any]) -> dict[str, Any]:
+    """The bot process's CPU time in the measured phase, per confirmed message."""
+    cpu = result["process"].get("measured_cpu_s")
+    if cpu is not None and result["confirmed"]:
+        result["cpu_ms_per_msg"] = round(cpu * 1000 / result["confirmed"], 2)
+    return result
 
 
 async def outbox_backlog(session: aiohttp.ClientSession, base: str) -> int:
@@ -692,7 +705,7 @@ async def measure_guanjia(
             result["process"] = await bot.finish()
             for key in ("tickets", "inbound_failed", "outbox_pending_at_end"):
                 result[key] = result["process"].pop(key, None)
-            return result
+            return with_cpu(result)
 
 
 # -- main ---------------------------------------------------------------------------------
@@ -717,6 +730,21 @@ NOTES = (
 )
 
 
+REPEAT_KEYS = ("p50_ms", "p95_ms", "p99_ms", "msgs_per_s", "cpu_ms_per_msg")
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median p99 (a run that lost messages counts as the worst)."""
+    worst = float("inf")
+    ranked = sorted(
+        runs,
+        key=lambda r: (
+            r["p99_ms"] if r["p99_ms"] is not None and r["confirmed"] == r["messages"] else worst
+        ),
+    )
+    return ranked[(len(ranked) - 1) // 2]
+
+
 async def main(args) -> dict[str, Any]:
     out: dict[str, Any] = {
         "bench": "telegram_e2e",
@@ -726,12 +754,24 @@ async def main(args) -> dict[str, Any]:
         "rate": args.rate,
         "warmup": args.warmup,
         "connections": args.connections,
+        "repeat": args.repeat,
     }
+    echoes, guanjias = [], []
     async with BenchTelegram() as tg:
-        echo = await measure_echo(tg, args, first_user=100_000)
-        unlimited = await measure_guanjia(
-            tg, args, 200_000, production_limiter=False, profile=args.profile
-        )
+        # Echo and Guanjia take turns, so that both see the same machine (a shared host
+        # here: the same run varies by ±30% from one minute to the next).
+        for i in range(args.repeat):
+            echoes.append(await measure_echo(tg, args, first_user=100_000 + i * 10_000))
+            guanjias.append(
+                await measure_guanjia(
+                    tg,
+                    args,
+                    200_000 + i * 10_000,
+                    production_limiter=False,
+                    profile=args.profile if i == 0 else None,
+                )
+            )
+        echo, unlimited = median_run(echoes), median_run(guanjias)
         limited = None
         if not args.skip_production:
             limited = await measure_guanjia(
@@ -766,12 +806,16 @@ async def main(args) -> dict[str, Any]:
         "p50_le_3x_echo": ratio is not None and ratio <= 3,
     }
     out["runs"] = {"echo": echo, "limiter_off": unlimited}
+    if args.repeat > 1:
+        out["repeats"] = {
+            "echo": [{k: r[k] for k in REPEAT_KEYS} for r in echoes],
+            "limiter_off": [{k: r[k] for k in REPEAT_KEYS} for r in guanjias],
+            "limiter_off_p99_le_100ms": sum(
+                1 for r in guanjias if r["p99_ms"] is not None and r["p99_ms"] <= 100
+            ),
+        }
     if limited is not None:
         out["runs"]["production_limiter"] = limited
-    for run in out["runs"].values():
-        cpu = run["process"].get("measured_cpu_s")
-        if cpu is not None and run["confirmed"]:
-            run["cpu_ms_per_msg"] = round(cpu * 1000 / run["confirmed"], 2)
     out["rss_mb"] = unlimited["process"].get("rss_mb")
     out["peak_rss_mb"] = unlimited["process"].get("peak_rss_mb")
     out["python"] = sys.version.split()[0]
@@ -809,9 +853,15 @@ def parse_args(argv: list[str] | None = None):
     p.add_argument("--warmup-rate", type=float, default=50.0)
     p.add_argument("--connections", type=int, default=40, help="webhook connections (Telegram: 40)")
     p.add_argument("--drain", type=float, default=30.0, help="seconds to wait for confirmations")
-    p.add_argument("--timeout", type=float, default=120.0, help="hard limit for everything")
+    p.add_argument("--timeout", type=float, default=300.0, help="hard limit for everything")
     p.add_argument("--skip-production", action="store_true", help="only the limiter-off run")
     p.add_argument("--profile", metavar="FILE", help="cProfile the measured limiter-off phase")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="measure echo and Guanjia this many times, taking turns; report the median run",
+    )
     p.add_argument("--probe", type=int, default=20, help="messages sent one at a time first")
     p.add_argument(
         "--db-params",
@@ -819,6 +869,8 @@ def parse_args(argv: list[str] | None = None):
         help="extra SQLite URL parameters (pragmas) for what-if runs, e.g. synchronous=NORMAL",
     )
     args = p.parse_args(argv)
+    if not 1 <= args.repeat <= 9:
+        p.error("--repeat must be 1..9")
     if not (1 <= args.residents <= 2000 and 0 <= args.warmup <= 500 and 0 <= args.probe <= 200):
         p.error("--residents must be 1..2000, --warmup 0..500, --probe 0..200")
     if not re.fullmatch(r"([a-z_]+=[A-Za-z0-9_]+)?(&[a-z_]+=[A-Za-z0-9_]+)*", args.db_params):
