@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from bot import metrics
@@ -25,9 +24,23 @@ from bot.clock import now
 from bot.config import Outbox as OutboxConfig
 from models.lifecycle import Actor, EventKind, record_event
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
+from models.statements import numbered
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 
 log = logging.getLogger(__name__)
+
+
+# What a round that sent rows records: prepared once, run as one batch per table.
+_MARK_SENT = (
+    f"UPDATE {Outbox._meta.db_table} SET status = '{OutboxStatus.SENT.value}', sent_at = ?, "
+    "locked_until = NULL, attempts = attempts + 1, last_error = ?, "
+    "platform_message_id = COALESCE(?, platform_message_id) WHERE id = ?"
+)
+_CARDS = (
+    f"INSERT INTO {GroupCard._meta.db_table} "
+    "(platform, chat_id, message_id, ticket_id, role, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (platform, chat_id, message_id) DO NOTHING"
+)
 
 
 class SendError(Exception):
@@ -208,53 +221,36 @@ class Dispatcher:
 
     async def _mark_sent(self, sent: list[tuple[Outbox, str | None, bool]]) -> None:
         """Record the platform message ids, and the staff-chat messages that stand for
-        a ticket (cards, relays) so replies and edits find it."""
+        a ticket (cards, relays) so replies and edits find it: one batch per table."""
         if not sent:
             return
         at = now()
         async with in_transaction() as tx:
-            # one statement for what all rows share, one batch for their message ids
-            await (
-                Outbox.filter(id__in=[row.id for row, _, _ in sent])
-                .using_db(tx)
-                .update(
-                    status=OutboxStatus.SENT,
-                    sent_at=at,
-                    locked_until=None,
-                    attempts=F("attempts") + 1,
-                    last_error=None,
+            dialect = tx.capabilities.dialect
+            marks = [
+                (
+                    Outbox._meta.fields_map["sent_at"].to_db_value(at, None),
+                    "superseded by a later edit" if superseded else None,
+                    str(message_id) if message_id else None,
+                    row.id,
                 )
-            )
-            superseded = [row.id for row, _, gone in sent if gone]
-            if superseded:
-                await (
-                    Outbox.filter(id__in=superseded)
-                    .using_db(tx)
-                    .update(last_error="superseded by a later edit")
-                )
-            ids = [(str(message_id), row.id) for row, message_id, _ in sent if message_id]
-            if ids:
-                marker = "$1" if tx.capabilities.dialect == "postgres" else "?"
-                second = "$2" if marker == "$1" else "?"
-                await tx.execute_many(
-                    f"UPDATE {Outbox._meta.db_table} SET platform_message_id = {marker} "
-                    f"WHERE id = {second}",
-                    ids,
-                )
+                for row, message_id, superseded in sent
+            ]
+            await tx.execute_many(numbered(_MARK_SENT, dialect), marks)
             cards = [
-                GroupCard(
-                    platform=row.platform,
-                    chat_id=row.chat_id,
-                    message_id=str(message_id),
-                    ticket_id=row.ticket_id,
-                    role=row.kind,
-                    created_at=at,
+                (
+                    row.platform,
+                    row.chat_id,
+                    str(message_id),
+                    row.ticket_id,
+                    row.kind,
+                    GroupCard._meta.fields_map["created_at"].to_db_value(at, None),
                 )
                 for row, message_id, _ in sent
                 if message_id and row.ticket_id and row.kind in ("card", "relay")
             ]
             if cards:
-                await GroupCard.bulk_create(cards, ignore_conflicts=True, using_db=tx)
+                await tx.execute_many(numbered(_CARDS, dialect), cards)
         for row, _, superseded in sent:
             if not superseded:
                 metrics.inc("outbox_sent_total", platform=row.platform)

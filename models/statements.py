@@ -25,7 +25,7 @@ def _client(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
     return conn if conn is not None else connections.get("default")
 
 
-def _numbered(sql: str, dialect: str) -> str:
+def numbered(sql: str, dialect: str) -> str:
     """``?`` markers as the dialect wants them (PostgreSQL: ``$1``, ``$2``, …)."""
     if dialect != "postgres":
         return sql
@@ -73,7 +73,7 @@ async def update_where(
         sets = ", ".join(f"{_column(model, k)} = ?" for k in values)
         conds = [f"{_column(model, k)} = ?" for k in equal]
         conds += [f"{_column(model, k)} IS NULL" for k in null]
-        sql = _sql[key] = _numbered(
+        sql = _sql[key] = numbered(
             f'UPDATE "{model._meta.db_table}" SET {sets} WHERE {" AND ".join(conds)}', dialect
         )
     params = [_db_value(model, k, v) for k, v in values.items()]
@@ -110,7 +110,7 @@ async def select(
             sql += f" LIMIT {int(limit)}"
         if lock:
             sql += " FOR UPDATE"
-        sql = _sql[key] = _numbered(sql, dialect)
+        sql = _sql[key] = numbered(sql, dialect)
     _, rows = await client.execute_query(sql, params)
     return [model._init_from_db(**row) for row in rows]
 

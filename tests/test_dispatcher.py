@@ -130,7 +130,7 @@ async def test_two_dispatchers_do_not_send_the_same_message(any_db, clock, confi
     assert texts == sorted(f"m{i}" for i in range(20))
 
 
-async def test_card_is_remembered_and_edits_go_to_it(db, clock, config):
+async def test_card_is_remembered_and_edits_go_to_it(any_db, clock, config):
     ticket = await _ticket(config)
     sender = FlakySender()
     d = Dispatcher({"telegram": sender}, CFG)
@@ -145,6 +145,25 @@ async def test_card_is_remembered_and_edits_go_to_it(db, clock, config):
         ("card v1", None),
         ("card v3", "1001"),
     ]
+    rows = await Outbox.all().order_by("id")
+    assert [(r.status, r.attempts, r.platform_message_id, r.last_error) for r in rows] == [
+        ("sent", 1, "1001", None),
+        ("sent", 1, None, "superseded by a later edit"),
+        ("sent", 1, "1002", None),  # what this sender answered for the edit
+    ]
+    assert all(r.sent_at == clock.now() and r.locked_until is None for r in rows)
+    # a relay that the platform numbers like an existing card message is recorded once
+    await queue_message("telegram", -100, "relay", ticket=ticket, kind="relay")
+    sender.delivered.clear()
+    sender.attempts = 0
+
+    async def same_id(delivery):
+        return "1001"
+
+    sender.send = same_id
+    await d.run_once()
+    assert await GroupCard.filter(ticket=ticket).count() == 1
+    assert (await Outbox.filter(kind="relay").get()).status == "sent"
 
 
 async def test_unconfigured_channel_retries_then_fails(db, clock, config):

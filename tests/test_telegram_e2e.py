@@ -273,6 +273,27 @@ async def test_webhook_without_secret_is_forbidden(webhook):
     assert await InboundMessage.all().count() == 0
 
 
+async def test_webhook_refuses_what_is_not_an_update(webhook):
+    """Broken bodies get 400 (nothing stored); updates without a person's message
+    (membership changes) are acknowledged and ignored."""
+    import aiohttp
+
+    tg = webhook
+    url, secret = tg.webhook["url"], tg.webhook["secret_token"]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as session:
+        no_chat = b'{"update_id": 5, "message": {"from": {"id": 1}}}'
+        bodies = (b"{not json", b"[]", b'{"update_id": "x"}', no_chat)
+        for body in bodies:
+            async with session.post(url, data=body, headers=headers) as response:
+                assert response.status == 400, body
+    status, _ = await tg.deliver_webhook(
+        {"my_chat_member": {"chat": {"id": STEWARDS, "type": "supergroup"}}}
+    )
+    assert status == 200
+    assert await InboundMessage.all().count() == 0
+
+
 async def test_close_from_non_staff_is_refused(webhook):
     tg = webhook
     await bind_unit_webhook(tg)

@@ -63,20 +63,26 @@ MAX_CAPTION = 1024
 
 
 # -- updates in --------------------------------------------------------------------------
-def _media(message) -> list[dict[str, Any]]:
+_MEDIA_KINDS = ("document", "voice", "video", "video_note", "audio", "sticker", "animation")
+
+
+def _media(message: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    if message.photo:
-        out.append({"type": "photo", "file_id": message.photo[-1].file_id})
-    for kind in ("document", "voice", "video", "video_note", "audio", "sticker", "animation"):
-        item = getattr(message, kind, None)
+    if message.get("photo"):
+        out.append({"type": "photo", "file_id": message["photo"][-1]["file_id"]})
+    for kind in _MEDIA_KINDS:
+        item = message.get(kind)
         if item is not None:
-            out.append({"type": "video" if kind == "video_note" else kind, "file_id": item.file_id})
-    if message.location is not None:
+            out.append(
+                {"type": "video" if kind == "video_note" else kind, "file_id": item["file_id"]}
+            )
+    location = message.get("location")
+    if location is not None:
         out.append(
             {
                 "type": "location",
-                "latitude": message.location.latitude,
-                "longitude": message.location.longitude,
+                "latitude": location["latitude"],
+                "longitude": location["longitude"],
             }
         )
     for m in out:
@@ -84,41 +90,52 @@ def _media(message) -> list[dict[str, Any]]:
     return out
 
 
-def to_incoming(update: Update, raw: dict[str, Any] | None = None) -> Incoming | None:
-    """The platform-neutral form of an update (None for updates that carry no
-    message from a person: membership changes, polls, …)."""
-    key = f"update:{update.update_id}"
-    if update.callback_query is not None:
-        q = update.callback_query
-        chat = q.message.chat if q.message is not None else None
+def _full_name(user: dict[str, Any]) -> str:
+    first, last = user.get("first_name") or "", user.get("last_name")
+    return f"{first} {last}" if last else first
+
+
+def to_incoming(update: dict[str, Any]) -> Incoming | None:
+    """The platform-neutral form of an update, read from Telegram's JSON as it came
+    (the webhook's body, a polled update's dict, a stored payload): the Bot API's
+    documented fields, without building python-telegram-bot objects first (which
+    cost more than storing the message). None for updates that carry no message
+    from a person: membership changes, polls, …
+
+    Malformed updates raise (KeyError, TypeError): the webhook answers 400."""
+    key = f"update:{int(update['update_id'])}"
+    query = update.get("callback_query")
+    if query is not None:
+        user = query["from"]
+        message = query.get("message")
+        chat = message["chat"] if message is not None else None
         return Incoming(
             platform=PLATFORM,
             key=key,
-            chat_id=str(chat.id if chat else q.from_user.id),
-            chat_type="private" if chat is None or chat.type == "private" else "group",
-            sender_id=str(q.from_user.id),
-            sender_name=q.from_user.full_name,
-            message_id=str(q.message.message_id) if q.message is not None else None,
-            button=q.data or "",
-            raw=raw if raw is not None else update.to_dict(),
+            chat_id=str(chat["id"] if chat else user["id"]),
+            chat_type="private" if chat is None or chat.get("type") == "private" else "group",
+            sender_id=str(user["id"]),
+            sender_name=_full_name(user),
+            message_id=str(message["message_id"]) if message is not None else None,
+            button=query.get("data") or "",
+            raw=update,
         )
-    message = update.message or update.edited_message
-    if message is None or message.from_user is None:
+    message = update.get("message") or update.get("edited_message")
+    if message is None or message.get("from") is None:
         return None
+    reply_to = message.get("reply_to_message")
     return Incoming(
         platform=PLATFORM,
         key=key,
-        chat_id=str(message.chat.id),
-        chat_type="private" if message.chat.type == "private" else "group",
-        sender_id=str(message.from_user.id),
-        sender_name=message.from_user.full_name,
-        message_id=str(message.message_id),
-        text=message.text or message.caption or "",
+        chat_id=str(message["chat"]["id"]),
+        chat_type="private" if message["chat"].get("type") == "private" else "group",
+        sender_id=str(message["from"]["id"]),
+        sender_name=_full_name(message["from"]),
+        message_id=str(message["message_id"]),
+        text=message.get("text") or message.get("caption") or "",
         media=_media(message),
-        reply_to=str(message.reply_to_message.message_id)
-        if message.reply_to_message is not None
-        else None,
-        raw=raw if raw is not None else update.to_dict(),
+        reply_to=str(reply_to["message_id"]) if reply_to is not None else None,
+        raw=update,
     )
 
 
@@ -187,33 +204,32 @@ class TelegramChannel:
             return web.Response(status=403, text="forbidden")
         try:
             data = await request.json()
-            update = Update.de_json(data, self.app.bot)
+            msg = to_incoming(data)
         except Exception:
             return web.Response(status=400, text="bad update")
-        await self._on_update(update, None, raw=data, answered_after=True)
+        if msg is not None:
+            await self._handle(msg, answered_after=True)
         return web.Response(text="ok")
 
     async def _rebuild(self, row) -> Incoming | None:
-        return to_incoming(Update.de_json(row.payload, self.app.bot))
+        return to_incoming(row.payload)
 
-    async def _on_update(
-        self,
-        update: Update,
-        _context: Any,
-        raw: dict | None = None,
-        answered_after: bool = False,
-    ) -> None:
-        msg = to_incoming(update, raw)  # the webhook's JSON as received is the raw payload
-        if msg is None:
-            return
+    async def _on_update(self, update: Update, _context: Any) -> None:
+        """A polled update (python-telegram-bot's updater)."""
+        msg = to_incoming(update.to_dict())
+        if msg is not None:
+            await self._handle(msg)
+
+    async def _handle(self, msg: Incoming, answered_after: bool = False) -> None:
         outcome = None
         try:
             outcome = await handle(msg, answered_after=answered_after)
         finally:
-            if update.callback_query is not None:  # always answered, whatever happened
+            if msg.button is not None:  # always answered, whatever happened
                 try:
-                    await update.callback_query.answer(
-                        (outcome.callback_answer or None) if outcome else None
+                    await self.app.bot.answer_callback_query(
+                        msg.raw["callback_query"]["id"],
+                        text=(outcome.callback_answer or None) if outcome else None,
                     )
                 except Exception as e:  # an expired query must not fail the update
                     log.info("telegram: could not answer callback query: %s", e)
