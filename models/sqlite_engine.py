@@ -4,10 +4,13 @@ tortoise talks to SQLite through aiosqlite, which hands every statement to a
 worker thread and back. Our statements take microseconds; the two thread hops
 (and waiting for the GIL while the loop is busy) took milliseconds, and since one
 SQLite connection serialises everything, they capped a worker at ~40 messages a
-second. Here the same aiosqlite API runs each call directly, except commits, whose
-wait for the disk (fsync) would stop the loop: they go to a thread. The cost: a slow
-statement blocks the loop for its duration — acceptable for the SQLite
-deployment (one process, one community, small tables); PostgreSQL is unaffected.
+second. Here the same aiosqlite API runs each call directly. Commits wait for the
+disk (fsync): on a fast disk (a tenth of a millisecond here) that wait is shorter
+than a thread hop, so they run directly too; when a commit has waited longer than
+``SLOW_SYNC``, the next ones go to a thread (and come back once the disk is fast
+again), so a slow disk does not stop the loop. The cost: a slow statement blocks
+the loop for its duration — acceptable for the SQLite deployment (one process, one
+community, small tables); PostgreSQL is unaffected.
 
 Selected in ``models.db.tortoise_config`` for ``sqlite://`` URLs.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -56,6 +60,17 @@ class InlineConnection(aiosqlite.Connection):
 
     offload_commits = True  # False when commits do not wait for the disk (synchronous=NORMAL)
     synchronous = "FULL"
+    SLOW_SYNC = 0.002
+    """Seconds. A commit that waited longer for the disk sends the next ones to a
+    thread; one that waited less brings them back to the loop's thread."""
+    slow_disk = False
+
+    def _timed_sync(self, fn, args: tuple, kwargs: dict) -> Any:
+        started = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self.slow_disk = time.perf_counter() - started > self.SLOW_SYNC
 
     async def _execute(self, fn, *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
@@ -65,13 +80,17 @@ class InlineConnection(aiosqlite.Connection):
             if _unsynced.get():
                 conn.execute("PRAGMA synchronous=NORMAL")
                 try:
-                    return fn(*args, **kwargs)
+                    result = fn(*args, **kwargs)
                 finally:
                     conn.execute(f"PRAGMA synchronous={self.synchronous}")
-            # a commit waits for the disk (fsync): that wait goes to a thread, so the
-            # loop keeps answering meanwhile; tortoise's lock keeps the connection ours
-            return await asyncio.to_thread(fn, *args, **kwargs)
-        result = fn(*args, **kwargs)
+            elif self.slow_disk:
+                # a slow disk's wait (fsync) goes to a thread, so the loop keeps
+                # answering meanwhile; tortoise's lock keeps the connection ours
+                return await asyncio.to_thread(self._timed_sync, fn, args, kwargs)
+            else:  # a fast disk's wait is shorter than handing it to a thread and back
+                result = self._timed_sync(fn, args, kwargs)
+        else:
+            result = fn(*args, **kwargs)
         if fn != conn.close and not conn.in_transaction:
             # between transactions, let the loop run other tasks: a callback waiting for
             # its answer must not wait for a whole backlog of someone else's work

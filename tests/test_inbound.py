@@ -58,6 +58,21 @@ async def test_failing_handler_keeps_the_message(db, clock):
     assert not handled and not called
 
 
+def _count_disk_waits(monkeypatch) -> list[str]:
+    """Every write that waits for the disk (inline or in a thread) is recorded."""
+    from models.sqlite_engine import InlineConnection
+
+    waits: list[str] = []
+    real = InlineConnection._timed_sync
+
+    def counting(self, fn, args, kwargs):
+        waits.append(getattr(fn, "__name__", str(fn)))
+        return real(self, fn, args, kwargs)
+
+    monkeypatch.setattr(InlineConnection, "_timed_sync", counting)
+    return waits
+
+
 @pytest.mark.parametrize("fails", [False, True])
 async def test_answered_after_store_is_synced_by_the_handlings_commit(
     db, clock, monkeypatch, fails
@@ -67,14 +82,7 @@ async def test_answered_after_store_is_synced_by_the_handlings_commit(
     does, before the answer."""
     from tortoise import connections
 
-    waits: list[str] = []
-    real_to_thread = asyncio.to_thread
-
-    async def counting_to_thread(fn, *args, **kwargs):
-        waits.append(getattr(fn, "__name__", str(fn)))
-        return await real_to_thread(fn, *args, **kwargs)
-
-    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+    waits = _count_disk_waits(monkeypatch)
 
     async def handler(row):
         assert waits == []  # the store went to disk without waiting for it
@@ -95,14 +103,7 @@ async def test_answered_after_store_is_synced_by_the_handlings_commit(
 
 
 async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock, monkeypatch):
-    waits: list[str] = []
-    real_to_thread = asyncio.to_thread
-
-    async def counting_to_thread(fn, *args, **kwargs):
-        waits.append(getattr(fn, "__name__", str(fn)))
-        return await real_to_thread(fn, *args, **kwargs)
-
-    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+    waits = _count_disk_waits(monkeypatch)
     seen: list[int] = []
 
     async def handler(row):
@@ -110,3 +111,38 @@ async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock,
 
     await process_once("telegram", "upd:10", handler, text="漏水")
     assert seen == [1]  # the store itself waited for the disk before handling began
+
+
+async def test_commits_wait_in_a_thread_only_while_the_disk_is_slow(db, clock, monkeypatch):
+    from tortoise import connections
+
+    from models.sqlite_engine import InlineConnection
+
+    hops: list[object] = []
+    real_to_thread = asyncio.to_thread
+
+    async def counting_to_thread(fn, *args, **kwargs):
+        hops.append(fn)
+        return await real_to_thread(fn, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
+    connection = connections.get("default")._connection
+    connection.slow_disk = False
+
+    async def write(n: int) -> None:
+        await InboundMessage.create(platform="t", key=f"k{n}", payload={}, received_at=clock.now())
+
+    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", 10.0)  # every disk is fast
+    await write(1)
+    await write(2)
+    assert hops == [] and connection.slow_disk is False
+    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", -1.0)  # every disk is slow
+    await write(3)  # measured slow (inline): the next waits go to a thread
+    assert hops == [] and connection.slow_disk is True
+    await write(4)
+    assert len(hops) == 1
+    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", 10.0)  # fast again
+    await write(5)  # still in a thread, measured fast
+    await write(6)  # back in the loop's thread
+    assert len(hops) == 2 and connection.slow_disk is False
+    assert await InboundMessage.all().count() == 6
