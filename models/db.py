@@ -141,9 +141,11 @@ async def unit_label(unit_id: int | None, conn: BaseDBAsyncClient | None = None)
     if unit_id is None:
         return None
     if unit_id not in _unit_labels:
+        from models.statements import select
         from models.tables import Unit
 
-        _unit_labels[unit_id] = (await Unit.get(id=unit_id).using_db(conn)).label
+        (unit,) = await select(Unit, '"id" = ?', [unit_id], conn=conn)
+        _unit_labels[unit_id] = unit.label
     return _unit_labels[unit_id]
 
 

@@ -49,6 +49,7 @@ async def test_text_with_buttons_arrives(sender):
     call = await tg.wait_for("sendMessage")
     assert call.params["text"] == "工单卡片" and message_id == str(call.result["message_id"])
     assert call.buttons[0][0]["callback_data"] == "claim:1"
+    assert call.content_type == "application/json"  # uploads alone go as multipart
 
 
 async def test_429_carries_retry_after(sender):
