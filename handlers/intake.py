@@ -338,12 +338,7 @@ async def _understand(
         answer = nlp.faq.answer(text)
         if answer is not None:
             await notify.to_resident(
-                resident,
-                "faq_answer",
-                answer=nlp.to_script(answer.answer, resident.script)
-                if resident.script == "hant"
-                else answer.answer,
-                conn=conn,
+                resident, "faq_answer", answer=answer.in_script(resident.script), conn=conn
             )
             return Outcome()
         await open_ticket(

@@ -7,11 +7,14 @@ matched (hints alone never answer). No match → ``None``: the front desk answer
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from nlp.normalize import EN, to_script
 
 FAQ_FILE = Path(__file__).with_name("faq.yaml")
 TOPIC_WEIGHT, HINT_WEIGHT = 3.0, 1.0
@@ -19,11 +22,20 @@ TOPIC_WEIGHT, HINT_WEIGHT = 3.0, 1.0
 
 @dataclass(frozen=True, slots=True)
 class FaqAnswer:
-    """One knowledge-base entry; translate ``answer`` with ``nlp.to_script`` for the reply."""
+    """One knowledge-base entry: ``answer`` in Simplified Chinese, ``answer_en`` in English
+    (optional); ``in_script`` is what a resident writing in a given script reads."""
 
     id: str
     question: str
     answer: str
+    answer_en: str | None = None
+
+    def in_script(self, script: str) -> str:
+        """Traditional is converted from the Simplified answer; English residents get the
+        English answer where the FAQ has one (else the Chinese)."""
+        if script == EN:
+            return self.answer_en or self.answer
+        return to_script(self.answer, script)
 
 
 class Faq:
@@ -36,9 +48,12 @@ class Faq:
         table: dict[str, dict[int, float]] = {}
         for i, e in enumerate(data.get("entries") or []):
             answer = " ".join(str(e["answer"]).split()).replace(" ", "")
+            english = " ".join(str(e["answer_en"]).split()) if e.get("answer_en") else None
             if "但是" in answer:
                 raise ValueError(f"{path}: {e['id']}: replies never use 但是")
-            self.entries.append(FaqAnswer(str(e["id"]), str(e["question"]), answer))
+            if english and re.search(r"\b(but|however)\b", english, re.IGNORECASE):
+                raise ValueError(f"{path}: {e['id']}: replies never use 'but' (但是)")
+            self.entries.append(FaqAnswer(str(e["id"]), str(e["question"]), answer, english))
             for kind, w in (("topics", TOPIC_WEIGHT), ("hints", HINT_WEIGHT)):
                 for kw in e.get(kind) or []:
                     slot = table.setdefault(str(kw).lower(), {})

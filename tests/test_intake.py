@@ -70,6 +70,23 @@ async def test_english_in_english_out(world):
     assert any(t.startswith("Thank you") and "ticket" in t for t in texts)
 
 
+@pytest.mark.parametrize(
+    ("question", "expect"),
+    [
+        ("how do I pay the property fee? can I use wechat?", ("Thank", "management office")),
+        ("物業費點交？可以用微信嗎", ("謝謝", "管理處")),
+        ("物业费怎么交？可以用微信吗", ("谢谢", "管理处")),
+    ],
+)
+async def test_faq_answers_in_the_residents_script(world, question, expect):
+    await say("1-1-1201")
+    mark = await last_id()
+    await say(question)
+    (answer,) = [r.payload["text"] for r in await replies(since=mark)]
+    assert all(word in answer for word in expect), answer
+    assert await Ticket.all().count() == 0  # answered, no front-desk ticket
+
+
 async def test_unit_that_does_not_exist_is_asked_again(world):
     await say("/start")
     mark = await last_id()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 
 import pytest
 
@@ -64,6 +65,32 @@ def test_faq_content_from_the_seeds(clf):
     assert "一个月" in faq.answer("订报纸最少订多久").answer
     for e in faq.get_faq().entries:
         assert "但是" not in e.answer and "我们" in e.answer
+        # every answer has its English: same figures, thanks first, "we", no "but"
+        assert e.answer_en, e.id
+        assert e.answer_en.lower().startswith(("thank", "yes", "of course", "congrat")), e.id
+        assert " we " in f" {e.answer_en.lower()} " and " but " not in f" {e.answer_en} "
+        figures = set(re.findall(r"\d+", e.answer))
+        assert figures <= set(re.findall(r"\d+", e.answer_en)), e.id
+
+
+def test_faq_answer_in_each_script(clf):
+    entry = faq.answer("物业费能微信交吗")
+    assert entry.in_script("hans") == entry.answer
+    assert "費" in entry.in_script("hant") and "费" not in entry.in_script("hant")
+    assert entry.in_script("en") == entry.answer_en
+    bare = faq.FaqAnswer("x", "q", "谢谢您的咨询。")
+    assert bare.in_script("en") == "谢谢您的咨询。"  # no English written: the Chinese
+
+
+def test_an_english_but_is_refused(tmp_path):
+    path = tmp_path / "faq.yaml"
+    path.write_text(
+        "entries:\n  - id: x\n    question: q\n    topics: [t]\n"
+        "    answer: 谢谢，我们会处理。\n    answer_en: Thank you, but we cannot.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="but"):
+        faq.Faq(path)
 
 
 # -- extra rules ----------------------------------------------------------------------
