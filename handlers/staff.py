@@ -183,7 +183,9 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
             if text
             else ""
         )
-        media = [m for m in msg.media if m.get("platform", msg.platform) == resident.platform]
+        # photos travel between platforms: each sender fetches what it cannot name
+        # (bot/channels/media.py) and says in words what its platform cannot show
+        media = [{"platform": msg.platform, **m} for m in msg.media]
         if not body and media:
             body = (
                 env()

@@ -16,6 +16,7 @@ TEXTS = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
 def test_no_text_says_but_and_resident_texts_have_english():
     for key, variants in TEXTS.items():
         assert "但是" not in variants["zh_hans"], key
+        assert not re.search(r"\b(but|however)\b", variants.get("en", ""), re.IGNORECASE), key
         if not key.startswith(("staff.", "wechat.")):
             assert "en" in variants, f"{key} has no English version"
 

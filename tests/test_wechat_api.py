@@ -225,6 +225,23 @@ async def test_download_media(wx, client):
     assert wx.token_fetches == 2
 
 
+async def test_upload_image_then_send_it(wx, client):
+    await client.send_text("oResident", "照片马上发给您")
+    wx.expire_token()  # the multipart form is built anew for the retry with a fresh token
+    media_id = await client.upload_image(b"\xff\xd8PHOTO", "fixed.jpg", "image/jpeg")
+    assert wx.token_fetches == 2
+    assert (await client.download_media(media_id))[:2] == (b"\xff\xd8PHOTO", "image/jpeg")
+    await client.send_image("oResident", media_id)
+    sent = wx.sent_to("oResident")[-1].body
+    assert sent == {"touser": "oResident", "msgtype": "image", "image": {"media_id": media_id}}
+    with pytest.raises(WeChatApiError) as info:
+        await client.send_image("oResident", "never-uploaded")
+    assert info.value.errcode == 40007
+    with pytest.raises(WeChatApiError) as info:
+        await client.upload_image(b"GIF89a", "x.gif", "image/gif")
+    assert info.value.errcode == 40005
+
+
 async def test_download_video_follows_video_url(wx, client):
     wx.add_video("VID_1", b"MP4DATA")
     content, content_type, filename = await client.download_media("VID_1")

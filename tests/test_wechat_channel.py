@@ -183,3 +183,50 @@ async def test_robot_limit_queues_instead_of_dropping(db, clock, config, tmp_pat
         assert sent == [f"第{i:02d}条" for i in range(25)]
         assert not [c for c in wx.calls() if c.errcode == 45009]
         assert await Outbox.filter(status="sent").count() == 25
+
+
+# -- media for a WeChat resident -------------------------------------------------------------
+async def test_photos_are_sent_while_quota_lasts_and_the_rest_is_named(
+    db, clock, config, fake_wechat, tmp_path, monkeypatch
+):
+    """Two photos (one on our disk, one fetched from its platform), a voice note and a
+    photo that is gone: the text names what cannot be shown, the two photos follow as
+    images while the quota lasts (5 a message: text + 2 images here)."""
+    from bot.channels import media as media_module
+    from bot.channels.media import MediaFile
+    from bot.channels.wechat import WeChatSender
+    from bot.dispatcher import Delivery
+
+    kept = tmp_path / "kept.jpg"
+    kept.write_bytes(b"\xff\xd8 kept on disk")
+
+    async def fetch(item):
+        return MediaFile(b"\xff\xd8 from telegram", "photos/file_7.jpg")
+
+    monkeypatch.setitem(media_module._fetchers, "telegram", fetch)
+    await state.opened_by_message("oR")
+    row = Outbox(
+        id=1,
+        platform="wechat",
+        chat_id="oR",
+        kind="text",
+        attempts=0,
+        payload={
+            "text": "修好了，请看照片",
+            "media": [
+                {"platform": "wechat", "type": "photo", "path": str(kept)},
+                {"platform": "telegram", "type": "photo", "file_id": "AgAD7"},
+                {"platform": "telegram", "type": "voice", "file_id": "AwAD1"},
+                {"platform": "wechat", "type": "photo", "path": str(tmp_path / "gone.jpg")},
+            ],
+        },
+    )
+    async with WeChatClient("wx_fake_app_id", "fake-app-secret", fake_wechat.url) as client:
+        await WeChatSender(client, config).send(Delivery(row))
+    sent = fake_wechat.sent_to("oR")
+    assert [c.body["msgtype"] for c in sent] == ["text", "image", "image"]
+    text = sent[0].body["text"]["content"]
+    assert text.startswith("修好了，请看照片") and "照片 1 张，文件 1 个" in text
+    uploads = [c.body["media"].content for c in fake_wechat.calls("/cgi-bin/media/upload")]
+    assert uploads == [b"\xff\xd8 kept on disk", b"\xff\xd8 from telegram"]
+    assert (await state.contact("oR")).message_quota == 2  # 5 - 3

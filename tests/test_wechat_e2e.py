@@ -364,6 +364,62 @@ async def test_photo_is_downloaded_and_uploaded_to_the_stewards(world):
     assert next(iter(photo.files.values())).content == b"\xff\xd8\xff fake jpeg"
 
 
+async def test_stewards_photo_from_telegram_reaches_the_wechat_resident(world):
+    """A steward answers the card in the Telegram group with a photo: the WeChat resident
+    gets the words and the picture itself (fetched from Telegram, uploaded to WeChat).
+    Outside the 48-hour window a template cannot carry it: the notice says so."""
+    w = world
+    await bind_unit(w)
+    since, tg_since = await w.say(text_xml(RESIDENT, "阳台的灯不亮了")), w.tg.mark()
+    await w.to_resident(since, "工单")
+    ticket = await Ticket.get()
+    card = await w.tg.wait_for(
+        "sendMessage",
+        lambda c: c.params.get("chat_id") == STEWARDS and ticket.number in c.params["text"],
+        since=tg_since,
+    )
+    photo_bytes = b"\xff\xd8\xff\xe0 the new lamp, lit"
+    since = w.wx.mark()
+    w.tg.push_update(
+        w.tg.make_photo_update(
+            STEWARD_ID,
+            STEWARDS,
+            caption="灯泡已经换好了",
+            content=photo_bytes,
+            chat_type="supergroup",
+            reply_to_message_id=card.result["message_id"],
+        )
+    )
+    words = await w.to_resident(since, "灯泡已经换好了")
+    assert ticket.number in _content(words) and "无法显示" not in _content(words)
+    image = await w.wx.wait_for(
+        CUSTOM,
+        lambda c: c.body["touser"] == RESIDENT and c.body.get("msgtype") == "image",
+        since=since,
+    )
+    upload = next(c for c in w.wx.calls()[since:] if c.path == "/cgi-bin/media/upload")
+    assert upload.body["media"].content == photo_bytes
+    assert image.body["image"]["media_id"] == upload.answer["media_id"]
+    calls = w.wx.calls()
+    assert calls.index(image) > calls.index(words)  # the words first, then the picture
+
+    # days later the window is closed: the template names the photo it cannot show
+    w.clock.advance(days=3)
+    since = w.wx.mark()
+    w.tg.push_update(
+        w.tg.make_photo_update(
+            STEWARD_ID,
+            STEWARDS,
+            content=photo_bytes,
+            chat_type="supergroup",
+            reply_to_message_id=card.result["message_id"],
+        )
+    )
+    notice = await w.wx.wait_for(TEMPLATE, lambda c: c.body["touser"] == RESIDENT, since=since)
+    assert "照片" in _content(notice)
+    assert not [c for c in w.wx.calls()[since:] if c.path == "/cgi-bin/media/upload"]
+
+
 async def test_window_quota_then_template_and_45015_fallback(world):
     w = world
     since = await w.say(text_xml(RESIDENT, "你好"))

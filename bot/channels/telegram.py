@@ -40,6 +40,7 @@ from telegram.error import (
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.warnings import PTBUserWarning
 
+from bot.channels.media import MediaFile, media_bytes, register_fetcher
 from bot.channels.telegram_http import AiohttpRequest
 from bot.dispatcher import Delivery, SendError, Throttled
 from bot.settings import Settings
@@ -159,6 +160,7 @@ class TelegramChannel:
         self.app = builder.build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         register_rebuilder(PLATFORM, self._rebuild)
+        register_fetcher(PLATFORM, self._fetch)
         self.sender = TelegramSender(self.app.bot)
         self.webhook_secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
 
@@ -210,6 +212,13 @@ class TelegramChannel:
         if msg is not None:
             await self._handle(msg, answered_after=True)
         return web.Response(text="ok")
+
+    async def _fetch(self, item: dict[str, Any]) -> MediaFile:
+        """A Telegram file (a steward's photo for a WeChat resident), downloaded."""
+        file = await self.app.bot.get_file(item["file_id"])
+        content = await file.download_as_bytearray()
+        name = Path(file.file_path or "").name or f"{item.get('type', 'file')}.jpg"
+        return MediaFile(bytes(content), name)
 
     async def _rebuild(self, row) -> Incoming | None:
         return to_incoming(row.payload)
@@ -284,13 +293,6 @@ def _markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup 
             if row
         ]
     )
-
-
-def _read_file(path: str | None) -> bytes | None:
-    try:
-        return Path(path).read_bytes() if path else None
-    except OSError:
-        return None
 
 
 def _seconds(value: int | dtm.timedelta) -> float:
@@ -395,11 +397,11 @@ class TelegramSender:
         }
         source = item.get("file_id") if item.get("platform") in (None, PLATFORM) else None
         if source is None:
-            # another platform's media kept on our disk (WeChat): upload the file itself
-            content = await asyncio.to_thread(_read_file, item.get("path"))
-            if content is None:  # the file is gone: say what it was
+            # another platform's media (WeChat's, kept on our disk): upload the file itself
+            file = await media_bytes(item)
+            if file is None:  # the file is gone: say what it was
                 return await self.bot.send_message(chat_id, caption or "…", **common)
-            source = InputFile(content, filename=Path(item["path"]).name)
+            source = InputFile(file.content, filename=file.filename)
             if kind not in ("photo", "video"):  # WeChat voice is AMR: not a Telegram voice
                 kind = "document"
         send = senders.get(kind, self.bot.send_document)

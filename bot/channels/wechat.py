@@ -46,6 +46,7 @@ from aiohttp import web
 
 from bot import metrics
 from bot.channels import wechat_crypto
+from bot.channels.media import MediaFile, media_bytes
 from bot.channels.wechat_api import (
     RedisTokenStore,
     TokenStore,
@@ -509,10 +510,16 @@ class WeChatSender:
             resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
             script = resident.script if resident is not None else "hans"
         text = row.payload.get("text", "")
+        media = row.payload.get("media") or []
+        if media and not buttons:  # the note about what cannot be shown is in their script
+            resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
+            script = resident.script if resident is not None else "hans"
         line, choices, short = numbered(buttons, script)
         which = await state.take_quota(openid)  # only for followers with quota left
         if which is not None:
-            full = f"{text}\n{line}" if line else text
+            photos, missing = await _photos(media)
+            note = _media_note(missing, script)
+            full = "\n".join(part for part in (text, note, line) if part)
             try:
                 await self.client.send_text(openid, cut_utf8(full or "…", MAX_TEXT_BYTES))
             except WeChatWindowClosed as e:
@@ -528,11 +535,35 @@ class WeChatSender:
             else:
                 if choices:
                     await state.remember_choices(openid, choices)
+                await self._send_photos(openid, photos)
                 return None
         contact = await state.contact(openid)
         if not contact.subscribed:
             raise SendError(f"{openid} does not follow the Official Account", retryable=False)
-        return await self._template(row, openid, text, short, choices, script)
+        # a template message carries no pictures, and its fields are short: a tag first
+        tag = _media_note(media, script, key="wechat.media_tag")
+        full = f"{tag} {text.strip()}" if tag else text
+        return await self._template(row, openid, full, short, choices, script)
+
+    async def _send_photos(self, openid: str, photos: list[MediaFile]) -> None:
+        """After the text went out: each photo is uploaded and sent as an image, while
+        the customer-service window and quota last. Best effort: the text (which names
+        the steward and the ticket) is the message; a photo that fails is logged, not
+        retried, so the text is never sent twice."""
+        for file in photos:
+            which = await state.take_quota(openid)
+            if which is None:
+                log.warning("wechat: no quota left for a photo to %s", openid)
+                return
+            try:
+                media_id = await self.client.upload_image(
+                    file.content, file.filename, file.content_type
+                )
+                await self.client.send_image(openid, media_id)
+            except WeChatApiError as e:  # transient ones included (see the docstring)
+                await state.give_back(openid, which)
+                log.warning("wechat: a photo to %s could not be sent: %s", openid, e)
+                return
 
     async def _template(
         self, row, openid: str, text: str, short: str, choices: dict, script: str
@@ -590,6 +621,44 @@ class WeChatSender:
             community = await Community.get_or_none(id=ticket.community_id)
             values["community"] = community.name if community else ""
         return values
+
+
+_WECHAT_IMAGE_TYPES = ("image/jpeg", "image/png")
+_WECHAT_IMAGE_LIMIT = 10 * 2**20
+
+
+async def _photos(media: list[dict]) -> tuple[list[MediaFile], list[dict]]:
+    """The photos a customer-service message can carry (JPEG/PNG up to 10 MB, fetched
+    from wherever they are), and the items it cannot (other kinds, or not to be had)."""
+    photos: list[MediaFile] = []
+    missing: list[dict] = []
+    for item in media:
+        file = await media_bytes(item) if item.get("type") == "photo" else None
+        ok = (
+            file is not None
+            and file.content_type in _WECHAT_IMAGE_TYPES
+            and len(file.content) <= _WECHAT_IMAGE_LIMIT
+        )
+        if ok:
+            photos.append(file)
+        else:
+            missing.append(item)
+    return photos, missing
+
+
+def _media_note(items: list[dict], script: str, key: str = "wechat.media_note") -> str:
+    """ "（另附照片 2 张，在这里无法显示；如需查看，请回复我们。）" (or the short tag
+    "[照片 2 张]"), or "" when there is nothing to mention."""
+    if not items:
+        return ""
+    t = env().texts
+    photos = sum(1 for m in items if m.get("type") == "photo")
+    parts = []
+    if photos:
+        parts.append(t("wechat.media.photo", script, n=photos))
+    if len(items) > photos:
+        parts.append(t("wechat.media.other", script, n=len(items) - photos))
+    return t(key, script, what=t("wechat.choice_sep", script).join(parts))
 
 
 async def _unfollowed(openid: str, error: WeChatApiError) -> None:

@@ -22,7 +22,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import aiohttp
@@ -312,8 +312,9 @@ class WeChatClient:
         params: Mapping[str, Any] | None = None,
         json_body: Any = None,
         url: str | None = None,
+        form: aiohttp.FormData | None = None,
     ) -> tuple[int, Mapping[str, str], bytes]:
-        data = None
+        data: Any = form
         headers = {}
         if json_body is not None:
             # WeChat wants real UTF-8, not \\u escapes.
@@ -378,11 +379,16 @@ class WeChatClient:
         json_body: Any = None,
         params: Mapping[str, Any] | None = None,
         raw: bool = False,
+        form: Callable[[], aiohttp.FormData] | None = None,
     ) -> Any:
         for attempt in (1, 2):
             token = await self.get_access_token()
             status, headers, body = await self._http(
-                method, path, params={**(params or {}), "access_token": token}, json_body=json_body
+                method,
+                path,
+                params={**(params or {}), "access_token": token},
+                json_body=json_body,
+                form=form() if form is not None else None,  # a form is sent once: anew each time
             )
             content_type = headers.get("Content-Type", "").split(";")[0].strip().lower()
             if raw and status < 400 and content_type not in ("application/json", "text/plain"):
@@ -423,6 +429,22 @@ class WeChatClient:
             "/cgi-bin/message/custom/send",
             json={"touser": openid, "msgtype": "image", "image": {"media_id": media_id}},
         )
+
+    async def upload_image(self, content: bytes, filename: str, content_type: str) -> str:
+        """Upload an image as temporary media (kept 3 days by WeChat); its media id."""
+
+        def form() -> aiohttp.FormData:
+            data = aiohttp.FormData()
+            data.add_field("media", content, filename=filename, content_type=content_type)
+            return data
+
+        answer = await self._with_token(
+            "POST", "/cgi-bin/media/upload", params={"type": "image"}, form=form
+        )
+        media_id = answer.get("media_id")
+        if not media_id:
+            raise WeChatApiError(-2, "upload answer without media_id")
+        return str(media_id)
 
     async def send_template(
         self,

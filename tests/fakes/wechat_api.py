@@ -11,6 +11,8 @@ Usage::
 
 Endpoints: ``GET /cgi-bin/token``, ``POST /cgi-bin/message/custom/send``,
 ``POST /cgi-bin/message/template/send``, ``GET /cgi-bin/media/get``,
+``POST /cgi-bin/media/upload?type=image`` (multipart field ``media``; the file is kept and
+its new media id works for ``media/get`` and image messages),
 ``GET /cgi-bin/user/info``, ``POST /cgi-bin/webhook/send?key=K``. Answers follow WeChat's
 error codes (41001 missing token, 40001 invalid token, 42001 expired token, 45015 window
 closed, 47003 template value too long, 40007 bad media id, 45009 robot over 20/minute,
@@ -145,6 +147,7 @@ class FakeWeChat:
         self._faults: dict[str, list[_Fault]] = {}
         self._token_seq = itertools.count(1)
         self._msg_seq = itertools.count(1000)
+        self._upload_seq = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
@@ -165,6 +168,7 @@ class FakeWeChat:
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self._template_send)
         app.router.add_get("/cgi-bin/media/get", self._media_get)
+        app.router.add_post("/cgi-bin/media/upload", self._media_upload)
         app.router.add_get("/cgi-bin/user/info", self._user_info)
         app.router.add_post("/cgi-bin/webhook/send", self._robot_send)
         app.router.add_get("/video/{media_id}", self._video)
@@ -332,7 +336,15 @@ class FakeWeChat:
 
     async def _begin(self, request: web.Request) -> tuple[WeChatCall, web.Response | None]:
         body: Any = None
-        if request.method == "POST":
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            form = await request.post()
+            body = {
+                name: _Media(value.file.read(), value.content_type, value.filename)
+                if isinstance(value, web.FileField)
+                else value
+                for name, value in form.items()
+            }
+        elif request.method == "POST":
             raw = await request.read()
             try:
                 body = json.loads(raw.decode("utf-8")) if raw else None
@@ -416,6 +428,8 @@ class FakeWeChat:
                     else "reach max api daily quota limit",
                 },
             )
+        if msgtype == "image" and (body["image"] or {}).get("media_id") not in self.media:
+            return self._answer(call, {"errcode": 40007, "errmsg": "invalid media_id"})
         return self._answer(call, {"errcode": 0, "errmsg": "ok"})
 
     async def _template_send(self, request: web.Request) -> web.Response:
@@ -456,6 +470,30 @@ class FakeWeChat:
             body=media.content,
             content_type=media.content_type,
             headers={"Content-Disposition": f'attachment; filename="{media.filename}"'},
+        )
+
+    async def _media_upload(self, request: web.Request) -> web.Response:
+        """A temporary media upload: images up to 10 MB (jpg/png), like WeChat's."""
+        call, early = await self._begin(request)
+        if early is not None:
+            return early
+        problem = self._token_problem(request.query)
+        if problem:
+            return self._answer(call, problem)
+        kind = request.query.get("type", "")
+        if kind not in ("image", "voice", "video", "thumb"):
+            return self._answer(call, {"errcode": 40004, "errmsg": "invalid media type"})
+        media = (call.body or {}).get("media") if isinstance(call.body, dict) else None
+        if not isinstance(media, _Media) or not media.content:
+            return self._answer(call, {"errcode": 41005, "errmsg": "media data missing"})
+        if kind == "image" and (
+            len(media.content) > 10 * 2**20 or media.content_type not in ("image/jpeg", "image/png")
+        ):
+            return self._answer(call, {"errcode": 40005, "errmsg": "invalid file type"})
+        media_id = f"up{next(self._upload_seq)}-{secrets.token_hex(4)}"
+        self.media[media_id] = media
+        return self._answer(
+            call, {"type": kind, "media_id": media_id, "created_at": int(time.time())}
         )
 
     async def _video(self, request: web.Request) -> web.Response:
