@@ -5,6 +5,7 @@ Callbacks are signed (and, in safe mode, encrypted) by the fake's own implementa
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -362,6 +363,13 @@ async def test_photo_is_downloaded_and_uploaded_to_the_stewards(world):
         "sendPhoto", lambda c: c.params.get("chat_id") == STEWARDS, since=tg_since
     )
     assert next(iter(photo.files.values())).content == b"\xff\xd8\xff fake jpeg"
+    # the stewards' WeCom robot: the relay's words, then the picture itself
+    image = await w.wx.wait_for(
+        "/cgi-bin/webhook/send", lambda c: c.body.get("msgtype") == "image", since=since
+    )
+    assert base64.b64decode(image.body["image"]["base64"]) == b"\xff\xd8\xff fake jpeg"
+    robot = [c for c in w.wx.calls()[since:] if c.path == "/cgi-bin/webhook/send" and c.ok]
+    assert [c.body["msgtype"] for c in robot][-2:] == ["markdown", "image"]
 
 
 async def test_stewards_photo_from_telegram_reaches_the_wechat_resident(world):

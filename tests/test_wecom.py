@@ -162,3 +162,49 @@ async def test_errors(wx, session, clock, sleeps):
         await fast.send_markdown(wx.robot_url("GOOD"), "x")
     await robot.send_markdown(wx.robot_url("GOOD"), "ok")
     assert [c.body["markdown"]["content"] for c in wx.robot_messages("GOOD")] == ["ok"]
+
+
+async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch):
+    """A card with three photos: the card, then the pictures that fit (a 3 MB one is left
+    to the card's line); at the robot's limit the rest are left too, and the card is
+    never sent twice."""
+    from bot.channels.wecom_sender import WeComSender
+    from bot.clock import set_clock
+    from bot.dispatcher import Delivery, Throttled
+    from models.tables import Outbox
+
+    previous = set_clock(clock)
+    try:
+        small = tmp_path / "a.jpg"
+        small.write_bytes(b"\xff\xd8 small")
+        big = tmp_path / "b.jpg"
+        big.write_bytes(b"\xff\xd8" + b"0" * (3 * 2**20))
+        png = tmp_path / "c.png"
+        png.write_bytes(b"\x89PNG fake")
+        url = wx.robot_url("K")
+        media = [{"type": "photo", "path": str(p)} for p in (small, big, png)]
+        row = Outbox(
+            id=1, platform="wecom", chat_id=url, kind="relay", attempts=0,
+            payload={"text": "业主补充：照片 3 张", "media": media},
+        )  # fmt: skip
+        sender = WeComSender()
+        try:
+            await sender.send(Delivery(row))
+            sent = [c for c in wx.calls(SEND) if c.ok]
+            assert [c.body["msgtype"] for c in sent] == ["markdown", "image", "image"]
+            for _ in range(17):  # fill the robot's minute: 20 accepted
+                await sender.robot().send_markdown(url, "填满")
+            before = len(wx.calls(SEND))
+            with pytest.raises(Throttled):  # the card itself waits in the outbox
+                await sender.send(Delivery(row))
+            assert len(wx.calls(SEND)) == before  # nothing sent at the limit
+            clock.advance(seconds=61)
+            for _ in range(19):
+                await sender.robot().send_markdown(url, "又填满")
+            await sender.send(Delivery(row))  # the card goes (20th); its photos wait for nobody
+            last = [c.body["msgtype"] for c in wx.calls(SEND) if c.ok][-2:]
+            assert last == ["markdown", "markdown"]
+        finally:
+            await sender.close()
+    finally:
+        set_clock(previous)

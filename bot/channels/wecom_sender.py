@@ -2,10 +2,11 @@
 
 ``handlers.notify`` queues rows with platform ``wecom`` and the robot's webhook URL as the
 chat for communities that set ``stewards_chat.wecom_webhook``. Cards, relays and alerts go out
-as markdown; card edits are not possible on a robot (notify does not queue them; any that
-arrive are skipped). A robot takes at most 20 messages a minute: when its window is full the
-row goes back to the outbox with ``Throttled`` (no attempt counted, nothing dropped, order
-kept) instead of holding the dispatcher while ``WeComRobot`` would sleep.
+as markdown, followed by the photos they name; card edits are not possible on a robot
+(notify does not queue them; any that arrive are skipped). A robot takes at most 20
+messages a minute: when its window is full the row goes back to the outbox with
+``Throttled`` (no attempt counted, nothing dropped, order kept) instead of holding the
+dispatcher while ``WeComRobot`` would sleep.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 
 import aiohttp
 
+from bot.channels.media import media_bytes
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from bot.channels.wecom import WeComRobot
 from bot.dispatcher import Delivery, SendError, Throttled
@@ -24,6 +26,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "wecom"
 MIN_WAIT = 0.5  # seconds
+ROBOT_IMAGE_LIMIT = 2 * 2**20  # bytes: WeCom's limit for a robot image
 
 
 class _MustWait(Exception):
@@ -93,4 +96,24 @@ class WeComSender:
             raise SendError(f"wecom robot unreachable: {e}", retry_after=e.retry_after) from e
         except WeChatApiError as e:
             raise SendError(f"wecom robot refused: {e}", retryable=False) from e
+        await self._send_photos(row.chat_id, payload.get("media") or [])
         return None
+
+    async def _send_photos(self, url: str, media: list[dict]) -> None:
+        """After the card or relay (which names every photo): the photos themselves.
+        Best effort, so the card is never sent twice: a photo that is too big, cannot be
+        had, or meets the robot's limit of 20 a minute is left to the card's line (and
+        the Telegram group, which gets every photo)."""
+        for item in media:
+            if item.get("type") != "photo":
+                continue
+            file = await media_bytes(item)
+            if file is None or len(file.content) > ROBOT_IMAGE_LIMIT:
+                continue
+            if file.content_type not in ("image/jpeg", "image/png"):
+                continue
+            try:
+                await self.robot().send_image(url, file.content)
+            except (_MustWait, WeChatApiError) as e:
+                log.info("wecom robot: a photo was not sent (%s)", e)
+                return

@@ -523,8 +523,13 @@ class FakeWeChat:
             return self._answer(call, {"errcode": 93000, "errmsg": "invalid webhook url"})
         body = call.body if isinstance(call.body, dict) else {}
         msgtype = body.get("msgtype")
-        if msgtype not in ("text", "markdown") or not isinstance(body.get(msgtype), dict):
+        if msgtype not in ("text", "markdown", "image") or not isinstance(body.get(msgtype), dict):
             return self._answer(call, {"errcode": 40008, "errmsg": "invalid message type"})
+        if msgtype == "image":
+            problem = _robot_image_problem(body["image"])
+            if problem:
+                return self._answer(call, problem)
+            return self._robot_accept(call, key)
         content = body[msgtype].get("content", "")
         if not content:
             return self._answer(call, {"errcode": 44004, "errmsg": "empty content"})
@@ -534,6 +539,9 @@ class FakeWeChat:
                 call,
                 {"errcode": 40058, "errmsg": f"{msgtype}.content exceed max length {limit}"},
             )
+        return self._robot_accept(call, key)
+
+    def _robot_accept(self, call: WeChatCall, key: str) -> web.Response:
         robot = self._robots.setdefault(key, _Robot())
         now = self.clock()
         while robot.accepted and robot.accepted[0] <= now - 60:
@@ -542,6 +550,21 @@ class FakeWeChat:
             return self._answer(call, {"errcode": 45009, "errmsg": "api freq out of limit"})
         robot.accepted.append(now)
         return self._answer(call, {"errcode": 0, "errmsg": "ok"})
+
+
+def _robot_image_problem(image: dict[str, Any]) -> dict[str, Any] | None:
+    """A robot image: base64 of a JPG/PNG of at most 2 MB, and its md5 (WeCom's rules)."""
+    try:
+        content = base64.b64decode(image.get("base64") or "", validate=True)
+    except ValueError:
+        return {"errcode": 40009, "errmsg": "invalid image base64"}
+    if not content or len(content) > 2 * 2**20:
+        return {"errcode": 40009, "errmsg": "invalid image size"}
+    if hashlib.md5(content).hexdigest() != image.get("md5"):
+        return {"errcode": 301019, "errmsg": "media md5 not match"}
+    if not content.startswith((b"\xff\xd8", b"\x89PNG")):
+        return {"errcode": 40009, "errmsg": "invalid image type"}
+    return None
 
 
 @pytest.fixture
