@@ -334,7 +334,19 @@ class FakeWeChat:
 
     # ------------------------------------------------------------------ plumbing
 
-    async def _begin(self, request: web.Request) -> tuple[WeChatCall, web.Response | None]:
+    async def _begin(
+        self, request: web.Request, token: bool = False
+    ) -> tuple[WeChatCall, web.Response | None]:
+        """Record the call; an early answer for an injected fault, a body that is not JSON,
+        or (``token``) a missing, expired or invalid access token."""
+        call, early = await self._read_call(request)
+        if early is None and token:
+            problem = self._token_problem(request.query)
+            if problem:
+                early = self._answer(call, problem)
+        return call, early
+
+    async def _read_call(self, request: web.Request) -> tuple[WeChatCall, web.Response | None]:
         body: Any = None
         if request.method == "POST" and request.content_type == "multipart/form-data":
             form = await request.post()
@@ -408,12 +420,9 @@ class FakeWeChat:
         return self._answer(call, {"access_token": token, "expires_in": self.expires_in})
 
     async def _custom_send(self, request: web.Request) -> web.Response:
-        call, early = await self._begin(request)
+        call, early = await self._begin(request, token=True)
         if early is not None:
             return early
-        problem = self._token_problem(request.query)
-        if problem:
-            return self._answer(call, problem)
         body = call.body if isinstance(call.body, dict) else {}
         msgtype = body.get("msgtype")
         if not body.get("touser") or msgtype not in body:
@@ -433,12 +442,9 @@ class FakeWeChat:
         return self._answer(call, {"errcode": 0, "errmsg": "ok"})
 
     async def _template_send(self, request: web.Request) -> web.Response:
-        call, early = await self._begin(request)
+        call, early = await self._begin(request, token=True)
         if early is not None:
             return early
-        problem = self._token_problem(request.query)
-        if problem:
-            return self._answer(call, problem)
         body = call.body if isinstance(call.body, dict) else {}
         if not body.get("touser") or not body.get("template_id"):
             return self._answer(call, {"errcode": 40037, "errmsg": "invalid template_id"})
@@ -452,12 +458,9 @@ class FakeWeChat:
         return self._answer(call, {"errcode": 0, "errmsg": "ok", "msgid": next(self._msg_seq)})
 
     async def _media_get(self, request: web.Request) -> web.Response:
-        call, early = await self._begin(request)
+        call, early = await self._begin(request, token=True)
         if early is not None:
             return early
-        problem = self._token_problem(request.query)
-        if problem:
-            return self._answer(call, problem)
         media = self.media.get(request.query.get("media_id", ""))
         if media is None:
             return self._answer(call, {"errcode": 40007, "errmsg": "invalid media_id"})
@@ -474,12 +477,9 @@ class FakeWeChat:
 
     async def _media_upload(self, request: web.Request) -> web.Response:
         """A temporary media upload: images up to 10 MB (jpg/png), like WeChat's."""
-        call, early = await self._begin(request)
+        call, early = await self._begin(request, token=True)
         if early is not None:
             return early
-        problem = self._token_problem(request.query)
-        if problem:
-            return self._answer(call, problem)
         kind = request.query.get("type", "")
         if kind not in ("image", "voice", "video", "thumb"):
             return self._answer(call, {"errcode": 40004, "errmsg": "invalid media type"})
@@ -503,12 +503,9 @@ class FakeWeChat:
         return web.Response(body=media.content, content_type=media.content_type)
 
     async def _user_info(self, request: web.Request) -> web.Response:
-        call, early = await self._begin(request)
+        call, early = await self._begin(request, token=True)
         if early is not None:
             return early
-        problem = self._token_problem(request.query)
-        if problem:
-            return self._answer(call, problem)
         user = self.users.get(request.query.get("openid", ""))
         if user is None:
             return self._answer(call, {"errcode": 40003, "errmsg": "invalid openid"})
