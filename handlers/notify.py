@@ -14,7 +14,7 @@ from bot.clock import now
 from handlers.core import env
 from models.db import unit_label
 from models.outbox import queue_message
-from models.tables import Community, Platform, Resident, Status, Ticket
+from models.tables import Community, Platform, Resident, Staff, Status, Ticket
 
 KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}
 HAZARDS_ZH = {
@@ -175,6 +175,27 @@ async def refresh_card(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
         await queue_message(
             platform, chat, text, ticket=ticket, kind="edit_card", buttons=buttons, conn=conn
         )
+
+
+async def to_managers(
+    text: str,
+    conn: BaseDBAsyncClient,
+    *,
+    community_id: int | None = None,
+    ticket: Ticket | None = None,
+    urgent: bool = False,
+) -> None:
+    """Each active manager, in their own chat on every platform they have; with
+    ``community_id``, only managers of that community or of all of them."""
+    for m in await Staff.filter(role="manager", active=True).using_db(conn):
+        if community_id is not None and m.community_id not in (None, community_id):
+            continue
+        for platform, chat in (
+            (Platform.TELEGRAM, m.telegram_id),
+            (Platform.WECHAT, m.wechat_openid),
+        ):
+            if chat:
+                await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
 
 
 async def tell_staff(

@@ -14,7 +14,7 @@ from bot.clock import now
 from handlers import notify
 from handlers.core import Incoming, Outcome, env
 from handlers.intake import RESIDENT_STATUS, find_ticket
-from models.db import staff_member
+from models.db import staff_member, unit_label
 from models.lifecycle import (
     ACTIVE_STATUSES,
     OPEN_STATUSES,
@@ -25,7 +25,7 @@ from models.lifecycle import (
 )
 from models.lifecycle import transition as lifecycle_transition
 from models.outbox import queue_message, transaction
-from models.tables import GroupCard, Platform, Staff, Status, Ticket, Unit
+from models.tables import GroupCard, Staff, Status, Ticket, Unit
 
 log = logging.getLogger(__name__)
 
@@ -388,9 +388,7 @@ async def escalate_to(
         return
     ticket.escalation_level = level
     await record_event(ticket, EventKind.ESCALATED, actor, reason, {"level": level}, conn=conn)
-    unit = "未登记"
-    if ticket.unit_id:
-        unit = (await Unit.get(id=ticket.unit_id).using_db(conn)).label
+    unit = await unit_label(ticket.unit_id, conn) or "未登记"
     text = t(
         "staff.escalated",
         level=t(f"staff.level.{level}"),
@@ -404,26 +402,7 @@ async def escalate_to(
         ticket, text, conn, supervisors=True, urgent=ticket.urgent, proactive=True
     )
     if level >= 2:
-        managers = await Staff.filter(role="manager", active=True).using_db(conn)
-        for m in managers:
-            if m.telegram_id:
-                await queue_message(
-                    Platform.TELEGRAM,
-                    m.telegram_id,
-                    text,
-                    ticket=ticket,
-                    urgent=ticket.urgent,
-                    conn=conn,
-                )
-            if m.wechat_openid:
-                await queue_message(
-                    Platform.WECHAT,
-                    m.wechat_openid,
-                    text,
-                    ticket=ticket,
-                    urgent=ticket.urgent,
-                    conn=conn,
-                )
+        await notify.to_managers(text, conn, ticket=ticket, urgent=ticket.urgent)
     await notify.refresh_card(ticket, conn)
 
 

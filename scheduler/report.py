@@ -19,7 +19,7 @@ from handlers import notify
 from handlers.core import env
 from models.db import community_row
 from models.outbox import notify_dispatcher, queue_message, transaction
-from models.tables import JobRun, Platform, Staff, Ticket, TicketEvent
+from models.tables import JobRun, Ticket, TicketEvent
 from scheduler import deadlines
 
 CLASSES = ("equipment", "attitude", "quality", "incident")
@@ -150,14 +150,7 @@ async def send_monthly(at: datetime | None = None) -> int:
                 community = await community_row(code=c.code, conn=conn)
                 for platform, chat in notify.staff_chats(c.code, "supervisors"):
                     await queue_message(platform, chat, text, conn=conn)
-                managers = await Staff.filter(role="manager", active=True).using_db(conn)
-                for m in managers:
-                    if m.community_id not in (None, community.id):
-                        continue
-                    if m.telegram_id:
-                        await queue_message(Platform.TELEGRAM, m.telegram_id, text, conn=conn)
-                    if m.wechat_openid:
-                        await queue_message(Platform.WECHAT, m.wechat_openid, text, conn=conn)
+                await notify.to_managers(text, conn, community_id=community.id)
         except IntegrityError:
             continue  # this month's report was already sent
         sent += 1
