@@ -30,6 +30,10 @@ class MediaFile:
     def content_type(self) -> str:
         return mimetypes.guess_type(self.filename)[0] or "application/octet-stream"
 
+    def is_picture(self, max_bytes: int) -> bool:
+        """A JPEG or PNG within ``max_bytes``: what WeChat and WeCom show as an image."""
+        return self.content_type in ("image/jpeg", "image/png") and len(self.content) <= max_bytes
+
 
 Fetcher = Callable[[dict[str, Any]], Awaitable[MediaFile]]
 _fetchers: dict[str, Fetcher] = {}

@@ -505,13 +505,10 @@ class WeChatSender:
             return None  # nothing on WeChat can be edited
         openid = row.chat_id
         buttons = row.payload.get("buttons")
-        script = "hans"
-        if buttons:  # the numbered line is written in the resident's script
-            resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
-            script = resident.script if resident is not None else "hans"
         text = row.payload.get("text", "")
         media = row.payload.get("media") or []
-        if media and not buttons:  # the note about what cannot be shown is in their script
+        script = "hans"
+        if buttons or media:  # the numbered line and the media note: in the resident's script
             resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
             script = resident.script if resident is not None else "hans"
         line, choices, short = numbered(buttons, script)
@@ -623,7 +620,6 @@ class WeChatSender:
         return values
 
 
-_WECHAT_IMAGE_TYPES = ("image/jpeg", "image/png")
 _WECHAT_IMAGE_LIMIT = 10 * 2**20
 
 
@@ -634,12 +630,7 @@ async def _photos(media: list[dict]) -> tuple[list[MediaFile], list[dict]]:
     missing: list[dict] = []
     for item in media:
         file = await media_bytes(item) if item.get("type") == "photo" else None
-        ok = (
-            file is not None
-            and file.content_type in _WECHAT_IMAGE_TYPES
-            and len(file.content) <= _WECHAT_IMAGE_LIMIT
-        )
-        if ok:
+        if file is not None and file.is_picture(_WECHAT_IMAGE_LIMIT):
             photos.append(file)
         else:
             missing.append(item)

@@ -108,9 +108,7 @@ class WeComSender:
             if item.get("type") != "photo":
                 continue
             file = await media_bytes(item)
-            if file is None or len(file.content) > ROBOT_IMAGE_LIMIT:
-                continue
-            if file.content_type not in ("image/jpeg", "image/png"):
+            if file is None or not file.is_picture(ROBOT_IMAGE_LIMIT):
                 continue
             try:
                 await self.robot().send_image(url, file.content)
