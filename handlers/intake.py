@@ -306,6 +306,8 @@ async def _understand(
     _remember_script(resident, c)
     await _set_inbound(inbound, inbound_id, conn, predicted_intent=c.intent)
     intent = chosen or c.intent
+    # the FAQ entry a question finds, looked up once
+    faq = nlp.faq.answer(text) if intent == "consultation" and not c.urgent else None
 
     if not chosen and not c.urgent:
         # Part of a burst, or about a ticket of the same kind still open: add to it.
@@ -316,8 +318,7 @@ async def _understand(
             about_work_done=c.intent == "complaint" and c.complaint_class == "quality",
         )
         # a question the FAQ answers is answered, even in the middle of a burst
-        answerable = intent == "consultation" and nlp.faq.answer(text) is not None
-        belongs = in_burst and not _is_acknowledgement(c.normalized) and not answerable
+        belongs = in_burst and not _is_acknowledgement(c.normalized) and faq is None
         if recent is not None and (belongs or intent in TICKET_KINDS or media):
             await _add_to_ticket(recent, resident, text, media, inbound, conn, offer_split=True)
             return Outcome()
@@ -335,10 +336,9 @@ async def _understand(
         return Outcome()
 
     if intent == "consultation" and not c.urgent:
-        answer = nlp.faq.answer(text)
-        if answer is not None:
+        if faq is not None:
             await notify.to_resident(
-                resident, "faq_answer", answer=answer.in_script(resident.script), conn=conn
+                resident, "faq_answer", answer=faq.in_script(resident.script), conn=conn
             )
             return Outcome()
         await open_ticket(
