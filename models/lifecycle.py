@@ -185,20 +185,8 @@ async def create_ticket(
         using_db=conn,
         **fields,
     )
+    created = (EventKind.CREATED, actor, text, {"kind": ticket.kind})
     events = [
-        TicketEvent(
-            ticket=ticket,
-            at=at,
-            kind=EventKind.CREATED,
-            actor_type=actor.type,
-            actor_id=actor.id,
-            actor_name=actor.name,
-            to_status=Status.NEW.value,
-            text=text,
-            data={"kind": ticket.kind},
-        )
-    ]
-    events += [
         TicketEvent(
             ticket=ticket,
             at=at,
@@ -206,10 +194,11 @@ async def create_ticket(
             actor_type=a.type,
             actor_id=a.id,
             actor_name=a.name,
+            to_status=Status.NEW.value if k == EventKind.CREATED else None,
             text=t,
             data=d,
         )
-        for k, a, t, d in also
+        for k, a, t, d in (created, *also)
     ]
     await TicketEvent.bulk_create(events, using_db=conn)
     return ticket
