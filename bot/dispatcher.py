@@ -224,12 +224,12 @@ class Dispatcher:
         a ticket (cards, relays) so replies and edits find it: one batch per table."""
         if not sent:
             return
-        at = now()
+        at = Outbox._meta.fields_map["sent_at"].to_db_value(now(), None)  # as stored
         async with in_transaction() as tx:
             dialect = tx.capabilities.dialect
             marks = [
                 (
-                    Outbox._meta.fields_map["sent_at"].to_db_value(at, None),
+                    at,
                     "superseded by a later edit" if superseded else None,
                     str(message_id) if message_id else None,
                     row.id,
@@ -244,7 +244,7 @@ class Dispatcher:
                     str(message_id),
                     row.ticket_id,
                     row.kind,
-                    GroupCard._meta.fields_map["created_at"].to_db_value(at, None),
+                    at,
                 )
                 for row, message_id, _ in sent
                 if message_id and row.ticket_id and row.kind in ("card", "relay")
