@@ -24,6 +24,7 @@ from bot.clock import now
 from bot.config import Outbox as OutboxConfig
 from models.lifecycle import Actor, EventKind, record_event
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
+from models.sqlite_engine import sync_with_next_commit
 from models.statements import numbered
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 
@@ -76,6 +77,21 @@ class Sender(Protocol):
         ...
 
 
+STAFF_KINDS = frozenset({"card", "edit_card", "relay"})
+"""What goes to a staff chat to stand for a ticket (the card, its edits, a relay)."""
+
+
+def _first_in_round(chat_rows: list[Outbox]) -> tuple[bool, bool]:
+    """Which chats of a round start first (each send costs the loop some CPU before
+    the next one starts): urgent ones, then the answers a person is waiting for (a
+    resident's confirmation, a staff member's reply), then the cards and relays,
+    which staff read from a list."""
+    return (
+        not any(row.urgent for row in chat_rows),
+        all(row.kind in STAFF_KINDS for row in chat_rows),
+    )
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -105,12 +121,12 @@ class Dispatcher:
         by_chat: dict[tuple[str, str], list[Outbox]] = defaultdict(list)
         for row in rows:
             by_chat[(row.platform, row.chat_id)].append(row)
-        # One chat's messages go in order; different chats go in parallel. What was
-        # sent is recorded in one transaction at the end of the round.
+        # One chat's messages go in order; different chats go in parallel, started
+        # in the order of ``_first_in_round``. What was sent is recorded in one
+        # transaction at the end of the round.
         self._cards_this_round: dict[tuple[str, str, int], str] = {}
-        done = await asyncio.gather(
-            *(self._send_in_order(chat_rows) for chat_rows in by_chat.values())
-        )
+        chats = sorted(by_chat.values(), key=_first_in_round)
+        done = await asyncio.gather(*(self._send_in_order(chat_rows) for chat_rows in chats))
         await self._mark_sent([sent for chat in done for sent in chat])
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -221,36 +237,42 @@ class Dispatcher:
 
     async def _mark_sent(self, sent: list[tuple[Outbox, str | None, bool]]) -> None:
         """Record the platform message ids, and the staff-chat messages that stand for
-        a ticket (cards, relays) so replies and edits find it: one batch per table."""
+        a ticket (cards, relays) so replies and edits find it: one batch per table.
+
+        The record does not wait for the disk (the next commit that does takes it
+        along): the next round need not wait for it, and what a power failure could
+        lose is the record of a send, after which the message goes out again, as when
+        a worker stops between sending and recording (at least once)."""
         if not sent:
             return
         at = Outbox._meta.fields_map["sent_at"].to_db_value(now(), None)  # as stored
-        async with in_transaction() as tx:
-            dialect = tx.capabilities.dialect
-            marks = [
-                (
-                    at,
-                    "superseded by a later edit" if superseded else None,
-                    str(message_id) if message_id else None,
-                    row.id,
-                )
-                for row, message_id, superseded in sent
-            ]
-            await tx.execute_many(numbered(_MARK_SENT, dialect), marks)
-            cards = [
-                (
-                    row.platform,
-                    row.chat_id,
-                    str(message_id),
-                    row.ticket_id,
-                    row.kind,
-                    at,
-                )
-                for row, message_id, _ in sent
-                if message_id and row.ticket_id and row.kind in ("card", "relay")
-            ]
-            if cards:
-                await tx.execute_many(numbered(_CARDS, dialect), cards)
+        with sync_with_next_commit():
+            async with in_transaction() as tx:
+                dialect = tx.capabilities.dialect
+                marks = [
+                    (
+                        at,
+                        "superseded by a later edit" if superseded else None,
+                        str(message_id) if message_id else None,
+                        row.id,
+                    )
+                    for row, message_id, superseded in sent
+                ]
+                await tx.execute_many(numbered(_MARK_SENT, dialect), marks)
+                cards = [
+                    (
+                        row.platform,
+                        row.chat_id,
+                        str(message_id),
+                        row.ticket_id,
+                        row.kind,
+                        at,
+                    )
+                    for row, message_id, _ in sent
+                    if message_id and row.ticket_id and row.kind in ("card", "relay")
+                ]
+                if cards:
+                    await tx.execute_many(numbered(_CARDS, dialect), cards)
         for row, _, superseded in sent:
             if not superseded:
                 metrics.inc("outbox_sent_total", platform=row.platform)

@@ -177,3 +177,22 @@ async def test_unconfigured_channel_retries_then_fails(db, clock, config):
 def test_backoff_is_exponential_and_capped():
     assert [backoff(n, 2, 60) for n in range(1, 8)] == [2, 4, 8, 16, 32, 60, 60]
     assert backoff(1, 2, 60, retry_after=45) == 45
+
+
+async def test_a_round_starts_with_urgent_then_answers_then_cards(db, clock, config):
+    """Each send costs the loop some CPU before the next starts: within a round the
+    resident waiting for an answer goes before the stewards' card, urgent first of all;
+    one chat's messages keep their order."""
+    ticket = await _ticket(config)
+    sender = FlakySender()
+    await queue_message("telegram", -100, "card", ticket=ticket, kind="card")
+    await queue_message("telegram", 7, "您好，已为您登记")
+    await queue_message("telegram", 7, "second to the same resident")
+    await queue_message("telegram", -300, "gas alert", urgent=True)
+    await Dispatcher({"telegram": sender}, CFG).run_once()
+    assert [d.row.payload["text"] for d in sender.delivered] == [
+        "gas alert",
+        "您好，已为您登记",
+        "second to the same resident",
+        "card",
+    ]

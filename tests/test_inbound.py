@@ -58,18 +58,18 @@ async def test_failing_handler_keeps_the_message(db, clock):
     assert not handled and not called
 
 
-def _count_disk_waits(monkeypatch) -> list[str]:
-    """Every write that waits for the disk (inline or in a thread) is recorded."""
-    from models.sqlite_engine import InlineConnection
+def _count_disk_waits(monkeypatch) -> list[int]:
+    """Every sync of the write-ahead log (each one a wait for the disk) is recorded."""
+    from models.sqlite_engine import WalSync
 
-    waits: list[str] = []
-    real = InlineConnection._timed_sync
+    waits: list[int] = []
+    real = WalSync._fsync
 
-    def counting(self, fn, args, kwargs):
-        waits.append(getattr(fn, "__name__", str(fn)))
-        return real(self, fn, args, kwargs)
+    def counting(self):
+        waits.append(self.committed)
+        return real(self)
 
-    monkeypatch.setattr(InlineConnection, "_timed_sync", counting)
+    monkeypatch.setattr(WalSync, "_fsync", counting)
     return waits
 
 
@@ -96,10 +96,10 @@ async def test_answered_after_store_is_synced_by_the_handlings_commit(
     else:
         await process_once("telegram", "upd:9", handler, answered_after=True, text="漏水")
     assert waits, "the final mark must wait for the disk (it syncs the store too)"
+    sync = connections.get("default")._connection.wal_sync
+    assert sync.synced == sync.committed  # the store and the mark are both on the disk
     row = await InboundMessage.get(key="upd:9")
     assert row.status == ("failed" if fails else "handled")
-    sqlite = connections.get("default")._connection._conn
-    assert sqlite.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL again
 
 
 async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock, monkeypatch):
@@ -111,38 +111,3 @@ async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock,
 
     await process_once("telegram", "upd:10", handler, text="漏水")
     assert seen == [1]  # the store itself waited for the disk before handling began
-
-
-async def test_commits_wait_in_a_thread_only_while_the_disk_is_slow(db, clock, monkeypatch):
-    from tortoise import connections
-
-    from models.sqlite_engine import InlineConnection
-
-    hops: list[object] = []
-    real_to_thread = asyncio.to_thread
-
-    async def counting_to_thread(fn, *args, **kwargs):
-        hops.append(fn)
-        return await real_to_thread(fn, *args, **kwargs)
-
-    monkeypatch.setattr(asyncio, "to_thread", counting_to_thread)
-    connection = connections.get("default")._connection
-    connection.slow_disk = False
-
-    async def write(n: int) -> None:
-        await InboundMessage.create(platform="t", key=f"k{n}", payload={}, received_at=clock.now())
-
-    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", 10.0)  # every disk is fast
-    await write(1)
-    await write(2)
-    assert hops == [] and connection.slow_disk is False
-    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", -1.0)  # every disk is slow
-    await write(3)  # measured slow (inline): the next waits go to a thread
-    assert hops == [] and connection.slow_disk is True
-    await write(4)
-    assert len(hops) == 1
-    monkeypatch.setattr(InlineConnection, "SLOW_SYNC", 10.0)  # fast again
-    await write(5)  # still in a thread, measured fast
-    await write(6)  # back in the loop's thread
-    assert len(hops) == 2 and connection.slow_disk is False
-    assert await InboundMessage.all().count() == 6

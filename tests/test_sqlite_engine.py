@@ -1,0 +1,167 @@
+"""The SQLite engine's group commit: a commit returns only once the write-ahead log
+holding it is on the disk; the fsync runs in a thread, the loop goes on meanwhile,
+and the commits made while one fsync runs share the next."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+
+import pytest
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from models.db import close_db, open_db
+from models.sqlite_engine import WalSync, sync_with_next_commit
+from models.tables import InboundMessage
+
+
+def _record_syncs(
+    monkeypatch, delay: float = 0.0, fail: list | None = None, began: threading.Event | None = None
+) -> list[dict]:
+    """Each fsync of the log: the commit number it can cover, and where it ran."""
+    syncs: list[dict] = []
+    real = WalSync._fsync
+
+    def recording(self):
+        syncs.append({"covers": self.committed, "thread": threading.current_thread().name})
+        if began is not None:
+            began.set()
+        if delay:
+            time.sleep(delay)
+        if fail:
+            raise fail.pop()
+        return real(self)
+
+    monkeypatch.setattr(WalSync, "_fsync", recording)
+    return syncs
+
+
+def _sync() -> WalSync:
+    return connections.get("default")._connection.wal_sync
+
+
+async def _write(n: int, clock) -> None:
+    await InboundMessage.create(platform="t", key=f"k{n}", payload={}, received_at=clock.now())
+
+
+async def test_a_commit_returns_once_its_log_is_on_the_disk(db, clock, monkeypatch):
+    syncs = _record_syncs(monkeypatch)
+    sqlite = connections.get("default")._connection._conn
+    # SQLite itself does not sync at commit: the engine does, after the commit
+    assert sqlite.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    assert sqlite.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    await _write(1, clock)
+    sync = _sync()
+    assert len(syncs) == 1 and syncs[0]["thread"].startswith("sqlite-wal-sync")
+    assert sync.synced == sync.committed
+    async with in_transaction():
+        await _write(2, clock)
+        await _write(3, clock)
+    assert len(syncs) == 2 and sync.synced == sync.committed  # one per transaction
+    await InboundMessage.filter(key="k1").first()  # a read waits for nothing
+    assert len(syncs) == 2
+
+
+async def test_the_loop_runs_while_the_disk_syncs_and_commits_share_a_sync(db, clock, monkeypatch):
+    syncs = _record_syncs(monkeypatch, delay=0.05)
+    ticks = 0
+    done = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not done.is_set():
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    task = asyncio.create_task(ticker())
+    started = time.monotonic()
+    await asyncio.gather(*(_write(n, clock) for n in range(20)))
+    elapsed = time.monotonic() - started
+    done.set()
+    await task
+    # 20 commits, each waiting for a 50 ms sync: they shared a few syncs instead of
+    # waiting 20 × 50 ms one after another, and the loop kept running
+    assert len(syncs) <= 3, syncs
+    assert elapsed < 20 * 0.05 / 2
+    assert ticks >= 10
+    sync = _sync()
+    assert sync.synced == sync.committed
+    assert await InboundMessage.all().count() == 20
+
+
+async def test_a_commit_made_during_a_sync_waits_for_the_next_one(db, clock, monkeypatch):
+    began = threading.Event()
+    syncs = _record_syncs(monkeypatch, delay=0.05, began=began)
+    first = asyncio.create_task(_write(1, clock))
+    assert await asyncio.to_thread(began.wait, 5)  # the first commit's sync has begun
+    covered_by_first = syncs[0]["covers"]
+    await _write(2, clock)  # committed while that sync runs: it cannot count on it
+    await first
+    assert len(syncs) == 2
+    assert syncs[1]["covers"] > covered_by_first
+
+
+async def test_a_failed_sync_fails_the_commit_and_the_next_one_syncs_again(db, clock, monkeypatch):
+    syncs = _record_syncs(monkeypatch, fail=[OSError(5, "Input/output error")])
+    with pytest.raises(OSError):
+        await _write(1, clock)
+    await _write(2, clock)
+    assert len(syncs) == 2
+    assert _sync().synced == _sync().committed
+
+
+async def test_unsynced_writes_ride_on_the_next_sync(db, clock, monkeypatch):
+    syncs = _record_syncs(monkeypatch)
+    with sync_with_next_commit():
+        await _write(1, clock)
+        async with in_transaction():
+            await _write(2, clock)
+    assert syncs == []
+    sync = _sync()
+    assert sync.synced < sync.committed
+    await _write(3, clock)
+    assert len(syncs) == 1 and sync.synced == sync.committed
+
+
+async def test_the_log_is_reopened_when_sqlite_replaces_it(db, clock, monkeypatch):
+    await _write(1, clock)
+    sync = _sync()
+    first_inode = sync._inode
+    assert first_inode == os.stat(sync.wal).st_ino
+    # a checkpoint that truncates the log keeps the file: the same one is synced
+    connections.get("default")._connection._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    await _write(2, clock)
+    assert sync._inode == first_inode
+    monkeypatch.setattr(sync, "_inode", -1)  # as if the file had been replaced
+    await _write(3, clock)
+    assert sync._inode == first_inode and sync.synced == sync.committed
+
+
+@pytest.mark.parametrize(
+    ("params", "pragma"),
+    [("synchronous=NORMAL", 1), ("journal_mode=DELETE", 2)],
+)
+async def test_without_group_commit_sqlite_decides(tmp_path, config, clock, params, pragma):
+    """``synchronous=NORMAL`` asked for: no waiting for the disk. No write-ahead log:
+    SQLite syncs every commit itself (FULL)."""
+    await open_db(f"sqlite://{tmp_path}/plain.db?{params}", create=True)
+    try:
+        connection = connections.get("default")._connection
+        assert connection.wal_sync is None
+        assert connection._conn.execute("PRAGMA synchronous").fetchone()[0] == pragma
+        await _write(1, clock)
+        assert await InboundMessage.all().count() == 1
+    finally:
+        await close_db()
+
+
+async def test_the_sync_thread_stops_with_the_connection(tmp_path, config, clock):
+    await open_db(f"sqlite://{tmp_path}/closing.db", create=True)
+    await _write(1, clock)
+    sync = _sync()
+    await close_db()
+    assert sync._fd is None
+    assert not [t for t in threading.enumerate() if t.name.startswith("sqlite-wal-sync")]
