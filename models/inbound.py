@@ -4,20 +4,18 @@ WeChat's three retries) is recognised and never handled twice."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from bot import metrics
 from bot.clock import now
-from models.sqlite_engine import sync_with_next_commit
-from models.statements import update_where
+from models.outbox import transaction
+from models.statements import insert, select, update_where
 from models.tables import InboundMessage, InboundStatus
 
 log = logging.getLogger(__name__)
@@ -32,28 +30,34 @@ async def store_inbound(
     text: str = "",
     payload: dict[str, Any] | None = None,
     claimed: bool = False,
-    synced: bool = True,
+    conn: BaseDBAsyncClient | None = None,
 ) -> tuple[InboundMessage, bool]:
-    """Commit the message; returns (row, created). ``created`` is False for a redelivery.
+    """Store the message; returns (row, created). ``created`` is False for a
+    redelivery. Outside a transaction (``conn``) it is committed, on the disk, when
+    this returns.
 
     ``claimed`` stores it as already taken for handling by the caller (one statement
-    instead of a store and a claim: the hot path of every message). ``synced=False``
-    does not wait for the disk: for a caller that commits the handling (or its
-    failure) before the platform is answered, which makes this row durable too."""
-    try:
-        with contextlib.nullcontext() if synced else sync_with_next_commit():
-            row = await InboundMessage.create(
-                platform=platform,
-                key=key,
-                chat_id=str(chat_id),
-                sender_id=str(sender_id),
-                text=text or "",
-                payload=payload or {},
-                received_at=now(),
-                status=InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
-            )
-    except IntegrityError:  # a redelivery, or the same key arriving concurrently
-        return await InboundMessage.get(platform=platform, key=key), False
+    instead of a store and a claim: the hot path of every message)."""
+    row = await insert(
+        InboundMessage,
+        {
+            "platform": platform,
+            "key": key,
+            "chat_id": str(chat_id),
+            "sender_id": str(sender_id),
+            "text": text or "",
+            "payload": payload or {},
+            "received_at": now(),
+            "status": InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
+        },
+        conn,
+        or_nothing=True,
+    )
+    if row is None:  # a redelivery, or the same key arriving concurrently
+        found = await select(
+            InboundMessage, '"platform" = ? AND "key" = ?', [platform, key], conn=conn
+        )
+        return found[0], False
     metrics.inc("messages_in", platform=platform)
     return row, True
 
@@ -75,11 +79,15 @@ def _claimable(cutoff, received_before=None):
     )
 
 
-async def claim(row: InboundMessage, stale_after: timedelta = STALE) -> bool:
+async def claim(
+    row: InboundMessage, stale_after: timedelta = STALE, conn: BaseDBAsyncClient | None = None
+) -> bool:
     """Take the message for handling. Only one caller wins; ``handled_at`` marks when
     it was taken, so a taker that dies leaves it to be taken again later."""
-    won = await InboundMessage.filter(_claimable(now() - stale_after), id=row.id).update(
-        status=InboundStatus.HANDLING, handled_at=now()
+    won = await (
+        InboundMessage.filter(_claimable(now() - stale_after), id=row.id)
+        .using_db(conn)
+        .update(status=InboundStatus.HANDLING, handled_at=now())
     )
     if won:
         row.status = InboundStatus.HANDLING
@@ -116,21 +124,56 @@ async def process_once(
     retry to pick up: nothing the resident wrote is lost.
 
     ``answered_after``: the platform is answered only after this returns (Telegram's
-    webhook redelivers until then), so the store need not wait for the disk on its
-    own: the handling's commit, or the failure's, syncs it before that answer."""
-    row, created = await store_inbound(
-        platform, key, claimed=True, synced=not answered_after, **message
-    )
-    if not created and not await claim(row):  # handled, or being handled right now
+    webhook delivers the update again until then). Then the message is stored in the
+    same transaction as its handling, which runs in a savepoint: one commit (one wait
+    for the disk) for both, and a handler that fails rolls back only its own work,
+    the message stays, marked failed. A crash before that commit leaves nothing
+    stored, and nothing answered: the platform delivers the update again. Otherwise
+    (an answer right after the store) the store is committed first, on its own."""
+    if not answered_after:
+        row, created = await store_inbound(platform, key, claimed=True, **message)
+        return await _handle_stored(row, created, handler)
+    async with transaction() as tx:
+        row, created = await store_inbound(platform, key, claimed=True, conn=tx, **message)
+        try:
+            outcome = await _handle_stored(row, created, handler, conn=tx)
+        except _Failed as failed:  # the failure mark commits with the message
+            error = failed.error
+        else:
+            return outcome
+    raise error
+
+
+class _Failed(Exception):
+    """A handler's exception, carried out of the savepoint it rolled back so that
+    the transaction holding the stored message still commits."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+
+async def _handle_stored(
+    row: InboundMessage,
+    created: bool,
+    handler: Callable[[InboundMessage], Awaitable[Any]],
+    conn: BaseDBAsyncClient | None = None,
+) -> tuple[bool, Any]:
+    if not created and not await claim(row, conn=conn):  # handled, or being handled now
         return False, None
     try:
-        result = await handler(row)
+        if conn is None:
+            result = await handler(row)
+        else:
+            async with transaction():  # a savepoint: a failure rolls back only this
+                result = await handler(row)
     except Exception as e:
-        log.exception("handling %s message %s failed", platform, key)
-        await finish(row, error=f"{type(e).__name__}: {e}")
-        raise
+        log.exception("handling %s message %s failed", row.platform, row.key)
+        await finish(row, error=f"{type(e).__name__}: {e}", conn=conn)
+        if conn is None:
+            raise
+        raise _Failed(e) from e
     if row.status == InboundStatus.HANDLING:  # the handler did not mark it itself
-        await finish(row)
+        await finish(row, conn=conn)
     return True, result
 
 

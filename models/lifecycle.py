@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.clock import now
 from models.outbox import transaction
-from models.statements import update_where
+from models.statements import insert, insert_many, update_where
 from models.tables import DailySequence, Kind, Status, Ticket, TicketEvent
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -133,19 +133,36 @@ async def record_event(
     to_status: str | None = None,
     conn: BaseDBAsyncClient | None = None,
 ) -> TicketEvent:
-    return await TicketEvent.create(
-        ticket=ticket,
-        at=now(),
-        kind=kind,
-        actor_type=actor.type,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        from_status=from_status,
-        to_status=to_status,
-        text=text,
-        data=data or {},
-        using_db=conn,
+    return await insert(
+        TicketEvent,
+        _event(ticket.id, now(), kind, actor, text, data, from_status, to_status),
+        conn,
     )
+
+
+def _event(
+    ticket_id: int,
+    at,
+    kind: str,
+    actor: Actor,
+    text: str,
+    data: dict[str, Any] | None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> dict[str, Any]:
+    """The columns of one history row."""
+    return {
+        "ticket_id": ticket_id,
+        "at": at,
+        "kind": kind,
+        "actor_type": actor.type,
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "from_status": from_status,
+        "to_status": to_status,
+        "text": text,
+        "data": data or {},
+    }
 
 
 async def create_ticket(
@@ -175,32 +192,25 @@ async def create_ticket(
             )
     at = now()
     number = await next_ticket_number(at.astimezone(tz).date(), conn)
-    ticket = await Ticket.create(
-        number=number,
-        community_id=community_id,
-        kind=Kind(kind).value,
-        status=Status.NEW.value,
-        created_at=at,
-        updated_at=at,
-        using_db=conn,
-        **fields,
+    ticket = await insert(
+        Ticket,
+        {
+            "number": number,
+            "community_id": community_id,
+            "kind": Kind(kind).value,
+            "status": Status.NEW.value,
+            "created_at": at,
+            "updated_at": at,
+            **fields,
+        },
+        conn,
     )
     created = (EventKind.CREATED, actor, text, {"kind": ticket.kind})
     events = [
-        TicketEvent(
-            ticket=ticket,
-            at=at,
-            kind=k,
-            actor_type=a.type,
-            actor_id=a.id,
-            actor_name=a.name,
-            to_status=Status.NEW.value if k == EventKind.CREATED else None,
-            text=t,
-            data=d,
-        )
+        _event(ticket.id, at, k, a, t, d, to_status=Status.NEW.value if k == created[0] else None)
         for k, a, t, d in (created, *also)
     ]
-    await TicketEvent.bulk_create(events, using_db=conn)
+    await insert_many(TicketEvent, events, conn)
     return ticket
 
 

@@ -26,6 +26,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.clock import now
+from models.statements import insert
 from models.tables import Outbox, OutboxStatus, Ticket
 
 HANDOFF_LEASE = timedelta(seconds=60)
@@ -128,18 +129,21 @@ async def queue_message(
     handoff = _handoff.get()
     if handoff is not None and (due > at or not wakeup().consumers):
         handoff = None  # scheduled for later, or nobody here to send it: the database way
-    row = await Outbox.create(
-        ticket=ticket,
-        platform=platform,
-        chat_id=str(chat_id),
-        kind=kind,
-        payload=payload,
-        urgent=urgent,
-        status=OutboxStatus.PENDING,
-        next_attempt_at=due,
-        created_at=at,
-        locked_until=at + HANDOFF_LEASE if handoff is not None else None,
-        using_db=conn,
+    row = await insert(
+        Outbox,
+        {
+            "ticket_id": ticket.id if ticket is not None else None,
+            "platform": platform,
+            "chat_id": str(chat_id),
+            "kind": kind,
+            "payload": payload,
+            "urgent": urgent,
+            "status": OutboxStatus.PENDING,
+            "next_attempt_at": due,
+            "created_at": at,
+            "locked_until": at + HANDOFF_LEASE if handoff is not None else None,
+        },
+        conn,
     )
     if handoff is not None:
         handoff.append(row)
