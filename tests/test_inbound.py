@@ -111,3 +111,46 @@ async def test_store_waits_for_the_disk_when_answered_before_handling(db, clock,
 
     await process_once("telegram", "upd:10", handler, text="漏水")
     assert seen == [1]  # the store itself waited for the disk before handling began
+
+
+async def test_answered_after_a_failing_handler_rolls_back_only_its_own_work(any_db, clock):
+    """Stored and handled in one transaction: the handler's writes go with its failure,
+    the message stays (failed, with the error), and the error reaches the adapter (the
+    webhook answers 500, so Telegram delivers it again)."""
+    from models.outbox import queue_message
+    from models.tables import Outbox
+
+    async def handler(row):
+        await queue_message("telegram", 5, "half done")
+        raise ValueError("broken rule")
+
+    with pytest.raises(ValueError, match="broken rule"):
+        await process_once("telegram", "upd:20", handler, answered_after=True, text="漏水")
+    row = await InboundMessage.get(key="upd:20")
+    assert row.status == "failed" and "broken rule" in row.error and row.text == "漏水"
+    assert await Outbox.all().count() == 0
+    # delivered again: stored already, and failed messages are left for a person
+    called = []
+
+    async def ok(row):
+        called.append(row.id)
+
+    handled, _ = await process_once("telegram", "upd:20", ok, answered_after=True, text="漏水")
+    assert not handled and not called
+    assert await InboundMessage.filter(key="upd:20").count() == 1
+
+
+async def test_answered_after_concurrent_redeliveries_are_handled_once(any_db, clock):
+    calls = []
+
+    async def handler(row):
+        calls.append(row.id)
+        await asyncio.sleep(0.01)
+        return "ok"
+
+    results = await asyncio.gather(
+        *(process_once("telegram", "upd:21", handler, answered_after=True) for _ in range(3))
+    )
+    assert sorted(r[0] for r in results) == [False, False, True]
+    assert len(calls) == 1
+    assert (await InboundMessage.get(key="upd:21")).status == "handled"
