@@ -315,12 +315,14 @@ async def test_close_from_non_staff_is_refused(webhook):
     assert len(refused) == 1 and refused[0].data["refused"] == "not staff"
 
 
-@pytest.mark.parametrize("kind", ["empty", "long", "emoji", "sticker"])
+@pytest.mark.parametrize("kind", ["empty", "long", "emoji", "sticker", "half_emoji"])
 async def test_odd_messages_get_a_polite_answer_and_are_stored(webhook, kind):
     tg = webhook
     await bind_unit_webhook(tg)
     if kind == "empty":
         update = tg.make_text_update(RESIDENT, RESIDENT, "")
+    elif kind == "half_emoji":  # a lone surrogate: valid JSON, not storable as it is
+        update = tg.make_text_update(RESIDENT, RESIDENT, "谢谢\ud83d")
     elif kind == "long":
         update = tg.make_text_update(RESIDENT, RESIDENT, "楼上装修太吵了" * 1500)
     elif kind == "emoji":
@@ -336,6 +338,8 @@ async def test_odd_messages_get_a_polite_answer_and_are_stored(webhook, kind):
     assert stored.status == "handled"
     if kind == "long":
         assert len(stored.text) == 7 * 1500
+    if kind == "half_emoji":
+        assert stored.text == "谢谢\ufffd"
 
 
 async def test_message_stored_by_a_worker_that_stopped_is_handled_later(webhook, fake_clock):

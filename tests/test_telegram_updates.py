@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from telegram import Bot, Update
 
-from bot.channels.telegram import to_incoming
+from bot.channels.telegram import read_update, to_incoming
 from tests.fakes.telegram_api import FakeTelegram
 
 STEWARDS = -100200
@@ -91,3 +91,12 @@ def test_edited_message_counts_and_service_updates_are_ignored(tg):
 def test_malformed_updates_raise(body):
     with pytest.raises((KeyError, TypeError, ValueError)):
         to_incoming(body)
+
+
+def test_half_an_emoji_is_mended_not_refused():
+    """A lone surrogate is valid JSON that no database stores: the text is kept with
+    U+FFFD in its place (a whole emoji, escaped as a pair, is read as it is)."""
+    body = b'{"update_id": 1, "message": {"text": "\\ud83d \\ud83d\\ude21 \\u6f0f"}}'
+    assert read_update(body)["message"]["text"] == "\ufffd 😡 漏"
+    with pytest.raises(ValueError):
+        read_update(b"{not json")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import hmac
+import json
 import logging
 import secrets
 import time
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
 from aiohttp import web
 from telegram import (
     InlineKeyboardButton,
@@ -94,6 +96,27 @@ def _media(message: dict[str, Any]) -> list[dict[str, Any]]:
 def _full_name(user: dict[str, Any]) -> str:
     first, last = user.get("first_name") or "", user.get("last_name")
     return f"{first} {last}" if last else first
+
+
+def read_update(body: bytes) -> Any:
+    """An update's JSON (orjson: several times faster than ``json``). A text holding
+    half an emoji (a lone UTF-16 surrogate: valid JSON, but no database can store it)
+    is kept, with U+FFFD in place of the broken character. Raises on what is not
+    JSON."""
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return _mended(json.loads(body))
+
+
+def _mended(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, dict):
+        return {_mended(k): _mended(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mended(v) for v in value]
+    return value
 
 
 def to_incoming(update: dict[str, Any]) -> Incoming | None:
@@ -205,8 +228,7 @@ class TelegramChannel:
             log.warning("telegram webhook: bad secret token from %s", request.remote)
             return web.Response(status=403, text="forbidden")
         try:
-            data = await request.json()
-            msg = to_incoming(data)
+            msg = to_incoming(read_update(await request.read()))
         except Exception:
             return web.Response(status=400, text="bad update")
         if msg is not None:
@@ -224,8 +246,8 @@ class TelegramChannel:
         return to_incoming(row.payload)
 
     async def _on_update(self, update: Update, _context: Any) -> None:
-        """A polled update (python-telegram-bot's updater)."""
-        msg = to_incoming(update.to_dict())
+        """A polled update (python-telegram-bot's updater; parsed by it, so mended here)."""
+        msg = to_incoming(_mended(update.to_dict()))
         if msg is not None:
             await self._handle(msg)
 
