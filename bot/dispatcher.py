@@ -125,8 +125,16 @@ class Dispatcher:
         # in the order of ``_first_in_round``. What was sent is recorded in one
         # transaction at the end of the round.
         self._cards_this_round: dict[tuple[str, str, int], str] = {}
-        chats = sorted(by_chat.values(), key=_first_in_round)
-        done = await asyncio.gather(*(self._send_in_order(chat_rows) for chat_rows in chats))
+        first, *others = sorted(by_chat.values(), key=_first_in_round)
+        # the first chat is sent from this task, at once; the others in tasks of their
+        # own, which start when this one waits for the network
+        later = [asyncio.ensure_future(self._send_in_order(chat_rows)) for chat_rows in others]
+        try:
+            done = [await self._send_in_order(first), *await asyncio.gather(*later)]
+        except BaseException:
+            for task in later:
+                task.cancel()
+            raise
         await self._mark_sent([sent for chat in done for sent in chat])
 
     async def run_forever(self, stop: asyncio.Event) -> None:
@@ -135,10 +143,12 @@ class Dispatcher:
         loop = asyncio.get_running_loop()
         state = wakeup()
         state.consumers += 1
+        stopping = asyncio.ensure_future(stop.wait())
+        stopping.add_done_callback(lambda _: state.wake())
         next_look = loop.time()
         try:
             while not stop.is_set():
-                state.event.clear()  # what arrives from here on sets it again
+                state.reset()  # what arrives from here on wakes the next sleep
                 try:
                     await self.send_rows(take_handed())
                     if state.check_db or loop.time() >= next_look:
@@ -152,18 +162,9 @@ class Dispatcher:
                     next_look = loop.time() + self.poll_seconds
                 if state.handed or state.check_db:
                     continue
-                waiters = [
-                    asyncio.ensure_future(state.event.wait()),
-                    asyncio.ensure_future(stop.wait()),
-                ]
-                _, pending = await asyncio.wait(
-                    waiters,
-                    timeout=max(0.0, next_look - loop.time()),
-                    return_when=asyncio.FIRST_COMPLETED,
-                )
-                for w in pending:
-                    w.cancel()
+                await state.sleep(next_look - loop.time())
         finally:
+            stopping.cancel()
             state.consumers -= 1
             await self._release(take_handed())
 

@@ -40,10 +40,37 @@ class _Wakeup:
     from a committed transaction, and whether the database may hold due ones."""
 
     def __init__(self) -> None:
-        self.event = asyncio.Event()
         self.handed: list[Outbox] = []
         self.check_db = False
         self.consumers = 0  # dispatchers running on this loop (hand-off only to a running one)
+        self._waiter: asyncio.Future | None = None
+        self._woken = False  # woken while nobody slept: the next sleep returns at once
+
+    def wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+        else:
+            self._woken = True
+
+    def reset(self) -> None:
+        """Forget earlier wake-ups: what is told from here on wakes the next sleep."""
+        self._woken = False
+
+    async def sleep(self, timeout: float) -> None:  # noqa: ASYNC109 - the poll's period
+        """Until woken, or ``timeout`` seconds. One future, set directly: the sleeper
+        runs in the loop's next turn (an Event plus ``asyncio.wait`` took several)."""
+        if self._woken:
+            self._woken = False
+            return
+        loop = asyncio.get_running_loop()
+        self._waiter = loop.create_future()
+        timer = loop.call_later(max(0.0, timeout), self.wake)
+        try:
+            await self._waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+            self._woken = False
 
 
 _wakeups: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Wakeup] = (
@@ -66,13 +93,13 @@ def notify_dispatcher() -> None:
     instead of at the next poll."""
     state = wakeup()
     state.check_db = True
-    state.event.set()
+    state.wake()
 
 
 def wake_dispatcher() -> None:
     """Wake the dispatcher for whatever it was already told (cheap; no database look
     unless a message was queued outside a hand-off)."""
-    wakeup().event.set()
+    wakeup().wake()
 
 
 @contextlib.asynccontextmanager
@@ -96,7 +123,10 @@ async def transaction() -> AsyncIterator[BaseDBAsyncClient]:
     elif mine:
         state = wakeup()
         state.handed.extend(mine)
-        state.event.set()
+        state.wake()
+        # one turn of the loop: the dispatcher, woken first, starts sending before the
+        # caller goes on (a webhook's answer to Telegram can wait; the resident waits)
+        await asyncio.sleep(0)
 
 
 def take_handed() -> list[Outbox]:
