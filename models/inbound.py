@@ -30,6 +30,7 @@ async def store_inbound(
     text: str = "",
     payload: dict[str, Any] | None = None,
     claimed: bool = False,
+    failed: str | None = None,
     conn: BaseDBAsyncClient | None = None,
 ) -> tuple[InboundMessage, bool]:
     """Store the message; returns (row, created). ``created`` is False for a
@@ -37,7 +38,9 @@ async def store_inbound(
     this returns.
 
     ``claimed`` stores it as already taken for handling by the caller (one statement
-    instead of a store and a claim: the hot path of every message)."""
+    instead of a store and a claim: the hot path of every message); ``failed``, as
+    handled without success, with this error."""
+    status = InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED
     row = await insert(
         InboundMessage,
         {
@@ -48,7 +51,9 @@ async def store_inbound(
             "text": text or "",
             "payload": payload or {},
             "received_at": now(),
-            "status": InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED,
+            "status": InboundStatus.FAILED if failed else status,
+            "error": failed,
+            "handled_at": now() if failed else None,
         },
         conn,
         or_nothing=True,
@@ -125,31 +130,30 @@ async def process_once(
 
     ``answered_after``: the platform is answered only after this returns (Telegram's
     webhook delivers the update again until then). Then the message is stored in the
-    same transaction as its handling, which runs in a savepoint: one commit (one wait
-    for the disk) for both, and a handler that fails rolls back only its own work,
-    the message stays, marked failed. A crash before that commit leaves nothing
-    stored, and nothing answered: the platform delivers the update again. Otherwise
-    (an answer right after the store) the store is committed first, on its own."""
+    same transaction as its handling: one commit, one wait for the disk, for both. A
+    handler that fails rolls the transaction back, and the message is stored again
+    on its own, marked failed; a crash before the commit leaves nothing stored and
+    nothing answered, and the platform delivers the update again. Otherwise (an
+    answer right after the store) the store is committed first, on its own."""
     if not answered_after:
         row, created = await store_inbound(platform, key, claimed=True, **message)
         return await _handle_stored(row, created, handler)
-    async with transaction() as tx:
-        row, created = await store_inbound(platform, key, claimed=True, conn=tx, **message)
-        try:
-            outcome = await _handle_stored(row, created, handler, conn=tx)
-        except _Failed as failed:  # the failure mark commits with the message
-            error = failed.error
-        else:
-            return outcome
-    raise error
+    stored = False
+    try:
+        async with transaction() as tx:
+            row, created = await store_inbound(platform, key, claimed=True, conn=tx, **message)
+            stored = True
+            return await _handle_stored(row, created, handler, conn=tx)
+    except Exception as e:
+        if not stored:
+            raise
+        # the handling failed and took the stored message with it: store it failed
+        await store_inbound(platform, key, failed=_error(e), **message)
+        raise
 
 
-class _Failed(Exception):
-    """A handler's exception, carried out of the savepoint it rolled back so that
-    the transaction holding the stored message still commits."""
-
-    def __init__(self, error: Exception):
-        self.error = error
+def _error(e: Exception) -> str:
+    return f"{type(e).__name__}: {e}"
 
 
 async def _handle_stored(
@@ -161,17 +165,12 @@ async def _handle_stored(
     if not created and not await claim(row, conn=conn):  # handled, or being handled now
         return False, None
     try:
-        if conn is None:
-            result = await handler(row)
-        else:
-            async with transaction():  # a savepoint: a failure rolls back only this
-                result = await handler(row)
+        result = await handler(row)
     except Exception as e:
         log.exception("handling %s message %s failed", row.platform, row.key)
-        await finish(row, error=f"{type(e).__name__}: {e}", conn=conn)
-        if conn is None:
-            raise
-        raise _Failed(e) from e
+        if conn is None:  # stored on its own already: mark it (else see process_once)
+            await finish(row, error=_error(e))
+        raise
     if row.status == InboundStatus.HANDLING:  # the handler did not mark it itself
         await finish(row, conn=conn)
     return True, result

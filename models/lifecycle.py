@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.clock import now
 from models.outbox import transaction
-from models.statements import insert, insert_many, update_where
+from models.statements import fetch, insert, insert_many, update_where
 from models.tables import DailySequence, Kind, Status, Ticket, TicketEvent
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -101,24 +101,20 @@ def can_transition(current: str, wanted: str) -> bool:
     return Status(wanted) in TRANSITIONS[Status(current)]
 
 
+_NEXT_NUMBER = (
+    f"INSERT INTO {DailySequence._meta.db_table} (day, last_seq) VALUES (?, 1) "
+    f"ON CONFLICT (day) DO UPDATE SET last_seq = {DailySequence._meta.db_table}.last_seq + 1 "
+    "RETURNING last_seq"
+)
+
+
 async def next_ticket_number(day: date, conn: BaseDBAsyncClient) -> str:
     """Allocate ``YYYYMMDD-NNNN`` with one atomic upsert.
 
     The row lock of the upsert serialises concurrent creators on PostgreSQL and the
     sequence rolls back with the ticket, so numbers are unique and without gaps."""
     key = day.strftime("%Y%m%d")
-    table = DailySequence._meta.db_table
-    if conn.capabilities.dialect == "postgres":
-        sql = (
-            f"INSERT INTO {table} (day, last_seq) VALUES ($1, 1) ON CONFLICT (day) "
-            f"DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq"
-        )
-    else:
-        sql = (
-            f"INSERT INTO {table} (day, last_seq) VALUES (?, 1) ON CONFLICT (day) "
-            f"DO UPDATE SET last_seq = {table}.last_seq + 1 RETURNING last_seq"
-        )
-    rows = await conn.execute_query_dict(sql, [key])  # fetches RETURNING on every backend
+    rows = await fetch(_NEXT_NUMBER, [key], conn)  # RETURNING's row on every backend
     return f"{key}-{int(rows[0]['last_seq']):04d}"
 
 

@@ -14,21 +14,22 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from copy import deepcopy
 from typing import Any, TypeVar
 
-from tortoise import connections
+from tortoise import connections, fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteTransactionWrapper
 from tortoise.exceptions import IntegrityError, OperationalError
+from tortoise.fields.base import Field
 from tortoise.models import Model
 
 from models.sqlite_engine import InlineConnection
 
 M = TypeVar("M", bound=Model)
 
-_sql: dict[tuple, str] = {}
+_sql: dict[tuple, Any] = {}  # SQL (and, for inserts, the column converters) per shape
 
 
 def _client(conn: BaseDBAsyncClient | None) -> BaseDBAsyncClient:
@@ -59,6 +60,18 @@ def _as_tortoise_errors() -> Iterator[None]:
         raise IntegrityError(e) from e
     except sqlite3.OperationalError as e:
         raise OperationalError(e) from e
+
+
+async def fetch(sql: str, params: list[Any], conn: BaseDBAsyncClient | None = None) -> list[Any]:
+    """Rows of a statement written with ``?`` markers, as mappings of column to value
+    (the markers are numbered for PostgreSQL, once per statement)."""
+    client = _client(conn)
+    dialect = client.capabilities.dialect
+    key = ("fetch", sql, dialect)
+    ready = _sql.get(key)
+    if ready is None:
+        ready = _sql[key] = numbered(sql, dialect)
+    return await _fetch(client, ready, params)
 
 
 async def _fetch(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> list[Any]:
@@ -112,8 +125,40 @@ def _column(model: type[Model], name: str) -> str:
     return f'"{model._meta.fields_db_projection[name]}"'
 
 
+def _converter(field: Field) -> Callable[[Any], Any]:
+    """A field's ``to_db_value``, with a shortcut for the values that need no work: a
+    ``str`` within a CharField's length, a ``str`` for a TextField, a ``bool``. Any
+    other value goes through the field itself (converted, or refused as tortoise
+    refuses it)."""
+
+    def full(value: Any) -> Any:
+        return field.to_db_value(value, None)
+
+    kind = type(field)
+    if kind is fields.CharField:
+        limit = field.max_length
+
+        def char(value: Any) -> Any:
+            if value is None or (type(value) is str and len(value) <= limit):
+                return value
+            return full(value)
+
+        return char
+    if kind is fields.TextField:
+        return lambda value: value if value is None or type(value) is str else full(value)
+    if kind is fields.BooleanField:
+        return lambda value: value if value is None or type(value) is bool else full(value)
+    return full
+
+
+_converters: dict[tuple[type[Model], str], Callable[[Any], Any]] = {}
+
+
 def _db_value(model: type[Model], name: str, value: Any) -> Any:
-    return model._meta.fields_map[name].to_db_value(value, None)
+    convert = _converters.get((model, name))
+    if convert is None:
+        convert = _converters[(model, name)] = _converter(model._meta.fields_map[name])
+    return convert(value)
 
 
 async def update_where(
@@ -182,8 +227,9 @@ def _insert_shape(
     model: type[Model], dialect: str, or_nothing: bool = False
 ) -> tuple[str, list[tuple[str, Any]]]:
     """The INSERT of every column but a generated key, and each column's (attribute,
-    field) in order. FK columns appear as their ``*_id`` attribute. ``or_nothing``:
-    a row that would break a unique constraint is not inserted (no error)."""
+    converter to its database value) in order. FK columns appear as their ``*_id``
+    attribute. ``or_nothing``: a row that would break a unique constraint is not
+    inserted (no error)."""
     key = ("insert", model, dialect, or_nothing)
     cached = _sql.get(key)
     if cached is not None:
@@ -191,7 +237,7 @@ def _insert_shape(
     meta = model._meta
     generated = set(meta.generated_db_fields)
     columns = [
-        (name, meta.fields_map[name])
+        (name, _converter(meta.fields_map[name]))
         for name, column in meta.fields_db_projection.items()
         if column not in generated
     ]
@@ -256,7 +302,7 @@ async def insert(
     sql, columns = _insert_shape(model, client.capabilities.dialect, or_nothing)
     given = dict(_source(model, k, v) for k, v in values.items())
     full = _defaults(model, given)
-    params = [field.to_db_value(full[name], None) for name, field in columns]
+    params = [convert(full[name]) for name, convert in columns]
     rows = await _fetch(client, sql, params)  # RETURNING's row on every backend
     if or_nothing and not rows:
         return None
@@ -278,7 +324,7 @@ async def insert_many(
     batch = []
     for values in rows:
         full = _defaults(model, dict(_source(model, k, v) for k, v in values.items()))
-        batch.append([field.to_db_value(full[name], None) for name, field in columns])
+        batch.append([convert(full[name]) for name, convert in columns])
     await _many(client, sql, batch)
 
 

@@ -25,3 +25,39 @@ def test_datetimes_read_as_tortoise_reads_them(stored):
     )
     assert ours == theirs and ours.utcoffset() == theirs.utcoffset()
     assert ours.tzinfo is not None
+
+
+async def test_prepared_inserts_convert_and_refuse_as_tortoise_does(db, clock):
+    """The shortcut converters of ``models.statements`` pass plain values through and
+    hand everything else to the field: a too-long code is refused, not cut."""
+    from tortoise.exceptions import ValidationError
+
+    from models.statements import insert
+    from models.tables import InboundMessage, Outbox, OutboxStatus
+
+    row = await insert(
+        Outbox,
+        {
+            "platform": "telegram",
+            "chat_id": 42,  # an int: converted by the field
+            "payload": {"text": "您好"},
+            "status": OutboxStatus.PENDING,  # a str enum
+            "urgent": 1,
+            "next_attempt_at": clock.now(),
+            "created_at": clock.now(),
+        },
+    )
+    fresh = await Outbox.get(id=row.id)
+    assert (fresh.chat_id, fresh.status, fresh.urgent, fresh.payload) == (
+        "42",
+        "pending",
+        True,
+        {"text": "您好"},
+    )
+    with pytest.raises(ValidationError):
+        await insert(
+            InboundMessage,
+            {"platform": "x" * 17, "key": "k", "payload": {}, "received_at": clock.now()},
+        )
+    with pytest.raises(TypeError):
+        await insert(InboundMessage, {"no_such_column": 1})
