@@ -70,3 +70,55 @@ async def test_5xx_is_retried_and_403_is_not(sender):
     with pytest.raises(SendError) as err:
         await s.send(Delivery(_row(42, "hi")))
     assert not err.value.retryable
+
+
+async def test_a_card_edit_that_changes_nothing_is_a_success(sender):
+    tg, s = sender
+    buttons = [[{"text": "接单", "data": "claim:1"}]]
+    message_id = await s.send(Delivery(_row(-100, "工单卡片", buttons=buttons)))
+    edit = _row(-100, "工单卡片", buttons=buttons)
+    edit.kind = "edit_card"
+    assert await s.send(Delivery(edit, message_id)) == message_id  # "message is not modified"
+    edit.payload["text"] = "工单卡片（已接单）"
+    assert await s.send(Delivery(edit, message_id)) == message_id
+    call = await tg.wait_for("editMessageText", lambda c: c.ok)
+    assert call.params["text"] == "工单卡片（已接单）"
+    assert call.params["message_id"] == int(message_id)
+
+
+async def test_a_reply_names_the_message_it_answers(sender):
+    tg, s = sender
+    first = await s.send(Delivery(_row(42, "您好")))
+    await s.send(Delivery(_row(42, "补充一句", reply_to=first)))
+    call = await tg.wait_for("sendMessage", lambda c: c.params.get("text") == "补充一句")
+    assert call.params["reply_parameters"]["message_id"] == int(first)
+
+
+async def test_a_wrong_token_is_retried_not_dropped():
+    """401/404 (a token revoked or mistyped): the message waits for someone to fix
+    the configuration, as PTB treats it (InvalidToken is not a refusal of the message)."""
+    async with FakeTelegram() as tg:
+        bot = Bot("123:wrong", base_url=tg.base_url, request=AiohttpRequest(connections=1))
+        await bot.request.initialize()
+        try:
+            with pytest.raises(SendError) as err:
+                await TelegramSender(bot, NoLimit()).send(Delivery(_row(42, "hi")))
+            assert err.value.retryable
+        finally:
+            await bot.request.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "error"),
+    [
+        (400, b'{"ok":false,"parameters":{"migrate_to_chat_id":-1001}}', "ChatMigrated"),
+        (429, b'{"ok":false,"parameters":{"retry_after":5}}', "RetryAfter"),
+        (403, b'{"ok":false,"description":"Forbidden: blocked"}', "Forbidden"),
+        (409, b'{"ok":false,"description":"Conflict"}', "Conflict"),
+        (502, b"<html>Bad Gateway</html>", "NetworkError"),
+    ],
+)
+def test_refusals_become_the_exceptions_ptb_raises(code, body, error):
+    from bot.channels.telegram_http import _refusal
+
+    assert type(_refusal(code, body)).__name__ == error

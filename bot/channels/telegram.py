@@ -15,7 +15,6 @@ import json
 import logging
 import secrets
 import time
-import warnings
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -40,7 +39,6 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.ext import Application, ApplicationBuilder, TypeHandler
-from telegram.warnings import PTBUserWarning
 
 from bot.channels.media import MediaFile, media_bytes, register_fetcher
 from bot.channels.telegram_http import AiohttpRequest
@@ -50,13 +48,6 @@ from handlers.core import Incoming
 from handlers.router import handle, register_rebuilder
 
 log = logging.getLogger(__name__)
-# ``TelegramSender._call`` uses the public ``do_api_request`` for methods Bot also has,
-# on purpose (see there); PTB's hint to use ``Bot.send_message`` instead is expected.
-warnings.filterwarnings(
-    "ignore",
-    message=r"Please use 'Bot\.(send_message|edit_message_text)' instead",
-    category=PTBUserWarning,
-)
 
 PLATFORM = "telegram"
 WEBHOOK_PATH = "/telegram/webhook"
@@ -317,6 +308,17 @@ def _markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup 
     )
 
 
+def _keyboard(buttons: list[list[dict[str, str]]] | None) -> dict | None:
+    """``_markup`` as the Bot API's JSON (an InlineKeyboardMarkup), for ``_call``."""
+    if not buttons:
+        return None
+    return {
+        "inline_keyboard": [
+            [{"text": b["text"], "callback_data": b["data"]} for b in row] for row in buttons if row
+        ]
+    }
+
+
 def _seconds(value: int | dtm.timedelta) -> float:
     return value.total_seconds() if isinstance(value, dtm.timedelta) else float(value)
 
@@ -352,33 +354,39 @@ class TelegramSender:
         payload = row.payload
         chat_id = int(row.chat_id) if row.chat_id.lstrip("-").isdigit() else row.chat_id
         text = payload.get("text", "")
-        markup = _markup(payload.get("buttons"))
         if row.kind == "edit_card":
             try:
                 await self._call(
-                    "edit_message_text",
+                    "editMessageText",
                     text=text[:MAX_TEXT],
                     chat_id=chat_id,
                     message_id=int(delivery.edit_message_id),
-                    reply_markup=markup,
+                    reply_markup=_keyboard(payload.get("buttons")),
                 )
             except BadRequest as e:
                 if "not modified" not in str(e).lower():
                     raise
             return delivery.edit_message_id
-        reply = None
-        if payload.get("reply_to"):
-            reply = ReplyParameters(int(payload["reply_to"]), allow_sending_without_reply=True)
         media = payload.get("media") or []
         if not media:
+            reply = None
+            if payload.get("reply_to"):
+                reply = {
+                    "message_id": int(payload["reply_to"]),
+                    "allow_sending_without_reply": True,
+                }
             sent = await self._call(
-                "send_message",
+                "sendMessage",
                 chat_id=chat_id,
                 text=text[:MAX_TEXT] or "…",
-                reply_markup=markup,
+                reply_markup=_keyboard(payload.get("buttons")),
                 reply_parameters=reply,
             )
             return str(sent["message_id"])
+        markup = _markup(payload.get("buttons"))
+        reply = None
+        if payload.get("reply_to"):
+            reply = ReplyParameters(int(payload["reply_to"]), allow_sending_without_reply=True)
         last = None
         for item in media:
             last = await self._send_media(chat_id, item, text, markup, reply)
@@ -386,13 +394,13 @@ class TelegramSender:
         return str(last.message_id) if last is not None else None
 
     async def _call(self, method: str, **params: Any) -> Any:
-        """A Bot API call whose answer we keep as JSON: we need only the message id,
-        and parsing the answer into a ``Message`` (what ``Bot.send_message`` does)
-        costs more than the rest of the send. Same request, defaults, errors and
-        retries as ``Bot.send_message``/``edit_message_text``."""
-        return await self.bot.do_api_request(
-            method, api_kwargs={k: v for k, v in params.items() if v is not None}
-        )
+        """A Bot API call (``sendMessage``, ``editMessageText``) with the JSON body
+        built here and the answer kept as JSON: we need only the message id. PTB's
+        ``Bot.send_message`` builds request objects and parses the answer into a
+        ``Message``, which cost more than the rest of the send; the transport and the
+        errors are the same (``AiohttpRequest.call_json``)."""
+        body = {k: v for k, v in params.items() if v is not None}
+        return await self.bot.request.call_json(f"{self.bot.base_url}/{method}", body)
 
     async def _send_media(self, chat_id, item: dict, caption: str, markup, reply):
         kind = item.get("type")
