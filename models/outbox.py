@@ -26,7 +26,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.clock import now
-from models.statements import insert
+from models.statements import fetch, insert
 from models.tables import Outbox, OutboxStatus, Ticket
 
 HANDOFF_LEASE = timedelta(seconds=60)
@@ -224,14 +224,18 @@ async def claim_due(limit: int, lease: timedelta) -> list[Outbox]:
     return candidates
 
 
+_NEXT_DUE = (
+    "SELECT MIN(CASE WHEN locked_until > next_attempt_at THEN locked_until "
+    f"ELSE next_attempt_at END) AS due FROM {Outbox._meta.db_table} WHERE status = ?"
+)
+
+
 async def next_due_in(default: float) -> float:
-    """Seconds until the next pending message is due (for the dispatcher's sleep)."""
-    row = (
-        await Outbox.filter(status=OutboxStatus.PENDING)
-        .order_by("next_attempt_at")
-        .first()
-        .values("next_attempt_at")
-    )
-    if not row:
+    """Seconds until the next pending message may be taken (for the dispatcher's
+    sleep): when it is due, or, while it is leased (being sent by this worker or
+    another), when the lease runs out. Never more than ``default``."""
+    (row,) = await fetch(_NEXT_DUE, [OutboxStatus.PENDING.value])
+    due = Outbox._meta.fields_map["next_attempt_at"].to_python_value(row["due"])
+    if due is None:
         return default
-    return max(0.0, min(default, (row["next_attempt_at"] - now()).total_seconds()))
+    return max(0.0, min(default, (due - now()).total_seconds()))

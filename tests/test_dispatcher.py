@@ -196,3 +196,21 @@ async def test_a_round_starts_with_urgent_then_answers_then_cards(db, clock, con
         "second to the same resident",
         "card",
     ]
+
+
+async def test_the_next_look_waits_for_leases_to_run_out(any_db, clock, config):
+    """A message leased to a worker (being sent) is not due again before its lease
+    ends: the dispatcher does not look for it in the database over and over."""
+    from models.outbox import HANDOFF_LEASE, claim_due, next_due_in
+
+    assert await next_due_in(5.0) == 5.0  # nothing pending: the poll's period
+    await queue_message("telegram", 42, "您好")
+    assert await next_due_in(5.0) == 0.0  # due now
+    assert len(await claim_due(10, HANDOFF_LEASE)) == 1
+    assert await next_due_in(5.0) == 5.0  # leased for a minute: not before the period
+    assert 59 <= await next_due_in(600.0) <= 61
+    later = await queue_message(
+        "telegram", 43, "稍后", not_before=clock.now() + timedelta(seconds=3)
+    )
+    assert await next_due_in(5.0) == 3.0
+    assert later.next_attempt_at == clock.now() + timedelta(seconds=3)
