@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -40,8 +40,12 @@ def tortoise_config(url: str, with_aerich: bool = False) -> dict:
     modules = [*MODEL_MODULES, "aerich.models"] if with_aerich else MODEL_MODULES
     connection: str | dict = url
     if url.startswith("sqlite://"):  # our SQLite engine: see models/sqlite_engine.py
+        from models.sqlite_engine import JOURNAL_SIZE_LIMIT
+
         connection = expand_db_url(url)
         connection["engine"] = "models.sqlite_engine"
+        if "journal_size_limit" not in parse_qs(urlsplit(url).query):
+            connection["credentials"]["journal_size_limit"] = JOURNAL_SIZE_LIMIT
     return {
         "connections": {"default": connection},
         "apps": {"models": {"models": modules, "default_connection": "default"}},

@@ -88,19 +88,35 @@ def _commits(conn: sqlite3.Connection, fn, args: tuple) -> bool:
 
 class WalSync:
     """Syncs one database's write-ahead log to the disk, in a thread of its own, for
-    every commit made before the sync began (group commit)."""
+    every commit made before the sync began (group commit); and copies the log into
+    the database file (a checkpoint), in another thread, on a connection of its own.
+
+    SQLite checkpoints by itself inside the commit that brings the log past 1,000
+    pages: a copy and two fsyncs, measured here at 10–16 ms, during which the loop
+    stood still (every 60th message or so). The connection turns that off
+    (``wal_autocheckpoint=0``) and this checkpoints, ``PASSIVE`` (it never blocks a
+    writer), at most every ``CHECKPOINT_SECONDS`` while commits come in."""
+
+    CHECKPOINT_SECONDS = 1.0
 
     def __init__(self, database: str):
+        self.database = database
         self.wal = f"{database}-wal"
         self.directory = os.path.dirname(os.path.abspath(database))
         start = next(_commit_numbers)
         self.committed = start  # the number of the last commit made
         self.synced = start  # every commit numbered up to this one is on the disk
         self.syncs = 0  # fsyncs done (each covers every commit before it began)
+        self.checkpoints = 0
         self._fd: int | None = None
         self._inode: int | None = None
         self._running: asyncio.Future | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-wal-sync")
+        self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-checkpoint")
+        self._checkpoint_conn: sqlite3.Connection | None = None
+        self._checkpointing: asyncio.Future | None = None
+        self._checkpointed = start  # the last commit before the last checkpoint began
+        self._checkpoint_at = 0.0  # loop time it began
 
     def note_commit(self) -> None:
         self.committed = next(_commit_numbers)
@@ -115,8 +131,9 @@ class WalSync:
 
     async def _sync(self) -> None:
         covers = self.committed  # every one of these was written before the fsync starts
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.get_running_loop().run_in_executor(self._thread, self._fsync)
+            await loop.run_in_executor(self._thread, self._fsync)
             self.synced = max(self.synced, covers)
             self.syncs += 1
         except OSError:
@@ -124,6 +141,35 @@ class WalSync:
             raise
         finally:
             self._running = None
+        self._maybe_checkpoint(loop)
+
+    def _maybe_checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
+        due = loop.time() - self._checkpoint_at >= self.CHECKPOINT_SECONDS
+        if due and self._checkpointing is None and self.committed > self._checkpointed:
+            self._checkpointed, self._checkpoint_at = self.committed, loop.time()
+            self._checkpointing = loop.run_in_executor(self._checkpointer, self._checkpoint)
+            self._checkpointing.add_done_callback(self._checkpoint_done)
+
+    def _checkpoint_done(self, future: asyncio.Future) -> None:
+        self._checkpointing = None
+        if future.cancelled():
+            return
+        if future.exception() is not None:  # the next one tries again; commits go on
+            log.warning("sqlite: checkpoint of %s failed: %s", self.database, future.exception())
+        else:
+            self.checkpoints += 1
+
+    def _checkpoint(self) -> None:
+        """(In the checkpoint thread.) Copy what the log holds into the database."""
+        if self._checkpoint_conn is None:
+            self._checkpoint_conn = sqlite3.connect(self.database, isolation_level=None)
+            self._checkpoint_conn.execute("PRAGMA busy_timeout=1000")
+        self._checkpoint_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+    def _close_checkpointer(self) -> None:
+        if self._checkpoint_conn is not None:
+            self._checkpoint_conn.close()
+            self._checkpoint_conn = None
 
     def _fsync(self) -> None:
         """(In the thread.) The log file is opened once; again if SQLite replaced it."""
@@ -138,9 +184,11 @@ class WalSync:
                 os.fsync(directory)
             finally:
                 os.close(directory)
-        os.fsync(self._fd)
+        os.fdatasync(self._fd)  # what SQLite itself uses on Linux (the size, if it grew, too)
 
     def close(self) -> None:
+        self._checkpointer.submit(self._close_checkpointer)
+        self._checkpointer.shutdown(wait=True)
         self._thread.shutdown(wait=True)
         if self._fd is not None:
             os.close(self._fd)
@@ -200,7 +248,18 @@ class DurableTransactionContext(SqliteTransactionContext):
             await self.connection._connection.durable()
 
 
+JOURNAL_SIZE_LIMIT = 64 * 2**20
+"""Bytes of write-ahead log kept on disk after a checkpoint (tortoise's default is 16
+KB; ``models.db.tortoise_config`` puts this one in unless the URL names one): a log
+that is not cut back is not grown again, and an fdatasync of a file that keeps its
+size and blocks writes only the data (commits measured here 40% cheaper)."""
+
+
 class InlineSqliteClient(SqliteClient):
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self.pragmas.setdefault("wal_autocheckpoint", None)  # decided at connect
+
     async def create_connection(self, with_db: bool) -> None:
         if self._connection:
             return
@@ -216,6 +275,8 @@ class InlineSqliteClient(SqliteClient):
         group_commit = synchronous in ("FULL", "2", "EXTRA", "3") and not _in_memory(filename)
         if group_commit:
             pragmas["synchronous"] = "NORMAL"  # the engine syncs the log instead
+        if pragmas.get("wal_autocheckpoint") is None:  # not in the URL
+            pragmas["wal_autocheckpoint"] = 0 if group_commit else 1000
         for pragma, val in pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={val}")
             await cursor.close()
@@ -225,6 +286,7 @@ class InlineSqliteClient(SqliteClient):
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         elif group_commit:  # no write-ahead log to sync: SQLite syncs every commit itself
             self._connection._conn.execute(f"PRAGMA synchronous={synchronous}")
+            self._connection._conn.execute("PRAGMA wal_autocheckpoint=1000")
         await self._post_connect()
 
     def _in_transaction(self) -> DurableTransactionContext:
