@@ -404,7 +404,11 @@ async def open_ticket(
         details["voice"] = True  # words are a placeholder: someone must listen
     if slot:
         details.update(slot=slot[0], slot_start=slot[1].isoformat(), slot_end=slot[2].isoformat())
+    dispatch_now = fee is None  # a paid service waits for the resident's consent
+    if dispatch_now:
+        details["card_chats"] = [list(c) for c in notify.card_chats(about_staff, community.code)]
     ticket = await create_ticket(
+        then=Status.DISPATCHED if dispatch_now else None,
         community_id=community.id,
         kind=kind,
         actor=Actor.resident(resident.id),
@@ -460,15 +464,15 @@ async def open_ticket(
             conn=conn,
         )
         return ticket
-    await dispatch(ticket, resident, community, conn, text=text)
+    await announce(ticket, resident, community, conn, text=text)
     return ticket
 
 
 async def dispatch(
     ticket: Ticket, resident: Resident, community: Community, conn: BaseDBAsyncClient, *, text: str
 ) -> None:
-    """new → dispatched: the card goes out, the resident is told what happens next."""
-    chats = [list(c) for c in notify.card_chats(ticket, community.code)]
+    """new → dispatched (a ticket that waited, for the resident's consent to a fee)."""
+    chats = [list(c) for c in notify.card_chats(ticket.about_staff, community.code)]
     await transition(
         ticket,
         Status.DISPATCHED,
@@ -476,6 +480,14 @@ async def dispatch(
         conn=conn,
         details={**(ticket.details or {}), "card_chats": chats},
     )
+    await announce(ticket, resident, community, conn, text=text)
+
+
+async def announce(
+    ticket: Ticket, resident: Resident, community: Community, conn: BaseDBAsyncClient, *, text: str
+) -> None:
+    """A ticket just dispatched: the card goes out, the resident is told what happens
+    next (urgent: safety advice first, and the supervisors at once)."""
     await notify.post_card(ticket, community, conn)
     t = env().texts
     unit = await unit_label(ticket.unit_id, conn) or "未登记"

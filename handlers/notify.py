@@ -12,7 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.clock import now
 from handlers.core import env
-from models.db import unit_label
+from models.db import community_row, unit_label
 from models.outbox import queue_message
 from models.tables import Community, Platform, Resident, Staff, Status, Ticket
 
@@ -54,9 +54,9 @@ def staff_chats(community_code: str, which: str) -> list[tuple[str, str]]:
     return out
 
 
-def card_chats(ticket: Ticket, community_code: str) -> list[tuple[str, str]]:
-    """Where the card of this ticket lives: complaints about staff skip the stewards."""
-    if ticket.about_staff:
+def card_chats(about_staff: bool, community_code: str) -> list[tuple[str, str]]:
+    """Where the card of a ticket lives: complaints about staff skip the stewards."""
+    if about_staff:
         return staff_chats(community_code, "supervisors")
     return staff_chats(community_code, "stewards")
 
@@ -144,7 +144,7 @@ def _clip(text: str, limit: int) -> str:
 async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClient) -> None:
     """Send the card to the staff chats and remember where it went (for later edits)."""
     text, buttons = await render_card(ticket, conn)
-    chats = card_chats(ticket, community.code)
+    chats = card_chats(ticket.about_staff, community.code)
     for platform, chat in chats:
         await queue_message(
             platform,
@@ -210,12 +210,12 @@ async def tell_staff(
 ) -> None:
     """A line for the ticket's staff chats (or the supervisors' chat). ``proactive``
     pings (reminders, escalations) wait for the end of quiet hours unless urgent."""
-    community = await Community.get(id=ticket.community_id).using_db(conn)
+    community = await community_row(ticket.community_id, conn=conn)
     if supervisors:
         chats = staff_chats(community.code, "supervisors")
     else:
         chats = [tuple(c) for c in (ticket.details or {}).get("card_chats", [])] or card_chats(
-            ticket, community.code
+            ticket.about_staff, community.code
         )
     not_before = env().calendar.after_quiet(now(), urgent=urgent) if proactive else None
     for platform, chat in chats:

@@ -21,7 +21,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.clock import now
 from models.outbox import transaction
-from models.statements import fetch, insert, insert_many, update_where
+from models.statements import fetch, insert, insert_many, unsaved, update_where
 from models.tables import DailySequence, Kind, Status, Ticket, TicketEvent
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -170,10 +170,16 @@ async def create_ticket(
     text: str = "",
     conn: BaseDBAsyncClient | None = None,
     also: list[tuple[str, Actor, str, dict[str, Any]]] = (),
+    then: Status | None = None,
     **fields: Any,
 ) -> Ticket:
     """Open a ticket in state ``new`` with its number and its ``created`` event;
-    ``also`` are further events (kind, actor, text, data) written with it."""
+    ``also`` are further events (kind, actor, text, data) written with it.
+
+    ``then``: the ticket moves on from ``new`` at once (the system does it), exactly
+    as ``transition`` would move it — the same rule, the new state's clock, its
+    status event — but in the same INSERT: a ticket dispatched as it opens costs no
+    UPDATE and no second round of events."""
     if conn is None:
         async with transaction() as tx:
             return await create_ticket(
@@ -184,30 +190,49 @@ async def create_ticket(
                 text=text,
                 conn=tx,
                 also=also,
+                then=then,
                 **fields,
             )
     at = now()
     number = await next_ticket_number(at.astimezone(tz).date(), conn)
-    ticket = await insert(
-        Ticket,
-        {
-            "number": number,
-            "community_id": community_id,
-            "kind": Kind(kind).value,
-            "status": Status.NEW.value,
-            "created_at": at,
-            "updated_at": at,
-            **fields,
-        },
-        conn,
-    )
+    values = {
+        "number": number,
+        "community_id": community_id,
+        "kind": Kind(kind).value,
+        "status": Status.NEW.value,
+        "created_at": at,
+        "updated_at": at,
+        **fields,
+    }
+    if then is not None:
+        values.update(_moved(unsaved(Ticket, values), Status.NEW, Status(then), at))
+    ticket = await insert(Ticket, values, conn)
     created = (EventKind.CREATED, actor, text, {"kind": ticket.kind})
     events = [
         _event(ticket.id, at, k, a, t, d, to_status=Status.NEW.value if k == created[0] else None)
         for k, a, t, d in (created, *also)
     ]
+    if then is not None:
+        events.append(
+            _event(ticket.id, at, EventKind.STATUS, Actor.system(), "", None, Status.NEW, then)
+        )
     await insert_many(TicketEvent, events, conn)
     return ticket
+
+
+def _moved(ticket: Ticket, current: Status, to: Status, at) -> dict[str, Any]:
+    """The columns a move from ``current`` to ``to`` at ``at`` sets: the new state, its
+    clock (``scheduler.deadlines.plan``), its stamp. Raises ``IllegalTransition``."""
+    if to not in TRANSITIONS[current]:
+        raise IllegalTransition(ticket.number, current, to)
+    from scheduler.deadlines import plan  # the clock of the new state, in the same UPDATE
+
+    values: dict[str, Any] = {**plan(ticket, to, at), "status": to.value, "updated_at": at}
+    if to in _STAMPS:
+        values[_STAMPS[to]] = at
+    if to == Status.REOPENED:
+        values.update(resolved_at=None, closed_at=None)
+    return values
 
 
 async def transition(
@@ -230,21 +255,8 @@ async def transition(
             return await transition(ticket, to, actor, text, data, conn=tx, **updates)
     to = Status(to)
     current = Status(ticket.status)
-    if to not in TRANSITIONS[current]:
-        raise IllegalTransition(ticket.number, current, to)
     at = now()
-    from scheduler.deadlines import plan  # the clock of the new state, in the same UPDATE
-
-    values: dict[str, Any] = {
-        **plan(ticket, to, at),
-        "status": to.value,
-        "updated_at": at,
-        **updates,
-    }
-    if to in _STAMPS:
-        values[_STAMPS[to]] = at
-    if to == Status.REOPENED:
-        values.update(resolved_at=None, closed_at=None)
+    values = {**_moved(ticket, current, to, at), **updates}
     changed = await update_where(Ticket, {"id": ticket.id, "status": current.value}, values, conn)
     if not changed:
         fresh = await Ticket.get(id=ticket.id).using_db(conn)

@@ -286,6 +286,12 @@ def _built(model: type[M], values: dict[str, Any]) -> M:
     return row
 
 
+def unsaved(model: type[M], values: dict[str, Any]) -> M:
+    """A model instance of ``values`` and the fields' defaults, not in the database
+    (for rules that read a row before it is written)."""
+    return _built(model, _defaults(model, dict(_source(model, k, v) for k, v in values.items())))
+
+
 async def insert(
     model: type[M],
     values: dict[str, Any],

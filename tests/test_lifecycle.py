@@ -139,3 +139,50 @@ async def test_failed_transaction_leaves_no_event(db, clock, config):
             raise RuntimeError("boom after the transition")
     assert (await Ticket.get(id=t.id)).status == "new"
     assert await TicketEvent.filter(ticket_id=t.id, kind="status").count() == 0
+
+
+@pytest.mark.parametrize("kind", [Kind.REPAIR, Kind.COMPLAINT])
+async def test_opening_dispatched_is_opening_then_dispatching(db, clock, config, kind):
+    """``create_ticket(then=...)``: the same row and the same history as opening the
+    ticket and then moving it with ``transition``, in one INSERT."""
+    community = await Community.get(code="demo")
+
+    async def opened(**extra) -> Ticket:
+        return await create_ticket(
+            community_id=community.id,
+            kind=kind,
+            actor=Actor.resident(1),
+            tz=config.tz,
+            text="厨房水管漏水了",
+            summary="厨房水管漏水",
+            **extra,
+        )
+
+    stepwise = await opened()
+    await transition(stepwise, Status.DISPATCHED, Actor.system())
+    at_once = await opened(then=Status.DISPATCHED)
+    columns = ("status", "due_at", "due_kind", "due_phase", "deadline_at", "updated_at")
+    a, b = await Ticket.get(id=stepwise.id), await Ticket.get(id=at_once.id)
+    assert [getattr(a, c) for c in columns] == [getattr(b, c) for c in columns]
+    assert [getattr(at_once, c) for c in columns] == [getattr(b, c) for c in columns]
+
+    def history(t: Ticket):
+        return (
+            TicketEvent.filter(ticket_id=t.id)
+            .order_by("id")
+            .values_list("kind", "from_status", "to_status", "actor_type")
+        )
+
+    assert await history(stepwise) == await history(at_once)
+
+
+async def test_opening_in_an_unreachable_state_is_refused(db, clock, config):
+    with pytest.raises(IllegalTransition):
+        await create_ticket(
+            community_id=(await Community.get(code="demo")).id,
+            kind=Kind.REPAIR,
+            actor=Actor.resident(1),
+            tz=config.tz,
+            then=Status.CLAIMED,
+        )
+    assert await Ticket.all().count() == 0
