@@ -143,7 +143,7 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
 
 # -- entry point -----------------------------------------------------------------------
 async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
-    async with transaction() as conn:
+    async with transaction(join=True) as conn:
         resident = await get_resident(msg, conn)
         if msg.button:
             outcome = await _button(msg, resident, inbound, conn)

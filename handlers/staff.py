@@ -78,7 +78,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
     action, _, arg = (msg.button or "").partition(":")
     if staff is None:
         return Outcome(callback_answer=t("staff.not_staff"))
-    async with transaction() as conn:
+    async with transaction(join=True) as conn:
         ticket = await Ticket.get_or_none(id=int(arg)).using_db(conn) if arg.isdigit() else None
         if ticket is None:
             return Outcome(callback_answer=t("staff.no_ticket", ref=arg))
@@ -97,7 +97,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
 
 async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
     name, rest = msg.command or ("help", "")
-    async with transaction() as conn:
+    async with transaction(join=True) as conn:
         ctx = Ctx(msg, staff, conn)
         if name == "help":
             await ctx.say(t("staff.help") if staff else t("staff.not_staff"))
@@ -161,7 +161,7 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
 async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
     """A steward answers a card or a relayed message: to the resident, signed; or,
     starting with //, an internal note."""
-    async with transaction() as conn:
+    async with transaction(join=True) as conn:
         ctx = Ctx(msg, staff, conn)
         ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
         text = msg.text.strip()

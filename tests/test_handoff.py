@@ -204,3 +204,29 @@ async def test_select_returns_model_rows(any_db, clock):
     assert [t.number for t in rows] == ["20261123-0001", "20261123-0000"]
     assert rows[0].details == {"n": 1} and rows[0].updated_at == clock.now() + timedelta(minutes=1)
     assert await select(Ticket, '"number" = ?', ["nope"], limit=1, for_update=True) == []
+
+
+async def test_a_joined_block_is_part_of_the_outer_transaction(any_db, clock, consumer):
+    """``transaction(join=True)`` inside a transaction opens no savepoint: its work
+    commits with the outer one, and its failure takes the outer one down with it.
+    On its own it is a transaction like any other."""
+    async with transaction() as outer:
+        async with transaction(join=True) as joined:
+            assert joined is outer
+            await queue_message("telegram", "42", "joined", conn=joined)
+        assert take_handed() == []
+    assert [r.payload["text"] for r in take_handed()] == ["joined"]
+
+    with pytest.raises(ValueError):
+        async with transaction():
+            await queue_message("telegram", "42", "lost")
+            async with transaction(join=True):
+                await queue_message("telegram", "42", "lost too")
+                raise ValueError("broken rule")
+    assert take_handed() == []
+    assert await Outbox.all().count() == 1  # "joined" only
+
+    async with transaction(join=True) as alone:
+        await queue_message("telegram", "42", "alone", conn=alone)
+    assert [r.payload["text"] for r in take_handed()] == ["alone"]
+    assert await Outbox.all().count() == 2
