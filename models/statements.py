@@ -16,6 +16,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Iterator
 from copy import deepcopy
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from tortoise import connections, fields
@@ -25,6 +26,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 from tortoise.fields.base import Field
 from tortoise.models import Model
 
+from models.fields import DatetimeField
 from models.sqlite_engine import InlineConnection
 
 M = TypeVar("M", bound=Model)
@@ -125,16 +127,29 @@ def _column(model: type[Model], name: str) -> str:
     return f'"{model._meta.fields_db_projection[name]}"'
 
 
-def _converter(field: Field) -> Callable[[Any], Any]:
+def _converter(field: Field, dialect: str) -> Callable[[Any], Any]:
     """A field's ``to_db_value``, with a shortcut for the values that need no work: a
-    ``str`` within a CharField's length, a ``str`` for a TextField, a ``bool``. Any
-    other value goes through the field itself (converted, or refused as tortoise
-    refuses it)."""
+    ``str`` within a CharField's length, a ``str`` for a TextField, a ``bool``, an
+    aware datetime (in UTC, as ``models.fields.DatetimeField`` stores it: for SQLite
+    the text tortoise's adapter writes). Any other value goes through the field itself
+    (converted, or refused as tortoise refuses it)."""
 
     def full(value: Any) -> Any:
         return field.to_db_value(value, None)
 
     kind = type(field)
+    if kind is DatetimeField:
+        sqlite = dialect == "sqlite"
+
+        def moment(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is not datetime or value.tzinfo is None:
+                return full(value)
+            value = value.astimezone(UTC)
+            return value.isoformat(" ") if sqlite else value
+
+        return moment
     if kind is fields.CharField:
         limit = field.max_length
 
@@ -151,13 +166,14 @@ def _converter(field: Field) -> Callable[[Any], Any]:
     return full
 
 
-_converters: dict[tuple[type[Model], str], Callable[[Any], Any]] = {}
+_converters: dict[tuple[type[Model], str, str], Callable[[Any], Any]] = {}
 
 
-def _db_value(model: type[Model], name: str, value: Any) -> Any:
-    convert = _converters.get((model, name))
+def _db_value(model: type[Model], name: str, value: Any, dialect: str) -> Any:
+    convert = _converters.get((model, name, dialect))
     if convert is None:
-        convert = _converters[(model, name)] = _converter(model._meta.fields_map[name])
+        field = model._meta.fields_map[name]
+        convert = _converters[(model, name, dialect)] = _converter(field, dialect)
     return convert(value)
 
 
@@ -185,8 +201,8 @@ async def update_where(
         sql = _sql[key] = numbered(
             f'UPDATE "{model._meta.db_table}" SET {sets} WHERE {" AND ".join(conds)}', dialect
         )
-    params = [_db_value(model, k, v) for k, v in values.items()]
-    params += [_db_value(model, k, where[k]) for k in equal]
+    params = [_db_value(model, k, v, dialect) for k, v in values.items()]
+    params += [_db_value(model, k, where[k], dialect) for k in equal]
     return await _change(client, sql, params)
 
 
@@ -237,7 +253,7 @@ def _insert_shape(
     meta = model._meta
     generated = set(meta.generated_db_fields)
     columns = [
-        (name, _converter(meta.fields_map[name]))
+        (name, _converter(meta.fields_map[name], dialect))
         for name, column in meta.fields_db_projection.items()
         if column not in generated
     ]
@@ -252,23 +268,38 @@ def _insert_shape(
     return shape
 
 
+_COPY, _CALL, _KEEP = range(3)
+_column_defaults: dict[type[Model], tuple[frozenset[str], list[tuple[str, int, Any]]]] = {}
+
+
 def _defaults(model: type[Model], given: dict[str, Any]) -> dict[str, Any]:
     """Every column's Python value: the one given, else the field's default."""
-    unknown = set(given) - set(model._meta.fields_db_projection)
-    if unknown:
-        raise TypeError(f"{model.__name__} has no column {', '.join(sorted(unknown))}")
+    known = _column_defaults.get(model)
+    if known is None:
+        plan = []
+        for name, field in model._meta.fields_map.items():
+            if name not in model._meta.fields_db_projection:
+                continue  # a relation; its ``*_id`` column is a field of its own
+            default = field.default
+            how = _KEEP
+            if callable(default):
+                how = _CALL
+            elif isinstance(default, dict | list):
+                how = _COPY
+            plan.append((name, how, default))
+        known = _column_defaults[model] = (frozenset(model._meta.fields_db_projection), plan)
+    columns, plan = known
+    if not columns.issuperset(given):
+        unknown = ", ".join(sorted(set(given) - columns))
+        raise TypeError(f"{model.__name__} has no column {unknown}")
     values: dict[str, Any] = {}
-    for name, field in model._meta.fields_map.items():
-        if name not in model._meta.fields_db_projection:
-            continue  # a relation; its ``*_id`` column is a field of its own
+    for name, how, default in plan:
         if name in given:
             values[name] = given[name]
-        elif callable(field.default):
-            values[name] = field.default()
-        elif isinstance(field.default, (dict, list)):
-            values[name] = deepcopy(field.default)
+        elif how == _KEEP:
+            values[name] = default
         else:
-            values[name] = field.default
+            values[name] = default() if how == _CALL else deepcopy(default)
     return values
 
 

@@ -61,3 +61,26 @@ async def test_prepared_inserts_convert_and_refuse_as_tortoise_does(db, clock):
         )
     with pytest.raises(TypeError):
         await insert(InboundMessage, {"no_such_column": 1})
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgres"])
+def test_datetimes_are_written_as_tortoise_writes_them(dialect):
+    """SQLite compares datetimes as text: a prepared statement must write exactly the
+    text the ORM writes (UTC, ``isoformat(" ")``), or the deadline sweep would miss."""
+    import sqlite3
+    from datetime import datetime, timedelta, timezone
+
+    from models.statements import _converter
+
+    field = DatetimeField()
+    convert = _converter(field, dialect)
+    shanghai = timezone(timedelta(hours=8))
+    for value in (
+        datetime(2026, 11, 23, 10, 0, tzinfo=shanghai),
+        datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=timezone.utc),
+    ):
+        orm = field.to_db_value(value, None)
+        if dialect == "sqlite":  # what the driver makes of it (tortoise's adapter)
+            orm = sqlite3.adapters[(datetime, sqlite3.PrepareProtocol)](orm)
+        assert convert(value) == orm
+    assert convert(None) is None
