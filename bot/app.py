@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from dataclasses import dataclass, field
@@ -146,6 +147,17 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     rt.scheduler = AsyncIOScheduler(timezone=config.tz)
     install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
+    settle_memory()
+
+
+def settle_memory() -> None:
+    """What start-up made (the language model's dictionaries, the config, the
+    templates, the libraries) lives as long as the process: collect once, then freeze
+    it out of the garbage collector's sight, so that its full collections, which
+    walked all of it (20-25 ms each, measured here, in the middle of a message),
+    look only at what came after."""
+    gc.collect()
+    gc.freeze()
 
 
 async def _start_later(channel, stop: asyncio.Event, every: float = 30.0) -> None:

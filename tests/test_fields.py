@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import pytest
 from tortoise.fields import DatetimeField as TortoiseDatetimeField
 
@@ -77,7 +79,7 @@ def test_datetimes_are_written_as_tortoise_writes_them(dialect):
     shanghai = timezone(timedelta(hours=8))
     for value in (
         datetime(2026, 11, 23, 10, 0, tzinfo=shanghai),
-        datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=timezone.utc),
+        datetime(2026, 11, 23, 2, 0, 0, 123456, tzinfo=UTC),
     ):
         orm = field.to_db_value(value, None)
         if dialect == "sqlite":  # what the driver makes of it (tortoise's adapter)
