@@ -33,7 +33,7 @@ from models.lifecycle import (
     transition,
 )
 from models.outbox import transaction
-from models.statements import markers, select, update_where
+from models.statements import markers, select, update_returning, update_where
 from models.tables import (
     Building,
     Community,
@@ -54,16 +54,15 @@ MAX_TEXT = 4000  # stored in full on the inbound row; tickets keep this much
 
 # -- residents ---------------------------------------------------------------------------
 async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
-    """The resident behind this platform identity (created on first contact). On
-    PostgreSQL the row is locked for the transaction, so a second worker handling
-    the same resident's next message waits for this one."""
-    found = await select(
+    """The resident behind this platform identity (created on first contact), with
+    what every message changes already written: where to answer them, when they last
+    wrote. On PostgreSQL the row is locked for the transaction, so a second worker
+    handling the same resident's next message waits for this one."""
+    found = await update_returning(
         Resident,
-        '"platform" = ? AND "platform_user_id" = ?',
-        [msg.platform, msg.sender_id],
-        limit=1,
-        for_update=True,
-        conn=conn,
+        {"platform": msg.platform, "platform_user_id": msg.sender_id},
+        {"chat_id": msg.chat_id, "last_message_at": now()},
+        conn,
     )
     resident = found[0] if found else None
     if resident is None:
@@ -145,6 +144,7 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
 async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
     async with transaction(join=True) as conn:
         resident = await get_resident(msg, conn)
+        script = resident.script
         if msg.button:
             outcome = await _button(msg, resident, inbound, conn)
         elif msg.command:
@@ -152,13 +152,8 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
             outcome = await _command(name, rest, msg, resident, inbound, conn)
         else:
             outcome = await _message(msg, resident, inbound, conn)
-        # what every message changes, in one statement each, committed with the rest
-        await update_where(
-            Resident,
-            {"id": resident.id},
-            {"chat_id": msg.chat_id, "last_message_at": now(), "script": resident.script},
-            conn,
-        )
+        if resident.script != script:  # they wrote in another script (or in English)
+            await update_where(Resident, {"id": resident.id}, {"script": resident.script}, conn)
         await finish(
             inbound,
             conn=conn,

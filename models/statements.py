@@ -185,25 +185,51 @@ async def update_where(
 ) -> int:
     """``UPDATE`` the rows whose ``where`` fields equal the given values (``None``
     means IS NULL); returns how many rows changed."""
-    if not where or not values:
-        raise ValueError("update_where needs a condition and something to set")
     client = _client(conn)
-    dialect = client.capabilities.dialect
+    sql, params = _update(model, where, values, client.capabilities.dialect, returning=False)
+    return await _change(client, sql, params)
+
+
+async def update_returning(
+    model: type[M],
+    where: dict[str, Any],
+    values: dict[str, Any],
+    conn: BaseDBAsyncClient | None = None,
+) -> list[M]:
+    """``update_where`` that returns the changed rows, as they are now, as model
+    instances: a read and a write in one statement (on PostgreSQL the rows stay
+    locked for the transaction, as with SELECT … FOR UPDATE)."""
+    client = _client(conn)
+    sql, params = _update(model, where, values, client.capabilities.dialect, returning=True)
+    return [model._init_from_db(**row) for row in await _fetch(client, sql, params)]
+
+
+def _update(
+    model: type[Model],
+    where: dict[str, Any],
+    values: dict[str, Any],
+    dialect: str,
+    *,
+    returning: bool,
+) -> tuple[str, list[Any]]:
+    if not where or not values:
+        raise ValueError("an UPDATE needs a condition and something to set")
     values = dict(_source(model, k, v) for k, v in values.items())
     null = tuple(k for k, v in where.items() if v is None)
     equal = tuple(k for k, v in where.items() if v is not None)
-    key = ("update", model, tuple(values), equal, null, dialect)
+    key = ("update", model, tuple(values), equal, null, dialect, returning)
     sql = _sql.get(key)
     if sql is None:
         sets = ", ".join(f"{_column(model, k)} = ?" for k in values)
         conds = [f"{_column(model, k)} = ?" for k in equal]
         conds += [f"{_column(model, k)} IS NULL" for k in null]
-        sql = _sql[key] = numbered(
-            f'UPDATE "{model._meta.db_table}" SET {sets} WHERE {" AND ".join(conds)}', dialect
-        )
+        sql = f'UPDATE "{model._meta.db_table}" SET {sets} WHERE {" AND ".join(conds)}'
+        if returning:
+            sql += " RETURNING " + ", ".join(f'"{c}"' for c in model._meta.db_fields)
+        sql = _sql[key] = numbered(sql, dialect)
     params = [_db_value(model, k, v, dialect) for k, v in values.items()]
     params += [_db_value(model, k, where[k], dialect) for k in equal]
-    return await _change(client, sql, params)
+    return sql, params
 
 
 async def select(

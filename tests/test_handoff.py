@@ -19,7 +19,7 @@ from models.outbox import (
     transaction,
     wakeup,
 )
-from models.statements import markers, select, update_where
+from models.statements import markers, select, update_returning, update_where
 from models.tables import InboundMessage, Outbox, OutboxStatus, Resident, Staff, Ticket
 
 CFG = OutboxConfig(max_attempts=4, base_delay_seconds=2, max_delay_seconds=60)
@@ -179,6 +179,31 @@ async def test_update_where_matches_the_orm(any_db, clock):
     )
     assert await update_where(Ticket, {"id": ticket.id}, {"assignee": staff}) == 1
     assert (await Ticket.get(id=ticket.id)).assignee_id == staff.id
+
+
+async def test_update_returning_gives_the_rows_as_they_are_now(any_db, clock):
+    resident = await Resident.create(
+        platform="telegram",
+        platform_user_id="7",
+        chat_id="7",
+        created_at=clock.now(),
+        state={"awaiting": "unit"},
+    )
+    later = clock.now() + timedelta(minutes=5)
+    (row,) = await update_returning(
+        Resident,
+        {"platform": "telegram", "platform_user_id": "7"},
+        {"chat_id": "8", "last_message_at": later},
+    )
+    assert isinstance(row, Resident) and row.id == resident.id
+    assert (row.chat_id, row.last_message_at, row.state) == ("8", later, {"awaiting": "unit"})
+    assert (await Resident.get(id=resident.id)).chat_id == "8"
+    assert (
+        await update_returning(
+            Resident, {"platform": "telegram", "platform_user_id": "9"}, {"chat_id": "9"}
+        )
+        == []
+    )
 
 
 async def test_select_returns_model_rows(any_db, clock):
