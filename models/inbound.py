@@ -1,6 +1,9 @@
-"""Store first: every inbound platform message is committed before it is handled,
-keyed by the platform's own id, so a redelivery (Telegram retrying a webhook,
-WeChat's three retries) is recognised and never handled twice."""
+"""Store first: every inbound platform message is stored before it is handled, keyed
+by the platform's own id, so a redelivery (Telegram retrying a webhook, WeChat's three
+retries) is recognised and never handled twice; a handling that fails leaves it
+stored, marked failed. Where the platform is answered right away it is committed
+before the handling; where it is answered only after (Telegram's webhook), with it
+(see ``process_once``)."""
 
 from __future__ import annotations
 
