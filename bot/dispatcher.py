@@ -25,7 +25,7 @@ from bot.config import Outbox as OutboxConfig
 from models.lifecycle import Actor, EventKind, record_event
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
 from models.sqlite_engine import sync_with_next_commit
-from models.statements import numbered
+from models.statements import execute_many
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,6 @@ class Dispatcher:
         at = Outbox._meta.fields_map["sent_at"].to_db_value(now(), None)  # as stored
         with sync_with_next_commit():
             async with in_transaction() as tx:
-                dialect = tx.capabilities.dialect
                 marks = [
                     (
                         at,
@@ -259,7 +258,7 @@ class Dispatcher:
                     )
                     for row, message_id, superseded in sent
                 ]
-                await tx.execute_many(numbered(_MARK_SENT, dialect), marks)
+                await execute_many(_MARK_SENT, marks, tx)
                 cards = [
                     (
                         row.platform,
@@ -273,7 +272,7 @@ class Dispatcher:
                     if message_id and row.ticket_id and row.kind in ("card", "relay")
                 ]
                 if cards:
-                    await tx.execute_many(numbered(_CARDS, dialect), cards)
+                    await execute_many(_CARDS, cards, tx)
         for row, _, superseded in sent:
             if not superseded:
                 metrics.inc("outbox_sent_total", platform=row.platform)

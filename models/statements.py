@@ -76,6 +76,20 @@ async def fetch(sql: str, params: list[Any], conn: BaseDBAsyncClient | None = No
     return await _fetch(client, ready, params)
 
 
+async def execute_many(
+    sql: str, batch: list[list[Any] | tuple], conn: BaseDBAsyncClient | None = None
+) -> None:
+    """One statement written with ``?`` markers, run for each parameter row of
+    ``batch`` (``fetch``'s sibling for writes)."""
+    client = _client(conn)
+    dialect = client.capabilities.dialect
+    key = ("fetch", sql, dialect)
+    ready = _sql.get(key)
+    if ready is None:
+        ready = _sql[key] = numbered(sql, dialect)
+    await _many(client, ready, batch)
+
+
 async def _fetch(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> list[Any]:
     """Rows of a statement, as mappings of column to value."""
     raw = _sqlite_in_transaction(client)
@@ -95,7 +109,7 @@ async def _change(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> int
         return raw.execute(sql, params).rowcount
 
 
-async def _many(client: BaseDBAsyncClient, sql: str, batch: list[list[Any]]) -> None:
+async def _many(client: BaseDBAsyncClient, sql: str, batch: list) -> None:
     raw = _sqlite_in_transaction(client)
     if raw is None:
         await client.execute_many(sql, batch)
