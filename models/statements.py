@@ -64,30 +64,28 @@ def _as_tortoise_errors() -> Iterator[None]:
         raise OperationalError(e) from e
 
 
-async def fetch(sql: str, params: list[Any], conn: BaseDBAsyncClient | None = None) -> list[Any]:
-    """Rows of a statement written with ``?`` markers, as mappings of column to value
-    (the markers are numbered for PostgreSQL, once per statement)."""
-    client = _client(conn)
+def _written(sql: str, client: BaseDBAsyncClient) -> str:
+    """SQL written with ``?`` markers, numbered for PostgreSQL (once per statement)."""
     dialect = client.capabilities.dialect
-    key = ("fetch", sql, dialect)
+    key = ("written", sql, dialect)
     ready = _sql.get(key)
     if ready is None:
         ready = _sql[key] = numbered(sql, dialect)
-    return await _fetch(client, ready, params)
+    return ready
+
+
+async def fetch(sql: str, params: list[Any], conn: BaseDBAsyncClient | None = None) -> list[Any]:
+    """Rows of a statement written with ``?`` markers, as mappings of column to value."""
+    client = _client(conn)
+    return await _fetch(client, _written(sql, client), params)
 
 
 async def execute_many(
     sql: str, batch: list[list[Any] | tuple], conn: BaseDBAsyncClient | None = None
 ) -> None:
-    """One statement written with ``?`` markers, run for each parameter row of
-    ``batch`` (``fetch``'s sibling for writes)."""
+    """A statement written with ``?`` markers, run for each parameter row of ``batch``."""
     client = _client(conn)
-    dialect = client.capabilities.dialect
-    key = ("fetch", sql, dialect)
-    ready = _sql.get(key)
-    if ready is None:
-        ready = _sql[key] = numbered(sql, dialect)
-    await _many(client, ready, batch)
+    await _many(client, _written(sql, client), batch)
 
 
 async def _fetch(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> list[Any]:

@@ -20,7 +20,7 @@ from models.tables import Community, Kind, Status, Ticket, TicketEvent
 STEWARD = Actor.staff(1, "王管家")
 
 
-async def new_ticket(config, kind=Kind.REPAIR) -> Ticket:
+async def new_ticket(config, kind=Kind.REPAIR, **extra) -> Ticket:
     community = await Community.get(code="demo")
     return await create_ticket(
         community_id=community.id,
@@ -29,6 +29,7 @@ async def new_ticket(config, kind=Kind.REPAIR) -> Ticket:
         tz=config.tz,
         text="厨房水管漏水了",
         summary="厨房水管漏水",
+        **extra,
     )
 
 
@@ -145,22 +146,9 @@ async def test_failed_transaction_leaves_no_event(db, clock, config):
 async def test_opening_dispatched_is_opening_then_dispatching(db, clock, config, kind):
     """``create_ticket(then=...)``: the same row and the same history as opening the
     ticket and then moving it with ``transition``, in one INSERT."""
-    community = await Community.get(code="demo")
-
-    async def opened(**extra) -> Ticket:
-        return await create_ticket(
-            community_id=community.id,
-            kind=kind,
-            actor=Actor.resident(1),
-            tz=config.tz,
-            text="厨房水管漏水了",
-            summary="厨房水管漏水",
-            **extra,
-        )
-
-    stepwise = await opened()
+    stepwise = await new_ticket(config, kind)
     await transition(stepwise, Status.DISPATCHED, Actor.system())
-    at_once = await opened(then=Status.DISPATCHED)
+    at_once = await new_ticket(config, kind, then=Status.DISPATCHED)
     columns = ("status", "due_at", "due_kind", "due_phase", "deadline_at", "updated_at")
     a, b = await Ticket.get(id=stepwise.id), await Ticket.get(id=at_once.id)
     assert [getattr(a, c) for c in columns] == [getattr(b, c) for c in columns]
