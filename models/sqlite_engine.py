@@ -111,6 +111,7 @@ class WalSync:
         self.checkpoints = 0
         self._fd: int | None = None
         self._inode: int | None = None
+        self._inode_checked = 0.0
         self._running: asyncio.Future | None = None
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-wal-sync")
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-checkpoint")
@@ -203,10 +204,17 @@ class WalSync:
             self._checkpoint_conn.close()
             self._checkpoint_conn = None
 
+    INODE_CHECK_SECONDS = 1.0
+
     def _fsync(self) -> None:
-        """(In the thread, or the loop's.) The log file is opened once; again if SQLite
-        replaced it."""
-        inode = os.stat(self.wal).st_ino
+        """(In the thread, or the loop's.) The log file is opened once, and again if it
+        was replaced (SQLite does not while our connection is open; checked once a
+        second all the same)."""
+        now = time.monotonic()
+        inode = self._inode
+        if self._fd is None or now - self._inode_checked >= self.INODE_CHECK_SECONDS:
+            inode = os.stat(self.wal).st_ino
+            self._inode_checked = now
         if self._fd is None or inode != self._inode:
             if self._fd is not None:
                 os.close(self._fd)

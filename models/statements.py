@@ -135,6 +135,13 @@ def _source(model: type[Model], name: str, value: Any) -> tuple[str, Any]:
     return name, value
 
 
+def _sourced(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """``_source`` for every value (the dict itself when it names no relation)."""
+    if model._meta.fk_fields.isdisjoint(values):
+        return values
+    return dict(_source(model, k, v) for k, v in values.items())
+
+
 def _column(model: type[Model], name: str) -> str:
     return f'"{model._meta.fields_db_projection[name]}"'
 
@@ -142,8 +149,9 @@ def _column(model: type[Model], name: str) -> str:
 def _converter(field: Field, dialect: str) -> Callable[[Any], Any]:
     """A field's ``to_db_value``, with a shortcut for the values that need no work: a
     ``str`` within a CharField's length, a ``str`` for a TextField, a ``bool``, an
-    aware datetime (in UTC, as ``models.fields.DatetimeField`` stores it: for SQLite
-    the text tortoise's adapter writes). Any other value goes through the field itself
+    ``int`` for an integer field (tortoise checks no range either), an aware datetime
+    (in UTC, as ``models.fields.DatetimeField`` stores it: for SQLite the text
+    tortoise's adapter writes). Any other value goes through the field itself
     (converted, or refused as tortoise refuses it)."""
 
     def full(value: Any) -> Any:
@@ -175,6 +183,8 @@ def _converter(field: Field, dialect: str) -> Callable[[Any], Any]:
         return lambda value: value if value is None or type(value) is str else full(value)
     if kind is fields.BooleanField:
         return lambda value: value if value is None or type(value) is bool else full(value)
+    if kind in (fields.IntField, fields.BigIntField, fields.SmallIntField):
+        return lambda value: value if value is None or type(value) is int else full(value)
     return full
 
 
@@ -226,7 +236,7 @@ def _update(
 ) -> tuple[str, list[Any]]:
     if not where or not values:
         raise ValueError("an UPDATE needs a condition and something to set")
-    values = dict(_source(model, k, v) for k, v in values.items())
+    values = _sourced(model, values)
     null = tuple(k for k, v in where.items() if v is None)
     equal = tuple(k for k, v in where.items() if v is not None)
     key = ("update", model, tuple(values), equal, null, dialect, returning)
@@ -358,7 +368,7 @@ def _built(model: type[M], values: dict[str, Any]) -> M:
 def unsaved(model: type[M], values: dict[str, Any]) -> M:
     """A model instance of ``values`` and the fields' defaults, not in the database
     (for rules that read a row before it is written)."""
-    return _built(model, _defaults(model, dict(_source(model, k, v) for k, v in values.items())))
+    return _built(model, _defaults(model, _sourced(model, values)))
 
 
 async def insert(
@@ -375,7 +385,7 @@ async def insert(
     key exists (inside a PostgreSQL transaction an error would end the transaction)."""
     client = _client(conn)
     sql, columns = _insert_shape(model, client.capabilities.dialect, or_nothing)
-    given = dict(_source(model, k, v) for k, v in values.items())
+    given = _sourced(model, values)
     full = _defaults(model, given)
     params = [convert(full[name]) for name, convert in columns]
     rows = await _fetch(client, sql, params)  # RETURNING's row on every backend
@@ -398,7 +408,7 @@ async def insert_many(
     sql = sql.partition(" RETURNING ")[0]
     batch = []
     for values in rows:
-        full = _defaults(model, dict(_source(model, k, v) for k, v in values.items()))
+        full = _defaults(model, _sourced(model, values))
         batch.append([convert(full[name]) for name, convert in columns])
     await _many(client, sql, batch)
 

@@ -135,6 +135,7 @@ async def test_the_log_is_reopened_when_sqlite_replaces_it(db, clock, monkeypatc
     await _write(2, clock)
     assert sync._inode == first_inode
     monkeypatch.setattr(sync, "_inode", -1)  # as if the file had been replaced
+    monkeypatch.setattr(WalSync, "INODE_CHECK_SECONDS", 0.0)  # looked at every second
     await _write(3, clock)
     assert sync._inode == first_inode and sync.synced == sync.committed
 
