@@ -12,9 +12,8 @@ given. Everything else stays in the ORM.
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -53,15 +52,13 @@ def _sqlite_in_transaction(client: BaseDBAsyncClient) -> sqlite3.Connection | No
     return raw if raw.in_transaction else None
 
 
-@contextlib.contextmanager
-def _as_tortoise_errors() -> Iterator[None]:
+def _as_tortoise_error(e: sqlite3.Error) -> Exception:
     """sqlite3's errors as tortoise raises them (callers catch tortoise's)."""
-    try:
-        yield
-    except sqlite3.IntegrityError as e:
-        raise IntegrityError(e) from e
-    except sqlite3.OperationalError as e:
-        raise OperationalError(e) from e
+    if isinstance(e, sqlite3.IntegrityError):
+        return IntegrityError(e)
+    if isinstance(e, sqlite3.OperationalError):
+        return OperationalError(e)
+    return e
 
 
 def _written(sql: str, client: BaseDBAsyncClient) -> str:
@@ -93,8 +90,10 @@ async def _fetch(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> list
     raw = _sqlite_in_transaction(client)
     if raw is None:
         return await client.execute_query_dict(sql, params)
-    with _as_tortoise_errors():
+    try:
         return raw.execute(sql, params).fetchall()
+    except sqlite3.Error as e:
+        raise _as_tortoise_error(e) from e
 
 
 async def _change(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> int:
@@ -103,8 +102,10 @@ async def _change(client: BaseDBAsyncClient, sql: str, params: list[Any]) -> int
     if raw is None:
         changed, _ = await client.execute_query(sql, params)
         return changed
-    with _as_tortoise_errors():
+    try:
         return raw.execute(sql, params).rowcount
+    except sqlite3.Error as e:
+        raise _as_tortoise_error(e) from e
 
 
 async def _many(client: BaseDBAsyncClient, sql: str, batch: list) -> None:
@@ -112,8 +113,10 @@ async def _many(client: BaseDBAsyncClient, sql: str, batch: list) -> None:
     if raw is None:
         await client.execute_many(sql, batch)
         return
-    with _as_tortoise_errors():
+    try:
         raw.executemany(sql, batch)
+    except sqlite3.Error as e:
+        raise _as_tortoise_error(e) from e
 
 
 def numbered(sql: str, dialect: str) -> str:

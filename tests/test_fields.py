@@ -86,3 +86,20 @@ def test_datetimes_are_written_as_tortoise_writes_them(dialect):
             orm = sqlite3.adapters[(datetime, sqlite3.PrepareProtocol)](orm)
         assert convert(value) == orm
     assert convert(None) is None
+
+
+async def test_a_prepared_insert_in_a_transaction_raises_tortoises_integrity_error(db, clock):
+    """Inside a transaction the statement runs on sqlite3 directly: its errors still
+    come out as tortoise's, which callers catch."""
+    from tortoise.exceptions import IntegrityError
+    from tortoise.transactions import in_transaction
+
+    from models.statements import insert
+    from models.tables import InboundMessage
+
+    row = {"platform": "telegram", "key": "k1", "payload": {}, "received_at": clock.now()}
+    await insert(InboundMessage, row)
+    with pytest.raises(IntegrityError):
+        async with in_transaction() as tx:
+            await insert(InboundMessage, row, tx)
+    assert await insert(InboundMessage, row, or_nothing=True) is None
