@@ -319,38 +319,34 @@ def _insert_shape(
     return shape
 
 
-_COPY, _CALL, _KEEP = range(3)
-_column_defaults: dict[type[Model], tuple[frozenset[str], list[tuple[str, int, Any]]]] = {}
+_column_defaults: dict[type[Model], tuple[frozenset[str], dict[str, Any], list[tuple]]] = {}
 
 
 def _defaults(model: type[Model], given: dict[str, Any]) -> dict[str, Any]:
-    """Every column's Python value: the one given, else the field's default."""
+    """Every column's Python value: the one given, else the field's default (a plain
+    default copied from a template made once per model; a callable one called, a
+    mutable one copied, for each row)."""
     known = _column_defaults.get(model)
     if known is None:
-        plan = []
+        template, fresh = {}, []
         for name, field in model._meta.fields_map.items():
             if name not in model._meta.fields_db_projection:
                 continue  # a relation; its ``*_id`` column is a field of its own
             default = field.default
-            how = _KEEP
-            if callable(default):
-                how = _CALL
-            elif isinstance(default, dict | list):
-                how = _COPY
-            plan.append((name, how, default))
-        known = _column_defaults[model] = (frozenset(model._meta.fields_db_projection), plan)
-    columns, plan = known
+            if callable(default) or isinstance(default, dict | list):
+                fresh.append((name, default))
+            else:
+                template[name] = default
+        columns = frozenset(model._meta.fields_db_projection)
+        known = _column_defaults[model] = (columns, template, fresh)
+    columns, template, fresh = known
     if not columns.issuperset(given):
         unknown = ", ".join(sorted(set(given) - columns))
         raise TypeError(f"{model.__name__} has no column {unknown}")
-    values: dict[str, Any] = {}
-    for name, how, default in plan:
-        if name in given:
-            values[name] = given[name]
-        elif how == _KEEP:
-            values[name] = default
-        else:
-            values[name] = default() if how == _CALL else deepcopy(default)
+    values = {**template, **given}
+    for name, default in fresh:
+        if name not in given:
+            values[name] = default() if callable(default) else deepcopy(default)
     return values
 
 
@@ -358,13 +354,12 @@ def _built(model: type[M], values: dict[str, Any]) -> M:
     """A model instance of a row just written, from its Python values (what
     ``_init_from_db`` makes from the database's values, without reading them back)."""
     row = model.__new__(model)
-    set_ = object.__setattr__
-    set_(row, "_partial", False)
-    set_(row, "_saved_in_db", True)
-    set_(row, "_custom_generated_pk", False)
-    set_(row, "_await_when_save", {})
-    for name, value in values.items():
-        set_(row, name, value)
+    state = row.__dict__
+    state.update(values)
+    state["_partial"] = False
+    state["_saved_in_db"] = True
+    state["_custom_generated_pk"] = False
+    state["_await_when_save"] = {}
     return row
 
 
