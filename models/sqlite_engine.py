@@ -124,57 +124,26 @@ class WalSync:
         self.committed = next(_commit_numbers)
         _last_commit.set(self.committed)
 
-    SLOW_SYNC = 0.002
-    """Seconds. A sync that took longer sends the next ones to the thread even when
-    the loop has nothing else to do (a slow disk must not stop a loop that gets work)."""
-
     async def wait(self, upto: int) -> None:
-        """Return once commit number ``upto`` is on the disk; raises what fsync raised.
-
-        The sync runs in the thread while other work is ready to run on the loop; when
-        nothing is (one message at a time), it runs right here: the loop would only
-        wait meanwhile, and the two hops to the thread and back (0.3 ms, measured
-        here) are saved."""
+        """Return once commit number ``upto`` is on the disk; raises what fsync raised."""
         while self.synced < upto:
             if self._running is None:
-                loop = asyncio.get_running_loop()
-                if not self.slow_disk and _idle(loop):
-                    self._sync_here(loop)
-                    continue
                 self._running = asyncio.ensure_future(self._sync())
             await asyncio.shield(self._running)
-
-    slow_disk = False
-    inline_syncs = 0  # of ``syncs``, how many ran in the loop's thread
-
-    def _sync_here(self, loop: asyncio.AbstractEventLoop) -> None:
-        covers = self.committed
-        self._timed_fsync()
-        self.synced = max(self.synced, covers)
-        self.syncs += 1
-        self.inline_syncs += 1
-        self._maybe_checkpoint(loop)
 
     async def _sync(self) -> None:
         covers = self.committed  # every one of these was written before the fsync starts
         loop = asyncio.get_running_loop()
         try:
-            await loop.run_in_executor(self._thread, self._timed_fsync)
+            await loop.run_in_executor(self._thread, self._fsync)
             self.synced = max(self.synced, covers)
             self.syncs += 1
-        finally:
-            self._running = None
-        self._maybe_checkpoint(loop)
-
-    def _timed_fsync(self) -> None:
-        started = time.perf_counter()
-        try:
-            self._fsync()
         except OSError:
             log.critical("sqlite: the write-ahead log %s could not be synced", self.wal)
             raise
         finally:
-            self.slow_disk = time.perf_counter() - started > self.SLOW_SYNC
+            self._running = None
+        self._maybe_checkpoint(loop)
 
     def _maybe_checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
         due = loop.time() - self._checkpoint_at >= self.CHECKPOINT_SECONDS
@@ -207,9 +176,9 @@ class WalSync:
     INODE_CHECK_SECONDS = 1.0
 
     def _fsync(self) -> None:
-        """(In the thread, or the loop's.) The log file is opened once, and again if it
-        was replaced (SQLite does not while our connection is open; checked once a
-        second all the same)."""
+        """(In the thread.) The log file is opened once, and again if it was replaced
+        (SQLite does not while our connection is open; checked once a second all the
+        same)."""
         now = time.monotonic()
         inode = self._inode
         if self._fd is None or now - self._inode_checked >= self.INODE_CHECK_SECONDS:
@@ -356,14 +325,6 @@ class InlineSqliteClient(SqliteClient):
 
     async def execute_script(self, query: str) -> None:
         await self._then_durable(super().execute_script(query))
-
-
-def _idle(loop: asyncio.AbstractEventLoop) -> bool:
-    """Nothing else is ready to run on the loop. CPython's loop keeps its ready
-    callbacks in ``_ready``; on a loop without it, never idle (the sync goes to the
-    thread)."""
-    ready = getattr(loop, "_ready", None)
-    return ready is not None and not ready
 
 
 def _in_memory(filename: str) -> bool:

@@ -55,7 +55,8 @@ async def test_a_commit_returns_once_its_log_is_on_the_disk(db, clock, monkeypat
     assert sqlite.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     await _write(1, clock)
     sync = _sync()
-    assert len(syncs) == 1 and sync.synced == sync.committed
+    assert len(syncs) == 1 and syncs[0]["thread"].startswith("sqlite-wal-sync")
+    assert sync.synced == sync.committed
     async with in_transaction():
         await _write(2, clock)
         await _write(3, clock)
@@ -193,36 +194,3 @@ async def test_checkpoints_run_in_a_thread_not_inside_a_commit(db, clock, monkey
     busy, log_frames, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and log_frames == copied  # nothing left to copy
     assert await InboundMessage.all().count() == 5
-
-
-async def test_the_sync_runs_in_the_loops_thread_only_when_nothing_else_is_ready(
-    db, clock, monkeypatch
-):
-    syncs = _record_syncs(monkeypatch)
-    sync = _sync()
-    await _write(1, clock)  # alone: the loop would only wait for the thread
-    assert syncs[-1]["thread"] == "MainThread"
-
-    async def other_work() -> None:
-        await asyncio.sleep(0)
-
-    company: list[asyncio.Future] = []
-
-    async def with_company() -> None:
-        async with in_transaction():
-            await _write(2, clock)
-            company.append(asyncio.ensure_future(other_work()))  # ready when the commit syncs
-
-    await with_company()
-    await company[0]
-    assert syncs[-1]["thread"].startswith("sqlite-wal-sync")
-
-    monkeypatch.setattr(WalSync, "SLOW_SYNC", -1.0)  # every sync is slow
-    await _write(3, clock)  # measured slow (in the loop's thread this once)
-    assert sync.slow_disk
-    await _write(4, clock)  # alone, but the disk is slow: the thread
-    assert syncs[-1]["thread"].startswith("sqlite-wal-sync")
-    monkeypatch.setattr(WalSync, "SLOW_SYNC", 10.0)
-    await _write(5, clock)  # measured fast again (in the thread)
-    await _write(6, clock)
-    assert syncs[-1]["thread"] == "MainThread" and sync.synced == sync.committed
