@@ -43,6 +43,7 @@ import re
 import resource
 import signal
 import socket
+import statistics
 import sys
 import tempfile
 import time
@@ -756,19 +757,16 @@ NOTES = (
 REPEAT_KEYS = ("p50_ms", "p95_ms", "p99_ms", "msgs_per_s", "cpu_ms_per_msg")
 
 
-def per_turn(guanjia: dict[str, Any], echo: dict[str, Any]) -> float | None:
-    """Guanjia's p50 over the echo's of the same turn (None if one lost messages)."""
-    if guanjia["confirmed"] != guanjia["messages"] or not (guanjia["p50_ms"] and echo["p50_ms"]):
-        return None
-    return round(guanjia["p50_ms"] / echo["p50_ms"], 2)
+def per_turn(guanjia: dict[str, Any], echo: dict[str, Any]) -> float:
+    """Guanjia's p50 over the echo's of the same turn (infinite when a bot lost
+    messages: such a turn counts as the worst, as in ``median_run``)."""
+    complete = all(r["confirmed"] == r["messages"] and r["p50_ms"] for r in (guanjia, echo))
+    return round(guanjia["p50_ms"] / echo["p50_ms"], 2) if complete else math.inf
 
 
-def median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else round((ordered[mid - 1] + ordered[mid]) / 2, 2)
+def _finite(ratio: float) -> float | None:
+    """JSON has no infinity: a turn that lost messages prints as null."""
+    return None if math.isinf(ratio) else ratio
 
 
 def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -842,15 +840,15 @@ async def main(args) -> dict[str, Any]:
     # each turn's Guanjia against the echo measured seconds before it, on the same host
     turns = [per_turn(g, e) for g, e in zip(guanjias, echoes, strict=True)]
     lean_turns = [per_turn(g, e) for g, e in zip(guanjias, leans, strict=True)]
-    turn_ratio = median([r for r in turns if r is not None])
+    turn_ratio = statistics.median(turns)
     out["echo_lean_p50_ms"] = lean["p50_ms"]
     out["targets"] = {
         "p99_le_100ms_at_rate": bool(p99_ok and rate_ok),
         "p50_over_echo_p50": ratio,
-        "p50_over_echo_p50_per_turn": turns,
-        "p50_over_echo_p50_turn_median": turn_ratio,
-        "p50_le_3x_echo": turn_ratio is not None and turn_ratio <= 3,
-        "p50_over_echo_lean_p50_per_turn": lean_turns,
+        "p50_over_echo_p50_per_turn": [_finite(r) for r in turns],
+        "p50_over_echo_p50_turn_median": _finite(turn_ratio),
+        "p50_le_3x_echo": turn_ratio <= 3,
+        "p50_over_echo_lean_p50_per_turn": [_finite(r) for r in lean_turns],
     }
     out["runs"] = {"echo": echo, "echo_lean": lean, "limiter_off": unlimited}
     if args.repeat > 1:

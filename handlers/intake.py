@@ -401,7 +401,7 @@ async def open_ticket(
         details.update(slot=slot[0], slot_start=slot[1].isoformat(), slot_end=slot[2].isoformat())
     dispatch_now = fee is None  # a paid service waits for the resident's consent
     if dispatch_now:
-        details["card_chats"] = [list(c) for c in notify.card_chats(about_staff, community.code)]
+        details["card_chats"] = notify.card_chats(about_staff, community.code)
     ticket = await create_ticket(
         then=Status.DISPATCHED if dispatch_now else None,
         community_id=community.id,
@@ -467,7 +467,7 @@ async def dispatch(
     ticket: Ticket, resident: Resident, community: Community, conn: BaseDBAsyncClient, *, text: str
 ) -> None:
     """new → dispatched (a ticket that waited, for the resident's consent to a fee)."""
-    chats = [list(c) for c in notify.card_chats(ticket.about_staff, community.code)]
+    chats = notify.card_chats(ticket.about_staff, community.code)
     await transition(
         ticket,
         Status.DISPATCHED,

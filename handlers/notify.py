@@ -54,11 +54,11 @@ def staff_chats(community_code: str, which: str) -> list[tuple[str, str]]:
     return out
 
 
-def card_chats(about_staff: bool, community_code: str) -> list[tuple[str, str]]:
-    """Where the card of a ticket lives: complaints about staff skip the stewards."""
-    if about_staff:
-        return staff_chats(community_code, "supervisors")
-    return staff_chats(community_code, "stewards")
+def card_chats(about_staff: bool, community_code: str) -> list[list[str]]:
+    """Where the card of a ticket lives: complaints about staff skip the stewards.
+    [platform, chat] pairs, as ``details["card_chats"]`` keeps them."""
+    which = "supervisors" if about_staff else "stewards"
+    return [list(chat) for chat in staff_chats(community_code, which)]
 
 
 async def _unit_label(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
@@ -157,8 +157,8 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
             conn=conn,
         )
     details = dict(ticket.details or {})
-    if details.get("card_chats") != [list(c) for c in chats]:
-        details["card_chats"] = [list(c) for c in chats]
+    if details.get("card_chats") != chats:
+        details["card_chats"] = chats
         ticket.details = details
         await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
     for media in details.get("media", []):
@@ -214,7 +214,7 @@ async def tell_staff(
     if supervisors:
         chats = staff_chats(community.code, "supervisors")
     else:
-        chats = [tuple(c) for c in (ticket.details or {}).get("card_chats", [])] or card_chats(
+        chats = (ticket.details or {}).get("card_chats") or card_chats(
             ticket.about_staff, community.code
         )
     not_before = env().calendar.after_quiet(now(), urgent=urgent) if proactive else None

@@ -107,7 +107,6 @@ class WalSync:
         start = next(_commit_numbers)
         self.committed = start  # the number of the last commit made
         self.synced = start  # every commit numbered up to this one is on the disk
-        self.syncs = 0  # fsyncs done (each covers every commit before it began)
         self.checkpoints = 0
         self._fd: int | None = None
         self._inode: int | None = None
@@ -137,7 +136,6 @@ class WalSync:
         try:
             await loop.run_in_executor(self._thread, self._fsync)
             self.synced = max(self.synced, covers)
-            self.syncs += 1
         except OSError:
             log.critical("sqlite: the write-ahead log %s could not be synced", self.wal)
             raise
@@ -266,10 +264,6 @@ size and blocks writes only the data (commits measured here 40% cheaper)."""
 
 
 class InlineSqliteClient(SqliteClient):
-    def __init__(self, file_path: str, **kwargs: Any) -> None:
-        super().__init__(file_path, **kwargs)
-        self.pragmas.setdefault("wal_autocheckpoint", None)  # decided at connect
-
     async def create_connection(self, with_db: bool) -> None:
         if self._connection:
             return
@@ -285,8 +279,8 @@ class InlineSqliteClient(SqliteClient):
         group_commit = synchronous in ("FULL", "2", "EXTRA", "3") and not _in_memory(filename)
         if group_commit:
             pragmas["synchronous"] = "NORMAL"  # the engine syncs the log instead
-        if pragmas.get("wal_autocheckpoint") is None:  # not in the URL
-            pragmas["wal_autocheckpoint"] = 0 if group_commit else 1000
+        if group_commit:  # our checkpointer does it (unless the URL says otherwise)
+            pragmas.setdefault("wal_autocheckpoint", 0)
         for pragma, val in pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={val}")
             await cursor.close()
@@ -296,7 +290,6 @@ class InlineSqliteClient(SqliteClient):
             sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         elif group_commit:  # no write-ahead log to sync: SQLite syncs every commit itself
             self._connection._conn.execute(f"PRAGMA synchronous={synchronous}")
-            self._connection._conn.execute("PRAGMA wal_autocheckpoint=1000")
         await self._post_connect()
 
     def _in_transaction(self) -> DurableTransactionContext:

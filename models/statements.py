@@ -194,12 +194,16 @@ def _converter(field: Field, dialect: str) -> Callable[[Any], Any]:
 _converters: dict[tuple[type[Model], str, str], Callable[[Any], Any]] = {}
 
 
-def _db_value(model: type[Model], name: str, value: Any, dialect: str) -> Any:
+def _converter_for(model: type[Model], name: str, dialect: str) -> Callable[[Any], Any]:
     convert = _converters.get((model, name, dialect))
     if convert is None:
         field = model._meta.fields_map[name]
         convert = _converters[(model, name, dialect)] = _converter(field, dialect)
-    return convert(value)
+    return convert
+
+
+def _db_value(model: type[Model], name: str, value: Any, dialect: str) -> Any:
+    return _converter_for(model, name, dialect)(value)
 
 
 async def update_where(
@@ -291,20 +295,20 @@ async def select(
 
 
 def _insert_shape(
-    model: type[Model], dialect: str, or_nothing: bool = False
+    model: type[Model], dialect: str, *, or_nothing: bool = False, returning: bool = True
 ) -> tuple[str, list[tuple[str, Any]]]:
     """The INSERT of every column but a generated key, and each column's (attribute,
     converter to its database value) in order. FK columns appear as their ``*_id``
     attribute. ``or_nothing``: a row that would break a unique constraint is not
-    inserted (no error)."""
-    key = ("insert", model, dialect, or_nothing)
+    inserted (no error). ``returning``: the generated key comes back."""
+    key = ("insert", model, dialect, or_nothing, returning)
     cached = _sql.get(key)
     if cached is not None:
         return cached
     meta = model._meta
     generated = set(meta.generated_db_fields)
     columns = [
-        (name, _converter(meta.fields_map[name], dialect))
+        (name, _converter_for(model, name, dialect))
         for name, column in meta.fields_db_projection.items()
         if column not in generated
     ]
@@ -312,7 +316,7 @@ def _insert_shape(
     sql = f'INSERT INTO "{meta.db_table}" ({names}) VALUES ({markers(len(columns))})'
     if or_nothing:
         sql += " ON CONFLICT DO NOTHING"
-    if generated:
+    if generated and returning:
         (pk,) = generated
         sql += f' RETURNING "{pk}"'
     _sql[key] = shape = (numbered(sql, dialect), columns)
@@ -382,7 +386,7 @@ async def insert(
     ``or_nothing``: None instead of an IntegrityError when a row with the same unique
     key exists (inside a PostgreSQL transaction an error would end the transaction)."""
     client = _client(conn)
-    sql, columns = _insert_shape(model, client.capabilities.dialect, or_nothing)
+    sql, columns = _insert_shape(model, client.capabilities.dialect, or_nothing=or_nothing)
     given = _sourced(model, values)
     full = _defaults(model, given)
     params = [convert(full[name]) for name, convert in columns]
@@ -402,8 +406,7 @@ async def insert_many(
     if not rows:
         return
     client = _client(conn)
-    sql, columns = _insert_shape(model, client.capabilities.dialect)
-    sql = sql.partition(" RETURNING ")[0]
+    sql, columns = _insert_shape(model, client.capabilities.dialect, returning=False)
     batch = []
     for values in rows:
         full = _defaults(model, _sourced(model, values))

@@ -122,3 +122,21 @@ def test_refusals_become_the_exceptions_ptb_raises(code, body, error):
     from bot.channels.telegram_http import _refusal
 
     assert type(_refusal(code, body)).__name__ == error
+
+
+async def test_a_photo_carries_the_buttons_and_the_reply_too(sender):
+    """Media go through PTB's own methods: the same buttons and reply as a text."""
+    tg, s = sender
+    first = await s.send(Delivery(_row(42, "您好")))
+    row = _row(
+        42,
+        "现场照片",
+        buttons=[[{"text": "接单", "data": "claim:1"}]],
+        reply_to=first,
+        media=[{"type": "photo", "file_id": "AgAD-photo", "platform": "telegram"}],
+    )
+    await s.send(Delivery(row))
+    call = await tg.wait_for("sendPhoto")
+    assert call.params["caption"] == "现场照片"
+    assert call.buttons[0][0]["callback_data"] == "claim:1"
+    assert call.params["reply_parameters"]["message_id"] == int(first)

@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 import orjson
 from aiohttp import web
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     ReplyParameters,
@@ -296,20 +295,8 @@ class RateLimiter:
         return max(0.0, wait)
 
 
-def _markup(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
-            for row in buttons
-            if row
-        ]
-    )
-
-
 def _keyboard(buttons: list[list[dict[str, str]]] | None) -> dict | None:
-    """``_markup`` as the Bot API's JSON (an InlineKeyboardMarkup), for ``_call``."""
+    """The outbox's button rows as the Bot API's InlineKeyboardMarkup (JSON)."""
     if not buttons:
         return None
     return {
@@ -317,6 +304,13 @@ def _keyboard(buttons: list[list[dict[str, str]]] | None) -> dict | None:
             [{"text": b["text"], "callback_data": b["data"]} for b in row] for row in buttons if row
         ]
     }
+
+
+def _reply(payload: dict[str, Any]) -> dict | None:
+    """The message a payload answers, as the Bot API's ReplyParameters (JSON)."""
+    if not payload.get("reply_to"):
+        return None
+    return {"message_id": int(payload["reply_to"]), "allow_sending_without_reply": True}
 
 
 def _seconds(value: int | dtm.timedelta) -> float:
@@ -368,25 +362,19 @@ class TelegramSender:
                     raise
             return delivery.edit_message_id
         media = payload.get("media") or []
+        keyboard, reply = _keyboard(payload.get("buttons")), _reply(payload)
         if not media:
-            reply = None
-            if payload.get("reply_to"):
-                reply = {
-                    "message_id": int(payload["reply_to"]),
-                    "allow_sending_without_reply": True,
-                }
             sent = await self._call(
                 "sendMessage",
                 chat_id=chat_id,
                 text=text[:MAX_TEXT] or "…",
-                reply_markup=_keyboard(payload.get("buttons")),
+                reply_markup=keyboard,
                 reply_parameters=reply,
             )
             return str(sent["message_id"])
-        markup = _markup(payload.get("buttons"))
-        reply = None
-        if payload.get("reply_to"):
-            reply = ReplyParameters(int(payload["reply_to"]), allow_sending_without_reply=True)
+        # media go through PTB's own methods, which take its objects
+        markup = InlineKeyboardMarkup.de_json(keyboard, self.bot) if keyboard else None
+        reply = ReplyParameters.de_json(reply, self.bot) if reply else None
         last = None
         for item in media:
             last = await self._send_media(chat_id, item, text, markup, reply)

@@ -49,6 +49,7 @@ class AiohttpRequest(BaseRequest):
         self._write = write_timeout
         self._connect = connect_timeout
         self._media_write = media_write_timeout
+        self._timeout = _timeout(read_timeout, write_timeout, connect_timeout)  # the default
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -98,12 +99,7 @@ class AiohttpRequest(BaseRequest):
             body, headers = request_data.json_payload, _JSON
         else:
             body = None
-        limits = [t for t in (read_timeout, write_timeout) if t is not None]
-        timeout = aiohttp.ClientTimeout(
-            total=sum(limits) + (connect_timeout or 0) if limits else None,
-            connect=connect_timeout,
-            sock_read=read_timeout,
-        )
+        timeout = _timeout(read_timeout, write_timeout, connect_timeout)
         try:
             async with self._session.request(
                 method, url, data=body, headers=headers, timeout=timeout
@@ -129,14 +125,9 @@ class AiohttpRequest(BaseRequest):
         failures), ``TimedOut``."""
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        timeout = aiohttp.ClientTimeout(
-            total=(self._read or 0) + (self._write or 0) + (self._connect or 0) or None,
-            connect=self._connect,
-            sock_read=self._read,
-        )
         try:
             async with self._session.post(
-                url, data=orjson.dumps(params), headers=_JSON, timeout=timeout
+                url, data=orjson.dumps(params), headers=_JSON, timeout=self._timeout
             ) as res:
                 code, payload = res.status, await res.read()
         except TimeoutError as err:
@@ -146,6 +137,16 @@ class AiohttpRequest(BaseRequest):
         if HTTPStatus.OK <= code <= 299:
             return self.parse_json_payload(payload)["result"]
         raise _refusal(code, payload)
+
+
+def _timeout(read: float | None, write: float | None, connect: float | None):
+    """PTB's read/write/connect timeouts as aiohttp's (the total bounds them all)."""
+    limits = [t for t in (read, write) if t is not None]
+    return aiohttp.ClientTimeout(
+        total=sum(limits) + (connect or 0) if limits else None,
+        connect=connect,
+        sock_read=read,
+    )
 
 
 def _refusal(code: int, payload: bytes) -> TelegramError:
