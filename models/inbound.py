@@ -44,6 +44,7 @@ async def store_inbound(
     instead of a store and a claim: the hot path of every message); ``failed``, as
     handled without success, with this error."""
     status = InboundStatus.HANDLING if claimed else InboundStatus.RECEIVED
+    at = now()
     row = await insert(
         InboundMessage,
         {
@@ -53,10 +54,10 @@ async def store_inbound(
             "sender_id": str(sender_id),
             "text": text or "",
             "payload": payload or {},
-            "received_at": now(),
+            "received_at": at,
             "status": InboundStatus.FAILED if failed else status,
             "error": failed,
-            "handled_at": now() if failed else None,
+            "handled_at": at if failed else None,
         },
         conn,
         or_nothing=True,
