@@ -194,3 +194,63 @@ async def test_checkpoints_run_in_a_thread_not_inside_a_commit(db, clock, monkey
     busy, log_frames, copied = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
     assert busy == 0 and log_frames == copied  # nothing left to copy
     assert await InboundMessage.all().count() == 5
+
+
+async def test_the_log_starts_over_although_commits_come_in_during_every_checkpoint(
+    db, clock, monkeypatch
+):
+    """The log is reused from its beginning only once a checkpoint has copied all of
+    it. Commits made while the checkpoint copies kept that from happening under a
+    steady load, and the log grew without end; a checkpoint left behind now copies
+    the rest with commits held back, and the next commit starts the log over."""
+    raw = connections.get("default")._connection._conn
+    sync = _sync()
+    for n in range(40):
+        await _write(n, clock)
+    _, frames_before, _ = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert frames_before >= 40
+    monkeypatch.setattr(WalSync, "CHECKPOINT_SECONDS", 0.0)
+    go, copied, committed = threading.Event(), threading.Event(), threading.Event()
+    calls: list[bool] = []  # whether commits were held back, each checkpoint
+    real = WalSync._checkpoint
+
+    def first_overtaken(self):
+        calls.append(self.lock.locked())
+        if len(calls) > 1:
+            return real(self)
+        go.wait(5)
+        result = real(self)
+        copied.set()
+        committed.wait(5)
+        return result
+
+    monkeypatch.setattr(WalSync, "_checkpoint", first_overtaken)
+    await _write(100, clock)  # its sync starts the checkpoint
+    async with in_transaction():  # begun before the copy, committed after it
+        await _write(101, clock)
+        go.set()
+        assert await asyncio.to_thread(copied.wait, 5)
+    committed.set()
+    await sync._checkpointing
+    assert len(calls) == 2 and calls[1]  # the rest was copied with commits held back
+    monkeypatch.setattr(WalSync, "CHECKPOINT_SECONDS", 3600.0)
+    await _write(102, clock)
+    _, frames_after, _ = raw.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert frames_after < 10 < frames_before  # the log started over
+    assert await InboundMessage.all().count() == 43
+
+
+async def test_a_checkpoint_that_copied_everything_holds_no_commit_back(db, clock, monkeypatch):
+    sync = _sync()
+    monkeypatch.setattr(WalSync, "CHECKPOINT_SECONDS", 0.0)
+    calls: list[bool] = []
+    real = WalSync._checkpoint
+
+    def recording(self):
+        calls.append(self.lock.locked())
+        return real(self)
+
+    monkeypatch.setattr(WalSync, "_checkpoint", recording)
+    await _write(1, clock)
+    await sync._checkpointing
+    assert calls == [False]
