@@ -140,3 +140,40 @@ async def test_a_photo_carries_the_buttons_and_the_reply_too(sender):
     assert call.params["caption"] == "现场照片"
     assert call.buttons[0][0]["callback_data"] == "claim:1"
     assert call.params["reply_parameters"]["message_id"] == int(first)
+
+
+async def test_an_unreachable_or_silent_bot_api_is_retried_later():
+    """Text sends go over our lean JSON client: a connection refused or an answer that
+    does not come in time is a NetworkError / TimedOut for PTB, a retry for the outbox."""
+    import asyncio
+    import socket
+
+    from telegram.error import NetworkError, TimedOut
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]  # nobody listens here once it is closed
+    request = AiohttpRequest(
+        connections=1, read_timeout=0.2, write_timeout=0.1, connect_timeout=0.1
+    )
+    await request.initialize()
+    bot = Bot("123:abc", base_url=f"http://127.0.0.1:{dead}/bot", request=request)
+    try:
+        with pytest.raises(NetworkError):
+            await request.call_json(f"http://127.0.0.1:{dead}/bot123:abc/sendMessage", {})
+        with pytest.raises(SendError) as err:
+            await TelegramSender(bot, NoLimit()).send(Delivery(_row(42, "hi")))
+        assert err.value.retryable
+
+        async def silent(reader, writer):
+            await asyncio.sleep(5)
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            with pytest.raises(TimedOut):
+                await request.call_json(f"http://127.0.0.1:{port}/bot123:abc/sendMessage", {})
+        finally:
+            server.close()
+    finally:
+        await request.shutdown()

@@ -7,9 +7,10 @@ PTB's documented ``BaseRequest`` extension point (PTB still builds every request
 and parses every answer), with orjson for the answers.
 
 ``call_json`` is the one shortcut: the text messages and card edits of the outbox
-(every ticket's confirmation and card) post their JSON straight over the same
-session, without PTB's request objects (about 0.1 ms a call); Telegram's refusals
-become PTB's exceptions, mapped as ``BaseRequest`` maps them."""
+(every ticket's confirmation and card) post their JSON without PTB's request objects
+(about 0.1 ms a call), over ``json_http``'s lean client (about 0.1 ms less again
+than aiohttp's); Telegram's refusals become PTB's exceptions, mapped as
+``BaseRequest`` maps them."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from telegram.error import (
 from telegram.request import BaseRequest, RequestData
 from telegram.request._baserequest import DefaultValue
 
+from bot.channels.json_http import JsonHttpClient
+
 _JSON = {"Content-Type": "application/json"}
 
 
@@ -51,6 +54,7 @@ class AiohttpRequest(BaseRequest):
         self._media_write = media_write_timeout
         self._timeout = _timeout(read_timeout, write_timeout, connect_timeout)  # the default
         self._session: aiohttp.ClientSession | None = None
+        self._json: JsonHttpClient | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -62,11 +66,21 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
             )
+        if self._json is None or self._json.closed:
+            self._json = JsonHttpClient(
+                connections=self._connections,
+                total_timeout=self._timeout.total,
+                connect_timeout=self._connect,
+                user_agent=self.USER_AGENT,
+            )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+        if self._json is not None:
+            await self._json.close()
+        self._json = None
 
     async def do_request(
         self,
@@ -123,17 +137,14 @@ class AiohttpRequest(BaseRequest):
         ``ChatMigrated``, ``BadRequest`` (400), ``Forbidden`` (403), ``InvalidToken``
         (401/404), ``Conflict`` (409), ``NetworkError`` (anything else, and network
         failures), ``TimedOut``."""
-        if self._session is None or self._session.closed:
+        if self._json is None or self._json.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
         try:
-            async with self._session.post(
-                url, data=orjson.dumps(params), headers=_JSON, timeout=self._timeout
-            ) as res:
-                code, payload = res.status, await res.read()
+            code, payload = await self._json.post(url, orjson.dumps(params))
         except TimeoutError as err:
             raise TimedOut from err
-        except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        except OSError as err:
+            raise NetworkError(f"{err.__class__.__name__}: {err}") from err
         if HTTPStatus.OK <= code <= 299:
             return self.parse_json_payload(payload)["result"]
         raise _refusal(code, payload)
