@@ -119,7 +119,9 @@ class WalSync:
         self._fd: int | None = None
         self._inode: int | None = None
         self._inode_checked = 0.0
-        self._running: asyncio.Future | None = None
+        self._syncing = False  # an fsync is running in the thread
+        self._wanted = start  # the last commit somebody waits (or will wait) for
+        self._waiters: list[asyncio.Future] = []
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-wal-sync")
         self._checkpointer = ThreadPoolExecutor(1, thread_name_prefix="sqlite-checkpoint")
         self._checkpoint_conn: sqlite3.Connection | None = None
@@ -129,28 +131,53 @@ class WalSync:
         self._checkpointed = start  # the last commit before the last checkpoint began
         self._checkpoint_at = 0.0  # loop time it began
 
-    def note_commit(self) -> None:
+    def note_commit(self, *, waited_for: bool) -> None:
+        """A commit was made. One that will be waited for starts its fsync at once (or
+        right after the one running), before its caller goes on."""
         self.committed = next(_commit_numbers)
         _last_commit.set(self.committed)
+        if waited_for:
+            self._wanted = self.committed
+            if not self._syncing:
+                self._start_sync()
 
     async def wait(self, upto: int) -> None:
         """Return once commit number ``upto`` is on the disk; raises what fsync raised."""
-        while self.synced < upto:
-            if self._running is None:
-                self._running = asyncio.ensure_future(self._sync())
-            await asyncio.shield(self._running)
-
-    async def _sync(self) -> None:
-        covers = self.committed  # every one of these was written before the fsync starts
         loop = asyncio.get_running_loop()
-        try:
-            await loop.run_in_executor(self._thread, self._fsync)
+        while self.synced < upto:
+            self._wanted = max(self._wanted, upto)
+            if not self._syncing:
+                self._start_sync()
+            waiter = loop.create_future()  # one each: a waiter cancelled cancels only its own
+            self._waiters.append(waiter)
+            await waiter
+
+    def _start_sync(self) -> None:
+        loop = asyncio.get_running_loop()
+        covers = self.committed  # every one of these was written before the fsync starts
+        self._syncing = True
+        running = self._thread.submit(self._fsync)
+        running.add_done_callback(
+            lambda done: loop.call_soon_threadsafe(self._synced, loop, covers, done)
+        )
+
+    def _synced(self, loop: asyncio.AbstractEventLoop, covers: int, done) -> None:
+        """(In the loop.) An fsync ended: tell its waiters, start the next if wanted."""
+        self._syncing = False
+        error = done.exception()
+        if error is None:
             self.synced = max(self.synced, covers)
-        except OSError:
+        else:
             log.critical("sqlite: the write-ahead log %s could not be synced", self.wal)
-            raise
-        finally:
-            self._running = None
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                if error is None:
+                    waiter.set_result(None)
+                else:
+                    waiter.set_exception(error)
+        if error is None and self._wanted > self.synced:
+            self._start_sync()  # commits made during this one, waited for
         self._maybe_checkpoint(loop)
 
     def _maybe_checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -240,10 +267,12 @@ class InlineConnection(aiosqlite.Connection):
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         conn = self._conn
+        if fn == conn.commit and not conn.in_transaction:
+            return None  # nothing to commit (tortoise's begin() asks first): no turn of the loop
         commits = self.wal_sync is not None and _commits(conn, fn, args)
         result = fn(*args, **kwargs)
         if commits:
-            self.wal_sync.note_commit()
+            self.wal_sync.note_commit(waited_for=not _unsynced.get())
         if fn != conn.close and not conn.in_transaction:
             # between transactions, let the loop run other tasks: a callback waiting for
             # its answer must not wait for a whole backlog of someone else's work
