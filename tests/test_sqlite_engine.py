@@ -254,3 +254,20 @@ async def test_a_checkpoint_that_copied_everything_holds_no_commit_back(db, cloc
     await _write(1, clock)
     await sync._checkpointing
     assert calls == [False]
+
+
+async def test_a_commit_whose_caller_gives_up_waiting_does_not_fail_the_others(
+    db, clock, monkeypatch
+):
+    began = threading.Event()
+    syncs = _record_syncs(monkeypatch, delay=0.05, began=began)
+    first = asyncio.create_task(_write(1, clock))
+    assert await asyncio.to_thread(began.wait, 5)
+    second = asyncio.create_task(_write(2, clock))  # committed during the sync
+    await asyncio.sleep(0.01)
+    first.cancel()  # e.g. a webhook request that timed out
+    await _write(3, clock)
+    await second
+    assert first.cancelled()
+    assert len(syncs) == 2 and _sync().synced == _sync().committed
+    assert await InboundMessage.all().count() == 3  # the first was committed all the same
