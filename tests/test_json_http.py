@@ -254,3 +254,22 @@ async def test_more_bytes_than_the_answer_or_an_answer_too_long_is_not_trusted()
         finally:
             await client.close()
     assert server.connections == 2
+
+
+def test_the_host_header_names_the_server_as_the_url_does():
+    client = JsonHttpClient()
+    for url, key, host in [
+        (
+            "https://api.telegram.org/bot1:x/sendMessage",
+            ("https", "api.telegram.org", 443),
+            b"api.telegram.org",
+        ),
+        ("http://[::1]:8081/bot1:x/sendMessage", ("http", "::1", 8081), b"[::1]:8081"),
+        ("http://bot-api/bot1:x/editMessageText?a=1", ("http", "bot-api", 80), b"bot-api"),
+    ]:
+        target, head = client._target(url)
+        assert target == key
+        assert b"\r\nHost: " + host + b"\r\n" in head
+    assert head.startswith(b"POST /bot1:x/editMessageText?a=1 HTTP/1.1\r\n")
+    with pytest.raises(ValueError):
+        client._target("ftp://example.org/x")

@@ -252,11 +252,8 @@ class JsonHttpClient:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"not an http(s) URL: {url!r}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
-        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        if ":" in (parts.hostname or "") and parts.port is None:
-            host = f"[{parts.hostname}]"
-        elif ":" in (parts.hostname or ""):
-            host = f"[{parts.hostname}]:{parts.port}"
+        name = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname  # IPv6
+        host = name if parts.port is None else f"{name}:{parts.port}"
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         head = (
             f"POST {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {self._user_agent}\r\n"
