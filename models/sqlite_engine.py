@@ -22,6 +22,11 @@ other messages during the fsync, and every commit made meanwhile shares the next
 one. ``?synchronous=NORMAL`` in the URL turns the waiting off (faster, but a power
 failure may lose the last commits; a crash of the process never does).
 
+When nothing else is ready to run and the disk is fast (its last fsync took less than
+``INLINE_SYNC_SECONDS``), the fsync runs in the loop's own thread instead, right
+after the commit: the two thread hops (about 0.3 ms here) cost more than the fsync
+itself (0.1–0.4 ms), and nothing was waiting for the loop.
+
 Selected in ``models.db.tortoise_config`` for ``sqlite://`` URLs.
 """
 
@@ -56,6 +61,11 @@ _last_commit: ContextVar[int] = ContextVar("sqlite_last_commit", default=0)
 Commits are numbered across connections (tests open many), so a number from a
 connection closed since is always covered."""
 _commit_numbers = itertools.count(1)
+
+INLINE_SYNC_SECONDS = 0.002
+"""An fsync may run in the event loop's own thread (when nothing else is ready to run)
+while the last one took less than this; a slower disk is always synced in the thread,
+so that the loop goes on meanwhile."""
 
 SWITCH_INTERVAL = 0.0005
 """Seconds (Python's default: 0.005). When the fsync thread finishes, it needs the
@@ -120,6 +130,7 @@ class WalSync:
         self._inode: int | None = None
         self._inode_checked = 0.0
         self._syncing = False  # an fsync is running in the thread
+        self.fsync_seconds = float("inf")  # how long the last one took (none yet: unknown)
         self._wanted = start  # the last commit somebody waits (or will wait) for
         self._waiters: list[asyncio.Future] = []
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-wal-sync")
@@ -133,13 +144,29 @@ class WalSync:
 
     def note_commit(self, *, waited_for: bool) -> None:
         """A commit was made. One that will be waited for starts its fsync at once (or
-        right after the one running), before its caller goes on."""
+        right after the one running), before its caller goes on: in the loop's own
+        thread when nothing else is ready to run and the disk is fast (two thread hops
+        cost more than such an fsync: 0.3 ms against 0.1–0.4 ms here), else in the
+        sync thread. Raises what an fsync in the loop's thread raised."""
         self.committed = next(_commit_numbers)
         _last_commit.set(self.committed)
         if waited_for:
             self._wanted = self.committed
-            if not self._syncing:
+            if self._syncing:
+                return
+            loop = asyncio.get_running_loop()
+            ready = getattr(loop, "_ready", None)  # asyncio's queue of callbacks to run
+            if ready is None or ready or self.fsync_seconds >= INLINE_SYNC_SECONDS:
                 self._start_sync()
+                return
+            covers = self.committed
+            try:
+                self._timed_fsync()
+            except OSError:
+                log.critical("sqlite: the write-ahead log %s could not be synced", self.wal)
+                raise
+            self.synced = max(self.synced, covers)
+            self._maybe_checkpoint(loop)
 
     async def wait(self, upto: int) -> None:
         """Return once commit number ``upto`` is on the disk; raises what fsync raised."""
@@ -156,7 +183,7 @@ class WalSync:
         loop = asyncio.get_running_loop()
         covers = self.committed  # every one of these was written before the fsync starts
         self._syncing = True
-        running = self._thread.submit(self._fsync)
+        running = self._thread.submit(self._timed_fsync)
         running.add_done_callback(
             lambda done: loop.call_soon_threadsafe(self._synced, loop, covers, done)
         )
@@ -224,6 +251,13 @@ class WalSync:
             self._checkpoint_conn = None
 
     INODE_CHECK_SECONDS = 1.0
+
+    def _timed_fsync(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._fsync()
+        finally:
+            self.fsync_seconds = time.perf_counter() - started
 
     def _fsync(self) -> None:
         """(In the thread.) The log file is opened once, and again if it was replaced

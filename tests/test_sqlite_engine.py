@@ -13,15 +13,24 @@ import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from models import sqlite_engine
 from models.db import close_db, open_db
 from models.sqlite_engine import WalSync, sync_with_next_commit
 from models.tables import InboundMessage
 
 
 def _record_syncs(
-    monkeypatch, delay: float = 0.0, fail: list | None = None, began: threading.Event | None = None
+    monkeypatch,
+    delay: float = 0.0,
+    fail: list | None = None,
+    began: threading.Event | None = None,
+    in_thread: bool | None = None,
 ) -> list[dict]:
-    """Each fsync of the log: the commit number it can cover, and where it ran."""
+    """Each fsync of the log: the commit number it can cover, and where it ran. A
+    ``delay`` (a slow disk) is synced in the thread from the first sync on, unless
+    ``in_thread`` is False (then the engine finds out for itself)."""
+    if in_thread or (delay and in_thread is None):
+        monkeypatch.setattr(sqlite_engine, "INLINE_SYNC_SECONDS", 0.0)
     syncs: list[dict] = []
     real = WalSync._fsync
 
@@ -55,7 +64,7 @@ async def test_a_commit_returns_once_its_log_is_on_the_disk(db, clock, monkeypat
     assert sqlite.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     await _write(1, clock)
     sync = _sync()
-    assert len(syncs) == 1 and syncs[0]["thread"].startswith("sqlite-wal-sync")
+    assert len(syncs) == 1 and syncs[0]["thread"] == "MainThread"  # idle loop, fast disk
     assert sync.synced == sync.committed
     async with in_transaction():
         await _write(2, clock)
@@ -254,6 +263,27 @@ async def test_a_checkpoint_that_copied_everything_holds_no_commit_back(db, cloc
     await _write(1, clock)
     await sync._checkpointing
     assert calls == [False]
+
+
+async def test_a_slow_disk_is_synced_in_the_thread(db, clock, monkeypatch):
+    """In the loop's own thread an fsync saves two thread hops, and stops the loop
+    meanwhile: only while the disk is fast and nothing else is ready to run."""
+    syncs = _record_syncs(monkeypatch, delay=0.01, in_thread=False)
+    await _write(1, clock)  # fast so far: in the loop's thread (it takes 10 ms)
+    await _write(2, clock)  # now known to be slow: in the thread
+    assert [s["thread"] == "MainThread" for s in syncs] == [True, False]
+    sync = _sync()
+    assert sync.synced == sync.committed
+
+
+async def test_a_busy_loop_is_synced_in_the_thread(db, clock, monkeypatch):
+    syncs = _record_syncs(monkeypatch, in_thread=False)
+    asyncio.get_running_loop().call_soon(lambda: None)  # something else is ready to run
+    await _write(1, clock)
+    await _write(2, clock)  # idle again
+    assert [s["thread"] == "MainThread" for s in syncs] == [False, True]
+    sync = _sync()
+    assert sync.synced == sync.committed
 
 
 async def test_a_commit_whose_caller_gives_up_waiting_does_not_fail_the_others(
