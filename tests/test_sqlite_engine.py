@@ -113,12 +113,16 @@ async def test_a_commit_made_during_a_sync_waits_for_the_next_one(db, clock, mon
     assert syncs[1]["covers"] > covered_by_first
 
 
-async def test_a_failed_sync_fails_the_commit_and_the_next_one_syncs_again(db, clock, monkeypatch):
-    syncs = _record_syncs(monkeypatch, fail=[OSError(5, "Input/output error")])
+@pytest.mark.parametrize("in_thread", [False, True], ids=["in the loop", "in the thread"])
+async def test_a_failed_sync_fails_the_commit_and_the_next_one_syncs_again(
+    db, clock, monkeypatch, in_thread
+):
+    syncs = _record_syncs(monkeypatch, fail=[OSError(5, "Input/output error")], in_thread=in_thread)
     with pytest.raises(OSError):
         await _write(1, clock)
     await _write(2, clock)
     assert len(syncs) == 2
+    assert all((s["thread"] == "MainThread") != in_thread for s in syncs)
     assert _sync().synced == _sync().committed
 
 
