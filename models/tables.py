@@ -199,8 +199,8 @@ class TicketEvent(Model):
 
     id = fields.BigIntField(primary_key=True)
     ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
-        "models.Ticket", related_name="events", on_delete=fields.CASCADE
-    )
+        "models.Ticket", related_name="events", on_delete=fields.CASCADE, db_index=True
+    )  # a ticket's history (/show) read without scanning every ticket's
     at = DatetimeField()
     kind = fields.CharField(max_length=24, description="see models.lifecycle.EventKind")
     actor_type = fields.CharField(max_length=16, description="resident | staff | system")
@@ -277,8 +277,8 @@ class GroupCard(Model):
     chat_id = fields.CharField(max_length=128)
     message_id = fields.CharField(max_length=64)
     ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
-        "models.Ticket", related_name="cards", on_delete=fields.CASCADE
-    )
+        "models.Ticket", related_name="cards", on_delete=fields.CASCADE, db_index=True
+    )  # the card to edit found without scanning every ticket's (each claim, each resolve)
     role = fields.CharField(max_length=16, default="card", description="card | relay")
     created_at = DatetimeField()
 

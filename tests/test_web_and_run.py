@@ -147,3 +147,48 @@ def test_run_with_telegram_unreachable_keeps_serving(tmp_path):
         TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}",
     )
     assert "TelegramChannel could not start" in out and "retrying" in out
+
+
+def test_migrations_give_the_schema_the_models_describe(tmp_path):
+    """Every index the models declare exists after `migrate` too (aerich does not
+    notice every change by itself), and the lookups that grow with the years use
+    theirs: a ticket's history (/show) and the card to edit (each claim, each resolve)
+    measured 30 ms and 17 ms a time by scanning, at 100,000 tickets."""
+    import asyncio
+
+    from models.db import close_db, open_db
+
+    env = _env(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+
+    async def described() -> None:
+        await open_db(f"sqlite://{tmp_path}/described.db", create=True)
+        await close_db()
+
+    asyncio.run(described())
+
+    def indexes(path) -> set[tuple[str, str]]:
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute(
+                "SELECT tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+            )
+            return {(table, sql.split(" ON ", 1)[1]) for table, sql in rows}
+
+    migrated = tmp_path / "data" / "g.db"
+    assert indexes(tmp_path / "described.db") <= indexes(migrated)
+    with sqlite3.connect(migrated) as conn:
+        for query in (
+            "SELECT * FROM ticket_event WHERE ticket_id = 7 ORDER BY id",
+            "SELECT * FROM group_card WHERE platform = 'telegram' AND chat_id = '-1'"
+            " AND ticket_id = 7 AND role = 'card'",
+        ):
+            plan = " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {query}"))
+            assert "USING INDEX" in plan and "ticket_id" in plan, plan
