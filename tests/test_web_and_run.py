@@ -72,16 +72,26 @@ def _env(tmp_path, **extra):
     return env
 
 
+def _migrate(env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_migrate_is_idempotent_and_keeps_data(tmp_path):
     env = _env(tmp_path)
-    cmd = [sys.executable, "-m", "bot", "migrate"]
-    first = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    first = _migrate(env)
     assert first.returncode == 0, first.stderr
     assert "applied" in first.stdout
     db_file = tmp_path / "data" / "g.db"
     with sqlite3.connect(db_file) as conn:
         conn.execute("INSERT INTO community (code, name) VALUES ('x', '保留的数据')")
-    second = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    second = _migrate(env)
     assert second.returncode == 0 and "up to date" in second.stdout
     with sqlite3.connect(db_file) as conn:
         assert conn.execute("SELECT name FROM community WHERE code='x'").fetchone() == (
@@ -158,15 +168,7 @@ def test_migrations_give_the_schema_the_models_describe(tmp_path):
 
     from models.db import close_db, open_db
 
-    env = _env(tmp_path)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = _migrate(_env(tmp_path))
     assert done.returncode == 0, done.stderr
 
     async def described() -> None:
