@@ -117,6 +117,7 @@ class WalSync:
     about a millisecond, at most once per ``CHECKPOINT_SECONDS``."""
 
     CHECKPOINT_SECONDS = 1.0
+    INODE_CHECK_SECONDS = 1.0
 
     def __init__(self, database: str):
         self.database = database
@@ -150,23 +151,24 @@ class WalSync:
         sync thread. Raises what an fsync in the loop's thread raised."""
         self.committed = next(_commit_numbers)
         _last_commit.set(self.committed)
-        if waited_for:
-            self._wanted = self.committed
-            if self._syncing:
-                return
-            loop = asyncio.get_running_loop()
-            ready = getattr(loop, "_ready", None)  # asyncio's queue of callbacks to run
-            if ready is None or ready or self.fsync_seconds >= INLINE_SYNC_SECONDS:
-                self._start_sync()
-                return
-            covers = self.committed
-            try:
-                self._timed_fsync()
-            except OSError:
-                log.critical("sqlite: the write-ahead log %s could not be synced", self.wal)
-                raise
-            self.synced = max(self.synced, covers)
-            self._maybe_checkpoint(loop)
+        if not waited_for:
+            return
+        self._wanted = self.committed
+        if self._syncing:
+            return
+        loop = asyncio.get_running_loop()
+        ready = getattr(loop, "_ready", None)  # asyncio's queue of callbacks to run
+        if ready is None or ready or self.fsync_seconds >= INLINE_SYNC_SECONDS:
+            self._start_sync()
+            return
+        covers, error = self.committed, None
+        try:
+            self._timed_fsync()
+        except OSError as e:
+            error = e
+        self._synced(loop, covers, error)
+        if error is not None:
+            raise error
 
     async def wait(self, upto: int) -> None:
         """Return once commit number ``upto`` is on the disk; raises what fsync raised."""
@@ -185,13 +187,15 @@ class WalSync:
         self._syncing = True
         running = self._thread.submit(self._timed_fsync)
         running.add_done_callback(
-            lambda done: loop.call_soon_threadsafe(self._synced, loop, covers, done)
+            lambda done: loop.call_soon_threadsafe(self._synced, loop, covers, done.exception())
         )
 
-    def _synced(self, loop: asyncio.AbstractEventLoop, covers: int, done) -> None:
-        """(In the loop.) An fsync ended: tell its waiters, start the next if wanted."""
+    def _synced(
+        self, loop: asyncio.AbstractEventLoop, covers: int, error: BaseException | None
+    ) -> None:
+        """(In the loop.) An fsync ended, here or in the thread: tell its waiters, start
+        the next if wanted, checkpoint if due."""
         self._syncing = False
-        error = done.exception()
         if error is None:
             self.synced = max(self.synced, covers)
         else:
@@ -249,8 +253,6 @@ class WalSync:
         if self._checkpoint_conn is not None:
             self._checkpoint_conn.close()
             self._checkpoint_conn = None
-
-    INODE_CHECK_SECONDS = 1.0
 
     def _timed_fsync(self) -> None:
         started = time.perf_counter()
@@ -369,8 +371,7 @@ class InlineSqliteClient(SqliteClient):
         group_commit = synchronous in ("FULL", "2", "EXTRA", "3") and not _in_memory(filename)
         if group_commit:
             pragmas["synchronous"] = "NORMAL"  # the engine syncs the log instead
-        if group_commit:  # our checkpointer does it (unless the URL says otherwise)
-            pragmas.setdefault("wal_autocheckpoint", 0)
+            pragmas.setdefault("wal_autocheckpoint", 0)  # and checkpoints (unless the URL says)
         for pragma, val in pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={val}")
             await cursor.close()

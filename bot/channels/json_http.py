@@ -46,6 +46,8 @@ class _Connection(asyncio.Protocol):
         self._reset()
 
     def _reset(self) -> None:
+        """The state of one answer, before it arrives."""
+        self._buffer.clear()
         self._status = 0
         self._head_done = False
         self._length: int | None = None  # body bytes still expected
@@ -76,7 +78,6 @@ class _Connection(asyncio.Protocol):
     def request(self, data: bytes) -> asyncio.Future:
         """Write one request; the future gets (status, body, keep_alive)."""
         self._reset()
-        self._buffer.clear()
         self._waiter = asyncio.get_running_loop().create_future()
         self.transport.write(data)
         return self._waiter
