@@ -84,11 +84,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tortoise import connections  # noqa: E402
-
 from bot.clock import FakeClock, set_clock  # noqa: E402
 from bot.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
 from handlers.core import setup  # noqa: E402
+from models import statements  # noqa: E402
 from models.db import close_db, open_db, sync_config  # noqa: E402
 from models.tables import Building, Community, Outbox, Ticket  # noqa: E402
 from scheduler.sweep import sweep  # noqa: E402
@@ -715,7 +714,7 @@ class Bench:
         if self.store.dialect == "sqlite":
             # what the commit's fsync costs: the same sweep with synchronous=NORMAL
             # (WAL: no fsync per commit). A what-if, not the application's setting.
-            conn = connections.get("default")
+            conn = statements.client()
             await conn.execute_script("PRAGMA synchronous=NORMAL")
             try:
                 result["what_if_synchronous_normal_per_due_ms"] = await self.timed(due, offset=17)

@@ -24,7 +24,6 @@ from bot.clock import now
 from bot.config import Outbox as OutboxConfig
 from models.lifecycle import Actor, EventKind, record_event
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
-from models.sqlite_engine import sync_with_next_commit
 from models.statements import execute_many
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 
@@ -238,41 +237,35 @@ class Dispatcher:
 
     async def _mark_sent(self, sent: list[tuple[Outbox, str | None, bool]]) -> None:
         """Record the platform message ids, and the staff-chat messages that stand for
-        a ticket (cards, relays) so replies and edits find it: one batch per table.
-
-        The record does not wait for the disk (the next commit that does takes it
-        along): the next round need not wait for it, and what a power failure could
-        lose is the record of a send, after which the message goes out again, as when
-        a worker stops between sending and recording (at least once)."""
+        a ticket (cards, relays) so replies and edits find it: one batch per table."""
         if not sent:
             return
         at = Outbox._meta.fields_map["sent_at"].to_db_value(now(), None)  # as stored
-        with sync_with_next_commit():
-            async with in_transaction() as tx:
-                marks = [
-                    (
-                        at,
-                        "superseded by a later edit" if superseded else None,
-                        str(message_id) if message_id else None,
-                        row.id,
-                    )
-                    for row, message_id, superseded in sent
-                ]
-                await execute_many(_MARK_SENT, marks, tx)
-                cards = [
-                    (
-                        row.platform,
-                        row.chat_id,
-                        str(message_id),
-                        row.ticket_id,
-                        row.kind,
-                        at,
-                    )
-                    for row, message_id, _ in sent
-                    if message_id and row.ticket_id and row.kind in ("card", "relay")
-                ]
-                if cards:
-                    await execute_many(_CARDS, cards, tx)
+        async with in_transaction() as tx:
+            marks = [
+                (
+                    at,
+                    "superseded by a later edit" if superseded else None,
+                    str(message_id) if message_id else None,
+                    row.id,
+                )
+                for row, message_id, superseded in sent
+            ]
+            await execute_many(_MARK_SENT, marks, tx)
+            cards = [
+                (
+                    row.platform,
+                    row.chat_id,
+                    str(message_id),
+                    row.ticket_id,
+                    row.kind,
+                    at,
+                )
+                for row, message_id, _ in sent
+                if message_id and row.ticket_id and row.kind in ("card", "relay")
+            ]
+            if cards:
+                await execute_many(_CARDS, cards, tx)
         for row, _, superseded in sent:
             if not superseded:
                 metrics.inc("outbox_sent_total", platform=row.platform)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from tortoise import connections
 
 from bot import metrics
 from bot.clock import now
+from models import statements
 from models.tables import Outbox, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,7 @@ CHANNELS = web.AppKey("channels", dict)
 async def healthz(request: web.Request) -> web.Response:
     """200 when the database answers; the outbox backlog tells whether sending keeps up."""
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await statements.client().execute_query("SELECT 1")
         backlog = await Outbox.filter(status=OutboxStatus.PENDING).count()
         oldest = await Outbox.filter(status=OutboxStatus.PENDING).order_by("created_at").first()
     except Exception as e:

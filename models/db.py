@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from bot.config import Config
+from models import statements
 
 log = logging.getLogger(__name__)
 
@@ -35,20 +35,24 @@ def sqlite_path(url: str) -> Path | None:
     return Path(urlsplit(url).netloc + urlsplit(url).path)
 
 
+def connection_name(url: str) -> str:
+    """The connection's name: its dialect. tortoise caches each model's INSERT per
+    connection name, so a process that opens SQLite and then PostgreSQL (the tests)
+    must not open both under one name."""
+    return "sqlite" if normalise_url(url).startswith("sqlite://") else "postgres"
+
+
 def tortoise_config(url: str, with_aerich: bool = False) -> dict:
     url = normalise_url(url)
     modules = [*MODEL_MODULES, "aerich.models"] if with_aerich else MODEL_MODULES
     connection: str | dict = url
     if url.startswith("sqlite://"):  # our SQLite engine: see models/sqlite_engine.py
-        from models.sqlite_engine import JOURNAL_SIZE_LIMIT
-
         connection = expand_db_url(url)
         connection["engine"] = "models.sqlite_engine"
-        if "journal_size_limit" not in parse_qs(urlsplit(url).query):
-            connection["credentials"]["journal_size_limit"] = JOURNAL_SIZE_LIMIT
+    name = connection_name(url)
     return {
-        "connections": {"default": connection},
-        "apps": {"models": {"models": modules, "default_connection": "default"}},
+        "connections": {name: connection},
+        "apps": {"models": {"models": modules, "default_connection": name}},
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -71,7 +75,8 @@ async def open_db(url: str, create: bool = False) -> None:
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     forget_cached_rows()
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await Tortoise.init(config=tortoise_config(url))
+    statements.CONNECTION = connection_name(url)
     if create:
         await Tortoise.generate_schemas(safe=True)
 
@@ -79,13 +84,10 @@ async def open_db(url: str, create: bool = False) -> None:
 async def close_db() -> None:
     forget_cached_rows()
     await Tortoise.close_connections()
-    # tortoise caches insert SQL per connection *name*; a later open of another
-    # dialect under the same name (tests run SQLite then PostgreSQL) must not reuse it.
-    EXECUTOR_CACHE.clear()
 
 
 def dialect() -> str:
-    return connections.get("default").capabilities.dialect
+    return statements.client().capabilities.dialect
 
 
 async def sync_config(config: Config) -> None:

@@ -21,12 +21,12 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.clock import now
+from models import statements
 from models.statements import fetch, insert
 from models.tables import Outbox, OutboxStatus, Ticket
 
@@ -116,7 +116,7 @@ async def transaction(*, join: bool = False) -> AsyncIterator[BaseDBAsyncClient]
     handler inside the transaction that stored the message): two statements less."""
     outer = _handoff.get()
     if join and outer is not None:
-        yield connections.get("default")  # the open transaction's connection
+        yield statements.client()  # the open transaction's connection
         return
     mine: list[Outbox] = []
     token = _handoff.set(mine)

@@ -143,7 +143,7 @@ async def test_a_photo_carries_the_buttons_and_the_reply_too(sender):
 
 
 async def test_an_unreachable_or_silent_bot_api_is_retried_later():
-    """Text sends go over our lean JSON client: a connection refused or an answer that
+    """Text sends go over aiohttp's client: a connection refused or an answer that
     does not come in time is a NetworkError / TimedOut for PTB, a retry for the outbox."""
     import asyncio
     import socket

@@ -1,16 +1,17 @@
 """python-telegram-bot's HTTP transport on aiohttp's client.
 
-PTB ships an httpx transport; measured here, httpx and httpcore spent about 3 ms of
-CPU on each Bot API call under load, more than handling the resident's message.
-aiohttp is already our server, so its client carries the calls instead, through
-PTB's documented ``BaseRequest`` extension point (PTB still builds every request
-and parses every answer), with orjson for the answers.
+PTB ships an httpx transport; aiohttp is already our server, so its client carries
+the Bot API calls instead, through PTB's documented ``BaseRequest`` extension point
+(PTB still builds every request and parses every answer), with orjson for answers.
 
-``call_json`` is the one shortcut: the text messages and card edits of the outbox
-(every ticket's confirmation and card) post their JSON without PTB's request objects
-(about 0.1 ms a call), over ``json_http``'s lean client (about 0.1 ms less again
-than aiohttp's); Telegram's refusals become PTB's exceptions, mapped as
-``BaseRequest`` maps them."""
+``call_json`` is the one shortcut: the outbox's text messages and card edits (every
+ticket's confirmation and card) post their JSON on the same session without PTB's
+request objects, and Telegram's refusals become PTB's exceptions, as ``BaseRequest``
+maps them. One ``ClientTimeout`` bounds a whole call, the wait for a free connection
+included: a call that times out before it has a connection sends nothing (so the
+outbox's retry cannot make a second copy). Proxy settings come from the environment
+(``HTTPS_PROXY``; ``trust_env``), as Telegram is often reached through one.
+"""
 
 from __future__ import annotations
 
@@ -31,9 +32,6 @@ from telegram.error import (
     TimedOut,
 )
 from telegram.request import BaseRequest, RequestData
-from telegram.request._baserequest import DefaultValue
-
-from bot.channels.json_http import JsonHttpClient
 
 _JSON = {"Content-Type": "application/json"}
 
@@ -54,7 +52,6 @@ class AiohttpRequest(BaseRequest):
         self._media_write = media_write_timeout
         self._timeout = _timeout(read_timeout, write_timeout, connect_timeout)  # the default
         self._session: aiohttp.ClientSession | None = None
-        self._json: JsonHttpClient | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -65,22 +62,19 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
-            )
-        if self._json is None or self._json.closed:
-            self._json = JsonHttpClient(
-                connections=self._connections,
-                total_timeout=self._timeout.total,
-                connect_timeout=self._connect,
-                user_agent=self.USER_AGENT,
+                timeout=self._timeout,
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
-        if self._json is not None:
-            await self._json.close()
-        self._json = None
+
+    def _open_session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            raise RuntimeError("This AiohttpRequest is not initialized!")
+        return self._session
 
     async def do_request(
         self,
@@ -92,15 +86,14 @@ class AiohttpRequest(BaseRequest):
         connect_timeout=BaseRequest.DEFAULT_NONE,
         pool_timeout=BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized!")
+        session = self._open_session()
         files = request_data.multipart_data if request_data else {}
         params = request_data.json_parameters if request_data else {}
-        if isinstance(read_timeout, DefaultValue):
+        if read_timeout is BaseRequest.DEFAULT_NONE:
             read_timeout = self._read
-        if isinstance(connect_timeout, DefaultValue):
+        if connect_timeout is BaseRequest.DEFAULT_NONE:
             connect_timeout = self._connect
-        if isinstance(write_timeout, DefaultValue):
+        if write_timeout is BaseRequest.DEFAULT_NONE:
             write_timeout = self._media_write if files else self._write
         headers = None
         if files:
@@ -115,7 +108,7 @@ class AiohttpRequest(BaseRequest):
             body = None
         timeout = _timeout(read_timeout, write_timeout, connect_timeout)
         try:
-            async with self._session.request(
+            async with session.request(
                 method, url, data=body, headers=headers, timeout=timeout
             ) as res:
                 return res.status, await res.read()
@@ -137,21 +130,22 @@ class AiohttpRequest(BaseRequest):
         ``ChatMigrated``, ``BadRequest`` (400), ``Forbidden`` (403), ``InvalidToken``
         (401/404), ``Conflict`` (409), ``NetworkError`` (anything else, and network
         failures), ``TimedOut``."""
-        if self._json is None or self._json.closed:
-            raise RuntimeError("This AiohttpRequest is not initialized!")
+        session = self._open_session()
         try:
-            code, payload = await self._json.post(url, orjson.dumps(params))
+            async with session.post(url, data=orjson.dumps(params), headers=_JSON) as res:
+                code, payload = res.status, await res.read()
         except TimeoutError as err:
             raise TimedOut from err
-        except OSError as err:
-            raise NetworkError(f"{err.__class__.__name__}: {err}") from err
+        except aiohttp.ClientError as err:
+            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
         if HTTPStatus.OK <= code <= 299:
             return self.parse_json_payload(payload)["result"]
         raise _refusal(code, payload)
 
 
 def _timeout(read: float | None, write: float | None, connect: float | None):
-    """PTB's read/write/connect timeouts as aiohttp's (the total bounds them all)."""
+    """PTB's read/write/connect timeouts as aiohttp's: ``connect`` bounds the wait for
+    a connection (from the pool, or a new one), the total bounds the whole call."""
     limits = [t for t in (read, write) if t is not None]
     return aiohttp.ClientTimeout(
         total=sum(limits) + (connect or 0) if limits else None,
@@ -170,6 +164,8 @@ def _refusal(code: int, payload: bytes) -> TelegramError:
         answer = orjson.loads(payload)
     except orjson.JSONDecodeError:
         return NetworkError(f"{message}. Parsing the server response {payload!r} failed")
+    if not isinstance(answer, dict):
+        return NetworkError(f"{message}. The server answered {payload[:200]!r}")
     message = answer.get("description") or message
     parameters = answer.get("parameters") or {}
     if parameters.get("migrate_to_chat_id"):
