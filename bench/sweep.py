@@ -84,11 +84,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.clock import FakeClock, set_clock  # noqa: E402
-from bot.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
 from handlers.core import setup  # noqa: E402
-from models import statements  # noqa: E402
-from models.db import close_db, open_db, sync_config  # noqa: E402
+from models.domain.clock import FakeClock, set_clock  # noqa: E402
+from models.domain.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
+from models.storage import statements  # noqa: E402
+from models.storage.db import close_db, open_db, sync_config  # noqa: E402
 from models.tables import Building, Community, Outbox, Ticket  # noqa: E402
 from scheduler.sweep import sweep  # noqa: E402
 

@@ -282,7 +282,7 @@ def summarise(
 
 # -- Guanjia set-up ---------------------------------------------------------------------
 def make_config(tmp: Path):
-    from bot.config import EXAMPLE_CONFIG, load_config
+    from models.domain.config import EXAMPLE_CONFIG, load_config
 
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     for old, new in (
@@ -389,8 +389,8 @@ async def serve_guanjia(spec: dict[str, Any]) -> dict[str, Any]:
     """The real runtime (``bot.app.start``) in webhook mode on a fresh SQLite file."""
     from bot.app import Runtime, shutdown, start
     from bot.channels.telegram import RateLimiter
-    from bot.clock import set_clock
     from bot.settings import Settings
+    from models.domain.clock import set_clock
 
     set_clock(RunningClock())
     tmp = Path(spec["tmp"])

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 
 from bot.app import Runtime, shutdown, start  # noqa: E402
-from bot.config import EXAMPLE_CONFIG, load_config  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from models.domain.config import EXAMPLE_CONFIG, load_config  # noqa: E402
 from models.tables import InboundMessage, Outbox  # noqa: E402
 from tests.fakes.wechat_api import FakeWeChat, callback_request, text_xml  # noqa: E402
 

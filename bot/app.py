@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.config import Config
 from bot.dispatcher import Dispatcher, Sender
 from bot.settings import Settings
 from bot.web import make_app
-from models import migrate
-from models.db import close_db, open_db, sync_config
+from models.domain.config import Config
+from models.storage import migrate
+from models.storage.db import close_db, open_db, sync_config
 
 log = logging.getLogger("guanjia")
 

@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.config import ConfigError
+from models.domain.config import ConfigError
 
 EXIT_CONFIG = 2
 

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.config import Config, load_config
 from bot.settings import Settings, get_settings
+from models.domain.config import Config, load_config
 
 
 def _setup_logging(verbose: bool = False) -> None:
@@ -44,7 +44,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from models import migrate
+    from models.storage import migrate
 
     settings = get_settings()
     applied = asyncio.run(migrate.upgrade(settings.database_url))
@@ -56,7 +56,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_makemigrations(args: argparse.Namespace) -> int:
-    from models import migrate
+    from models.storage import migrate
 
     url = args.database_url or get_settings().database_url
     print(asyncio.run(migrate.make_migration(url, args.name)) or "no changes")
@@ -75,7 +75,7 @@ def cmd_check_config(args: argparse.Namespace) -> int:
 
 
 def _with_db(body: Callable[[], Awaitable[int]]) -> int:
-    from models.db import close_db, open_db
+    from models.storage.db import close_db, open_db
 
     async def go() -> int:
         await open_db(get_settings().database_url)
@@ -92,7 +92,7 @@ def _fmt_time(dt: Any, tz) -> str:
 
 
 def cmd_tickets_list(args: argparse.Namespace) -> int:
-    from models.lifecycle import ACTIVE_STATUSES
+    from models.domain.ticket import ACTIVE_STATUSES
     from models.tables import Ticket
 
     config = _load(get_settings())
@@ -236,7 +236,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     config = _load(get_settings())
     setup(config)
-    from bot.clock import now
+    from models.domain.clock import now
 
     month = args.month or previous_month(now(), config.tz)
     codes = [args.community] if args.community else [c.code for c in config.communities]

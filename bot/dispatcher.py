@@ -20,12 +20,13 @@ from typing import Protocol
 from tortoise.transactions import in_transaction
 
 from bot import metrics
-from bot.clock import now
-from bot.config import Outbox as OutboxConfig
-from models.lifecycle import Actor, EventKind, record_event
+from models.domain.clock import now
+from models.domain.config import Outbox as OutboxConfig
+from models.domain.lifecycle import Actor, EventKind
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
-from models.statements import execute_many
+from models.storage.statements import execute_many
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
+from models.tickets import record_event
 
 log = logging.getLogger(__name__)
 

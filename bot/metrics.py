@@ -27,7 +27,7 @@ def _line(name: str, labels: dict[str, str] | tuple, val: float) -> str:
 async def render() -> str:
     from tortoise.functions import Count
 
-    from bot.clock import now
+    from models.domain.clock import now
     from models.tables import InboundMessage, Outbox, OutboxStatus, Ticket
 
     out: list[str] = []

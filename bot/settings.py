@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     def config_path(self) -> Path:
         """The config file to use: $GUANJIA_CONFIG, ./guanjia.yaml, else the shipped example."""
-        from bot.config import EXAMPLE_CONFIG
+        from models.domain.config import EXAMPLE_CONFIG
 
         if self.guanjia_config:
             return Path(self.guanjia_config)

@@ -8,8 +8,8 @@ import logging
 from aiohttp import web
 
 from bot import metrics
-from bot.clock import now
-from models import statements
+from models.domain.clock import now
+from models.storage import statements
 from models.tables import Outbox, OutboxStatus
 
 log = logging.getLogger(__name__)

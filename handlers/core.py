@@ -10,9 +10,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.config import Config
 from handlers.texts import Texts
-from scheduler.calendar import BusinessCalendar
+from models.domain.calendar import BusinessCalendar
+from models.domain.config import Config
 
 
 @dataclass
@@ -72,7 +72,7 @@ _env: Env | None = None
 def setup(config: Config) -> Env:
     """Install the environment the handlers use (called by ``run`` and by tests)."""
     global _env
-    from scheduler import deadlines
+    from models.domain import deadlines
 
     deadlines.configure(config)
     _env = Env.from_config(config)

@@ -13,8 +13,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
 from handlers.core import Outcome, env
-from models.lifecycle import Actor, EventKind, IllegalTransition, record_event, transition
+from models.domain.lifecycle import Actor, EventKind, IllegalTransition
 from models.tables import Resident, Status, Ticket, Unit
+from models.tickets import record_event, transition
 
 SATISFIED_FROM = 3  # 3 (一般) and above close the ticket; 1–2 reopen it
 

@@ -15,25 +15,17 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from bot.clock import now
 from handlers import notify
 from handlers.core import Incoming, Outcome, env
-from handlers.units import example as unit_example
-from handlers.units import find_unit
-from models.db import community_row, unit_label
+from models.domain.clock import now
+from models.domain.lifecycle import Actor, EventKind, IllegalTransition
+from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
+from models.domain.units import example as unit_example
+from models.domain.units import find_unit
 from models.inbound import finish
-from models.lifecycle import (
-    ACTIVE_STATUSES,
-    OPEN_STATUSES,
-    Actor,
-    EventKind,
-    IllegalTransition,
-    create_ticket,
-    record_event,
-    transition,
-)
 from models.outbox import transaction
-from models.statements import markers, select, update_returning, update_where
+from models.storage.db import community_row, unit_label
+from models.storage.statements import markers, select, update_returning, update_where
 from models.tables import (
     Building,
     Community,
@@ -44,6 +36,7 @@ from models.tables import (
     Ticket,
     Unit,
 )
+from models.tickets import create_ticket, record_event, transition
 
 log = logging.getLogger(__name__)
 

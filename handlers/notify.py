@@ -10,10 +10,10 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot.clock import now
 from handlers.core import env
-from models.db import community_row, unit_label
+from models.domain.clock import now
 from models.outbox import queue_message
+from models.storage.db import community_row, unit_label
 from models.tables import Community, Platform, Resident, Staff, Status, Ticket
 
 KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}

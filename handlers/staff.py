@@ -10,22 +10,17 @@ from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot.clock import now
 from handlers import notify
 from handlers.core import Incoming, Outcome, env
 from handlers.intake import RESIDENT_STATUS, find_ticket
-from models.db import staff_member, unit_label
-from models.lifecycle import (
-    ACTIVE_STATUSES,
-    OPEN_STATUSES,
-    Actor,
-    EventKind,
-    IllegalTransition,
-    record_event,
-)
-from models.lifecycle import transition as lifecycle_transition
+from models.domain.clock import now
+from models.domain.lifecycle import Actor, EventKind, IllegalTransition
+from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
 from models.outbox import queue_message, transaction
+from models.storage.db import staff_member, unit_label
 from models.tables import GroupCard, Staff, Status, Ticket, Unit
+from models.tickets import record_event
+from models.tickets import transition as lifecycle_transition
 
 log = logging.getLogger(__name__)
 
@@ -329,7 +324,7 @@ async def eta(ctx: Ctx, ticket: Ticket, when: str) -> str:
 
 async def sensitive(ctx: Ctx, ticket: Ticket, reason: str) -> str:
     """Sensitive cases get no follow-up (WORKFLOWS.md)."""
-    from scheduler.deadlines import NO_CLOCK
+    from models.domain.deadlines import NO_CLOCK
 
     clock = NO_CLOCK if ticket.due_kind == "followup" else {}
     await Ticket.filter(id=ticket.id).using_db(ctx.conn).update(sensitive=True, **clock)
@@ -349,7 +344,7 @@ async def mark_reported(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
     """A steward's first word on a complaint is its report-back (the 4 h clock)."""
     if ticket.kind != "complaint" or ticket.reported_at is not None:
         return
-    from scheduler.deadlines import after_report_back
+    from models.domain.deadlines import after_report_back
 
     at = now()
     ticket.reported_at = at

@@ -16,9 +16,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 from bot import metrics
-from bot.clock import now
+from models.domain.clock import now
 from models.outbox import transaction
-from models.statements import insert, select, update_where
+from models.storage.statements import insert, select, update_where
 from models.tables import InboundMessage, InboundStatus
 
 log = logging.getLogger(__name__)

@@ -25,9 +25,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from bot.clock import now
-from models import statements
-from models.statements import fetch, insert
+from models.domain.clock import now
+from models.storage import statements
+from models.storage.statements import fetch, insert
 from models.tables import Outbox, OutboxStatus, Ticket
 
 HANDOFF_LEASE = timedelta(seconds=60)

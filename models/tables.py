@@ -1,5 +1,6 @@
 """The database tables. Plain data: the rules that change them live in
-``models.lifecycle`` (tickets), ``models.outbox`` and ``models.inbound``.
+``models.domain`` (applied to tickets by ``models.tickets``), ``models.outbox`` and
+``models.inbound``.
 
 All timestamps are timezone-aware UTC; "the company's day" is computed with the
 configured timezone where it matters (ticket numbers, business hours).
@@ -12,7 +13,10 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.domain.ticket import Kind, Status
 from models.fields import DatetimeField
+
+__all__ = ["Kind", "Status"]  # defined with the rules; the columns use them
 
 
 class Platform(StrEnum):
@@ -20,25 +24,6 @@ class Platform(StrEnum):
     WECHAT = "wechat"
     WECOM = "wecom"
     CLI = "cli"
-
-
-class Kind(StrEnum):
-    """The four kinds of request (WORKFLOWS.md)."""
-
-    REPAIR = "repair"
-    COMPLAINT = "complaint"
-    CLEANING = "cleaning"
-    CONSULTATION = "consultation"
-
-
-class Status(StrEnum):
-    NEW = "new"
-    DISPATCHED = "dispatched"
-    CLAIMED = "claimed"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-    CANCELLED = "cancelled"
 
 
 class OutboxStatus(StrEnum):

@@ -21,7 +21,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
-from bot.clock import now
+from models.domain.clock import now
 from models.tables import SharedToken, WeChatContact
 
 MESSAGE_WINDOW = timedelta(hours=48)

@@ -14,10 +14,10 @@ from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from bot.clock import now
 from handlers import notify
 from handlers.core import env
-from models.lifecycle import ACTIVE_STATUSES, OPEN_STATUSES
+from models.domain.clock import now
+from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
 from models.outbox import notify_dispatcher, queue_message, transaction
 from models.tables import Community, JobRun, Status, Ticket, Unit
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.config import Config
+from models.domain.config import Config
 from scheduler.handover import run_handover
 from scheduler.sweep import sweep
 

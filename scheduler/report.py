@@ -14,13 +14,13 @@ from datetime import date, datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from bot.clock import now
 from handlers import notify
 from handlers.core import env
-from models.db import community_row
+from models.domain import deadlines
+from models.domain.clock import now
 from models.outbox import notify_dispatcher, queue_message, transaction
+from models.storage.db import community_row
 from models.tables import JobRun, Ticket, TicketEvent
-from scheduler import deadlines
 
 CLASSES = ("equipment", "attitude", "quality", "incident")
 CLASS_ZH = {

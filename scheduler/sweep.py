@@ -22,14 +22,15 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.clock import now
 from handlers import notify
 from handlers.core import env
-from models.db import unit_label
-from models.lifecycle import Actor, IllegalTransition, transition
+from models.domain import deadlines
+from models.domain.clock import now
+from models.domain.lifecycle import Actor, IllegalTransition
 from models.outbox import notify_dispatcher, transaction
+from models.storage.db import unit_label
 from models.tables import Resident, Status, Ticket
-from scheduler import deadlines
+from models.tickets import transition
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ import pytest
 
 warnings.filterwarnings("ignore", category=SyntaxWarning)
 
-from bot.clock import FakeClock, set_clock  # noqa: E402
-from bot.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
-from models.db import close_db, open_db, sync_config  # noqa: E402
+from models.domain.clock import FakeClock, set_clock  # noqa: E402
+from models.domain.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
+from models.storage.db import close_db, open_db, sync_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("GUANJIA_TEST_DATABASE_URL")
@@ -29,7 +29,7 @@ async def reset_postgres(url: str) -> None:
     """Empty the test database (it is a throwaway database, `test`)."""
     import asyncpg
 
-    from models.db import normalise_url
+    from models.storage.db import normalise_url
 
     conn = await asyncpg.connect(normalise_url(url).replace("postgres://", "postgresql://", 1))
     try:

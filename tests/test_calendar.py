@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import BusinessHours, QuietHours
-from scheduler.calendar import BusinessCalendar
+from models.domain.calendar import BusinessCalendar
+from models.domain.config import BusinessHours, QuietHours
 
 SH = ZoneInfo("Asia/Shanghai")
 

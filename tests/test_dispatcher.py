@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.config import Outbox as OutboxConfig
 from bot.dispatcher import Delivery, Dispatcher, SendError
-from models.db import close_db, open_db
-from models.lifecycle import Actor, create_ticket
+from models.domain.config import Outbox as OutboxConfig
+from models.domain.lifecycle import Actor
 from models.outbox import backoff, queue_message
+from models.storage.db import close_db, open_db
 from models.tables import Community, GroupCard, Outbox, TicketEvent
+from models.tickets import create_ticket
 
 
 class FlakySender:

@@ -30,11 +30,11 @@ def test_datetimes_read_as_tortoise_reads_them(stored):
 
 
 async def test_prepared_inserts_convert_and_refuse_as_tortoise_does(db, clock):
-    """The shortcut converters of ``models.statements`` pass plain values through and
+    """The shortcut converters of ``models.storage.statements`` pass plain values through and
     hand everything else to the field: a too-long code is refused, not cut."""
     from tortoise.exceptions import ValidationError
 
-    from models.statements import insert
+    from models.storage.statements import insert
     from models.tables import InboundMessage, Outbox, OutboxStatus
 
     row = await insert(
@@ -72,7 +72,7 @@ def test_datetimes_are_written_as_tortoise_writes_them(dialect):
     import sqlite3
     from datetime import datetime, timedelta, timezone
 
-    from models.statements import _converter
+    from models.storage.statements import _converter
 
     field = DatetimeField()
     convert = _converter(field, dialect)
@@ -94,7 +94,7 @@ async def test_a_prepared_insert_in_a_transaction_raises_tortoises_integrity_err
     from tortoise.exceptions import IntegrityError
     from tortoise.transactions import in_transaction
 
-    from models.statements import insert
+    from models.storage.statements import insert
     from models.tables import InboundMessage
 
     row = {"platform": "telegram", "key": "k1", "payload": {}, "received_at": clock.now()}

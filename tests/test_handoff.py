@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.config import Outbox as OutboxConfig
 from bot.dispatcher import Delivery, Dispatcher
+from models.domain.config import Outbox as OutboxConfig
 from models.outbox import (
     HANDOFF_LEASE,
     claim_due,
@@ -19,7 +19,7 @@ from models.outbox import (
     transaction,
     wakeup,
 )
-from models.statements import markers, select, update_returning, update_where
+from models.storage.statements import markers, select, update_returning, update_where
 from models.tables import InboundMessage, Outbox, OutboxStatus, Resident, Staff, Ticket
 
 CFG = OutboxConfig(max_attempts=4, base_delay_seconds=2, max_delay_seconds=60)
@@ -170,8 +170,9 @@ async def test_update_where_matches_the_orm(any_db, clock):
     )
     assert changed == 1
     assert (await InboundMessage.get(id=inbound.id)).status == "handled"
-    from models.lifecycle import Actor, create_ticket
+    from models.domain.lifecycle import Actor
     from models.tables import Community
+    from models.tickets import create_ticket
 
     community = await Community.get(code="demo")
     ticket = await create_ticket(

@@ -63,7 +63,7 @@ async def test_answered_after_the_store_and_the_handling_are_one_commit(db, cloc
     """Telegram's webhook is answered after handling: the message is stored in the same
     transaction as its handling (one commit, one wait for the disk); a failed handling
     rolls back and the message is stored again on its own, marked failed."""
-    from models import statements
+    from models.storage import statements
 
     raw = statements.client()._connection.conn
     traced: list[str] = []

@@ -9,7 +9,7 @@ import pytest
 
 from handlers.core import Incoming, setup
 from handlers.router import handle
-from models.db import close_db, open_db, sync_config
+from models.storage.db import close_db, open_db, sync_config
 from models.tables import Outbox, Resident, Ticket, TicketEvent
 from tests.test_scheduler import STEWARDS, SUPERVISORS, local, staffed_config
 
@@ -25,7 +25,7 @@ async def world(tmp_path, clock):
     clock.set(local(2026, 11, 23, 10, 0))
     yield clock
     await close_db()
-    from bot.config import EXAMPLE_CONFIG, load_config
+    from models.domain.config import EXAMPLE_CONFIG, load_config
 
     setup(load_config(EXAMPLE_CONFIG))
 
@@ -218,7 +218,7 @@ async def test_anonymous_report_hides_the_unit_and_gets_no_follow_up(world):
     assert ticket.anonymous
     card = await Outbox.get(chat_id=STEWARDS, kind="card")
     assert "1栋1单元1201" not in card.payload["text"] and "匿名" in card.payload["text"]
-    from scheduler.deadlines import plan
+    from models.domain.deadlines import plan
 
     assert plan(ticket, "resolved", world.now())["due_kind"] is None  # no follow-up
 

@@ -7,15 +7,9 @@ import itertools
 
 import pytest
 
-from models.lifecycle import (
-    TRANSITIONS,
-    Actor,
-    EventKind,
-    IllegalTransition,
-    create_ticket,
-    transition,
-)
+from models.domain.lifecycle import TRANSITIONS, Actor, EventKind, IllegalTransition
 from models.tables import Community, Kind, Status, Ticket, TicketEvent
+from models.tickets import create_ticket, transition
 
 STEWARD = Actor.staff(1, "王管家")
 

@@ -12,11 +12,12 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot.clock import SystemClock, set_clock
 from handlers.core import setup
-from models.db import close_db, open_db, sync_config
-from models.lifecycle import Actor, create_ticket
+from models.domain.clock import SystemClock, set_clock
+from models.domain.lifecycle import Actor
+from models.storage.db import close_db, open_db, sync_config
 from models.tables import Community, Outbox, Resident, Status, Ticket
+from models.tickets import create_ticket
 from tests.conftest import PG_URL, needs_postgres, reset_postgres
 from tests.test_scheduler import staffed_config
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from models.lifecycle import Actor, create_ticket
+from models.domain.lifecycle import Actor
 from models.tables import Community, Ticket
+from models.tickets import create_ticket
 
 
 async def _create(config, community_id):

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import EXAMPLE_CONFIG, load_config
 from handlers.core import Incoming, setup
 from handlers.router import handle
-from models.db import close_db, open_db, sync_config
+from models.domain.config import EXAMPLE_CONFIG, load_config
+from models.storage.db import close_db, open_db, sync_config
 from models.tables import Outbox, Status, Ticket, TicketEvent
 from scheduler.handover import run_handover
 from scheduler.sweep import sweep
@@ -61,7 +61,7 @@ async def week(tmp_path, clock):
     clock.set(local(2026, 11, 23, 9, 0))  # Monday morning
     yield clock
     await close_db()
-    from bot.config import EXAMPLE_CONFIG as example
+    from models.domain.config import EXAMPLE_CONFIG as example
 
     setup(load_config(example))
 

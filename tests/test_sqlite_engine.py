@@ -1,4 +1,4 @@
-"""The SQLite engine (``models.sqlite_engine``): statements in the loop's own thread,
+"""The SQLite engine (``models.storage.sqlite_engine``): statements in the loop's own thread,
 commits durable by SQLite's own setting, and a disk that fails stops the process."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import threading
 import pytest
 from tortoise.transactions import in_transaction
 
-from models import sqlite_engine, statements
-from models.db import close_db, open_db
+from models.storage import sqlite_engine, statements
+from models.storage.db import close_db, open_db
 from models.tables import InboundMessage
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -82,8 +82,8 @@ SCRIPT = textwrap.dedent(
     import asyncio, logging, os, resource, signal, sys
     sys.path.insert(0, {root!r})
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    from bot.clock import now
-    from models.db import open_db
+    from models.domain.clock import now
+    from models.storage.db import open_db
     from models.tables import InboundMessage
 
     async def main():

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import Runtime, shutdown, start
-from bot.clock import FakeClock, set_clock
-from bot.config import load_config
 from bot.settings import Settings
+from models.domain.clock import FakeClock, set_clock
+from models.domain.config import load_config
 from models.tables import InboundMessage, Ticket, TicketEvent
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -30,7 +30,7 @@ def _free_port() -> int:
 
 
 def make_config(tmp_path):
-    from bot.config import EXAMPLE_CONFIG
+    from models.domain.config import EXAMPLE_CONFIG
 
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     text = text.replace(

@@ -15,9 +15,10 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.web import make_app
-from models.lifecycle import Actor, create_ticket
+from models.domain.lifecycle import Actor
 from models.outbox import queue_message
 from models.tables import Community
+from models.tickets import create_ticket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -166,7 +167,7 @@ def test_migrations_give_the_schema_the_models_describe(tmp_path):
     measured 30 ms and 17 ms a time by scanning, at 100,000 tickets."""
     import asyncio
 
-    from models.db import close_db, open_db
+    from models.storage.db import close_db, open_db
 
     done = _migrate(_env(tmp_path))
     assert done.returncode == 0, done.stderr

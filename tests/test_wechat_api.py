@@ -19,7 +19,7 @@ from bot.channels.wechat_api import (
     WeChatWindowClosed,
     truncate_field,
 )
-from bot.clock import FakeClock
+from models.domain.clock import FakeClock
 from tests.fakes import wechat_api
 from tests.fakes.wechat_api import FakeWeChat
 

@@ -12,9 +12,9 @@ import pytest
 from bot.channels.wechat import message_key, number_of, numbered, scene_of
 from bot.channels.wechat_api import WeChatClient
 from bot.channels.wecom_sender import WeComSender, markdown
-from bot.config import ConfigError, load_config
 from bot.dispatcher import Dispatcher
 from models import wechat as state
+from models.domain.config import ConfigError, load_config
 from models.outbox import queue_message
 from models.tables import Outbox, WeChatContact
 from tests.fakes import wechat_api
@@ -120,7 +120,7 @@ def test_buttons_become_a_numbered_line(config):
 
 # -- config ------------------------------------------------------------------------------------
 def _config_with(tmp_path, wechat_yaml: str):
-    from bot.config import EXAMPLE_CONFIG
+    from models.domain.config import EXAMPLE_CONFIG
 
     text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
     start = text.index("wechat:\n")

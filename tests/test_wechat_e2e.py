@@ -13,9 +13,9 @@ import aiohttp
 import pytest
 
 from bot.app import Runtime, shutdown, start
-from bot.clock import FakeClock, set_clock
-from bot.config import EXAMPLE_CONFIG, load_config
 from bot.settings import Settings
+from models.domain.clock import FakeClock, set_clock
+from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.tables import InboundMessage, Outbox, Resident, Ticket, WeChatContact
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.wechat_api import (

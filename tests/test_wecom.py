@@ -11,7 +11,7 @@ import pytest
 
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from bot.channels.wecom import MARKDOWN_MAX_BYTES, WeComRobot, cut_utf8
-from bot.clock import FakeClock
+from models.domain.clock import FakeClock
 from tests.fakes.wechat_api import FakeWeChat
 
 SEND = "/cgi-bin/webhook/send"
@@ -169,8 +169,8 @@ async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch
     to the card's line); at the robot's limit the rest are left too, and the card is
     never sent twice."""
     from bot.channels.wecom_sender import WeComSender
-    from bot.clock import set_clock
     from bot.dispatcher import Delivery, Throttled
+    from models.domain.clock import set_clock
     from models.tables import Outbox
 
     previous = set_clock(clock)

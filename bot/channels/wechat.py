@@ -56,13 +56,13 @@ from bot.channels.wechat_api import (
     WeChatWindowClosed,
 )
 from bot.channels.wecom import cut_utf8
-from bot.clock import now
-from bot.config import Config
 from bot.dispatcher import Delivery, SendError
 from bot.settings import Settings
 from handlers.core import Incoming, env
 from handlers.router import handle, register_rebuilder
 from models import wechat as state
+from models.domain.clock import now
+from models.domain.config import Config
 from models.inbound import process_once
 from models.outbox import transaction
 from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
@@ -159,7 +159,7 @@ class WeChatChannel:
         web_app.router.add_post(CALLBACK_PATH, self.callback)
 
     async def start(self) -> None:
-        from models.db import dialect
+        from models.storage.db import dialect
 
         if self.workers is None:  # SQLite has one writer: more workers only wait for it
             self.workers = 1 if dialect() == "sqlite" else 16

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from bot.clock import Clock, get_clock
+from models.domain.clock import Clock, get_clock
 
 __all__ = [
     "TEMPLATE_FIELD_LIMIT",

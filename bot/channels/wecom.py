@@ -28,7 +28,7 @@ from typing import Any
 import aiohttp
 
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
-from bot.clock import Clock, get_clock
+from models.domain.clock import Clock, get_clock
 
 __all__ = [
     "MARKDOWN_MAX_BYTES",

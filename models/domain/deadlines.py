@@ -4,7 +4,7 @@ the deadlines table of WORKFLOWS.md.
 A clock is four columns on the ticket row: ``deadline_at`` (what is chased),
 ``due_kind`` (claim, report_back, answer, slot, followup), ``due_phase`` (the next
 step: warn, breach, escalate; ask, remind, close) and ``due_at`` (when a sweeper must
-take that step; indexed). ``models.lifecycle.transition`` asks ``plan`` for the clock
+take that step; indexed). ``models.domain.lifecycle.moved`` asks ``plan`` for the clock
 of the state it enters, so every state change resets the clock in the same UPDATE.
 """
 
@@ -13,9 +13,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.config import Config
-from models.tables import Status, Ticket
-from scheduler.calendar import BusinessCalendar
+from models.domain.calendar import BusinessCalendar
+from models.domain.config import Config
+from models.domain.ticket import Status, TicketLike
 
 NO_CLOCK: dict[str, Any] = {
     "due_at": None,
@@ -36,7 +36,7 @@ def configure(config: Config) -> None:
 
 def _cfg() -> tuple[Config, BusinessCalendar]:
     if _config is None or _calendar is None:
-        raise RuntimeError("scheduler.deadlines.configure(config) was not called")
+        raise RuntimeError("models.domain.deadlines.configure(config) was not called")
     return _config, _calendar
 
 
@@ -49,7 +49,7 @@ def chase(kind: str, deadline: datetime, at: datetime) -> dict[str, Any]:
     return {"due_at": deadline, "due_kind": kind, "due_phase": "breach", "deadline_at": deadline}
 
 
-def escalation_interval(ticket: Ticket) -> timedelta:
+def escalation_interval(ticket: TicketLike) -> timedelta:
     d = _cfg()[0].deadlines
     minutes = (
         d.urgent_escalation_interval_minutes if ticket.urgent else (d.escalation_interval_minutes)
@@ -62,22 +62,22 @@ def after(start: datetime, duration: timedelta, urgent: bool) -> datetime:
     return _cfg()[1].due(start, duration, urgent=urgent)
 
 
-def _slot(ticket: Ticket, which: str) -> datetime | None:
+def _slot(ticket: TicketLike, which: str) -> datetime | None:
     value = (ticket.details or {}).get(f"slot_{which}")
     return datetime.fromisoformat(value) if value else None
 
 
-def needs_followup(ticket: Ticket) -> bool:
+def needs_followup(ticket: TicketLike) -> bool:
     """No follow-up for anonymous reports, sensitive cases, or nobody to ask."""
     return not (ticket.anonymous or ticket.sensitive or ticket.resident_id is None)
 
 
-def complaint_answer_deadline(ticket: Ticket) -> datetime:
+def complaint_answer_deadline(ticket: TicketLike) -> datetime:
     hours = _cfg()[0].deadlines.complaint_answer_hours
     return after(ticket.created_at, timedelta(hours=hours), ticket.urgent)
 
 
-def plan(ticket: Ticket, status: Status | str, at: datetime) -> dict[str, Any]:
+def plan(ticket: TicketLike, status: Status | str, at: datetime) -> dict[str, Any]:
     """The clock a ticket runs once it is in ``status`` (``at`` is the moment it
     entered it)."""
     config, _ = _cfg()
@@ -122,7 +122,7 @@ def plan(ticket: Ticket, status: Status | str, at: datetime) -> dict[str, Any]:
     return dict(NO_CLOCK)
 
 
-def after_report_back(ticket: Ticket, at: datetime) -> dict[str, Any]:
+def after_report_back(ticket: TicketLike, at: datetime) -> dict[str, Any]:
     """A complaint whose steward reported back now chases the answer to the resident."""
     if ticket.kind != "complaint" or ticket.status not in (
         Status.DISPATCHED,

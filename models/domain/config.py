@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "guanjia.example.yaml"
+EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "guanjia.example.yaml"
 
 Role = Literal["steward", "supervisor", "manager", "engineering", "cleaning"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -414,5 +414,5 @@ def load_config(path: str | Path) -> Config:
 
 def _shipped_texts() -> dict[str, dict[str, str]]:
     """The reply texts a company may reword (handlers/texts.yaml)."""
-    texts = Path(__file__).resolve().parent.parent / "handlers" / "texts.yaml"
+    texts = Path(__file__).resolve().parents[2] / "handlers" / "texts.yaml"
     return yaml.safe_load(texts.read_text(encoding="utf-8"))

@@ -1,105 +1,24 @@
-"""The ticket lifecycle: the one place that knows which state may follow which.
-
-    new ─▶ dispatched ─▶ claimed ─▶ resolved ─▶ closed
-                 │            ▲          │         │
-                 └────────────┼──────────┴▶ reopened ◀┘ (unsatisfied, reported again)
-    cancelled: from any open state
+"""Tickets in the database: numbering, opening, moving and recording, by the rules of
+``models.domain.lifecycle``.
 
 Every change goes through ``transition``, which updates the row only if it is still
-in the state the caller saw (so two stewards pressing 接单 at once cannot both win)
-and writes the event in the same transaction. Callers turn ``IllegalTransition``
-into a polite message.
+in the state the caller saw and writes the event in the same transaction. Callers
+turn ``IllegalTransition`` into a polite message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from bot.clock import now
+from models.domain.clock import now
+from models.domain.lifecycle import Actor, EventKind, IllegalTransition, moved
+from models.domain.ticket import Kind, Status
 from models.outbox import transaction
-from models.statements import fetch, insert, insert_many, unsaved, update_where
-from models.tables import DailySequence, Kind, Status, Ticket, TicketEvent
-
-TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.NEW: frozenset({Status.DISPATCHED, Status.CANCELLED, Status.CLOSED}),
-    Status.DISPATCHED: frozenset(
-        {Status.CLAIMED, Status.RESOLVED, Status.CANCELLED, Status.CLOSED}
-    ),
-    Status.CLAIMED: frozenset({Status.RESOLVED, Status.CANCELLED, Status.CLOSED}),
-    Status.RESOLVED: frozenset({Status.CLOSED, Status.REOPENED}),
-    Status.REOPENED: frozenset({Status.CLAIMED, Status.RESOLVED, Status.CANCELLED, Status.CLOSED}),
-    Status.CLOSED: frozenset({Status.REOPENED}),
-    Status.CANCELLED: frozenset(),
-}
-
-OPEN_STATUSES = frozenset({Status.NEW, Status.DISPATCHED, Status.CLAIMED, Status.REOPENED})
-"""Work still to do: the ticket has not been resolved, closed or cancelled."""
-
-ACTIVE_STATUSES = OPEN_STATUSES | {Status.RESOLVED}
-"""Not finished: still open, or resolved and waiting for the follow-up."""
-
-# Fields stamped when a ticket enters a state.
-_STAMPS = {
-    Status.CLAIMED: "claimed_at",
-    Status.RESOLVED: "resolved_at",
-    Status.CLOSED: "closed_at",
-    Status.CANCELLED: "closed_at",
-}
-
-
-class EventKind:
-    CREATED = "created"
-    STATUS = "status"
-    MESSAGE_IN = "message_in"
-    MESSAGE_OUT = "message_out"
-    NOTE = "note"
-    ASSIGNED = "assigned"
-    ESCALATED = "escalated"
-    REMINDER = "reminder"
-    ALERT = "alert"
-    COMMAND = "command"
-    FOLLOWUP = "followup"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who did something: recorded on every event."""
-
-    type: str  # resident | staff | system
-    id: str | None = None
-    name: str = ""
-
-    @classmethod
-    def system(cls, name: str = "system") -> Actor:
-        return cls("system", None, name)
-
-    @classmethod
-    def resident(cls, resident_id: int, name: str = "") -> Actor:
-        return cls("resident", str(resident_id), name)
-
-    @classmethod
-    def staff(cls, staff_id: int, name: str) -> Actor:
-        return cls("staff", str(staff_id), name)
-
-
-class DomainError(Exception):
-    """A request that the rules do not allow; the message is for logs, callers
-    choose the polite words for people."""
-
-
-class IllegalTransition(DomainError):
-    def __init__(self, ticket_number: str, current: str, wanted: str):
-        self.ticket_number, self.current, self.wanted = ticket_number, current, wanted
-        super().__init__(f"ticket {ticket_number}: cannot go from {current} to {wanted}")
-
-
-def can_transition(current: str, wanted: str) -> bool:
-    return Status(wanted) in TRANSITIONS[Status(current)]
-
+from models.storage.statements import fetch, insert, insert_many, unsaved, update_where
+from models.tables import DailySequence, Ticket, TicketEvent
 
 _NEXT_NUMBER = (
     f"INSERT INTO {DailySequence._meta.db_table} (day, last_seq) VALUES (?, 1) "
@@ -205,7 +124,7 @@ async def create_ticket(
         **fields,
     }
     if then is not None:
-        values.update(_moved(unsaved(Ticket, values), Status.NEW, Status(then), at))
+        values.update(moved(unsaved(Ticket, values), Status.NEW, Status(then), at))
     ticket = await insert(Ticket, values, conn)
     created = (EventKind.CREATED, actor, text, {"kind": ticket.kind})
     events = [
@@ -218,21 +137,6 @@ async def create_ticket(
         )
     await insert_many(TicketEvent, events, conn)
     return ticket
-
-
-def _moved(ticket: Ticket, current: Status, to: Status, at) -> dict[str, Any]:
-    """The columns a move from ``current`` to ``to`` at ``at`` sets: the new state, its
-    clock (``scheduler.deadlines.plan``), its stamp. Raises ``IllegalTransition``."""
-    if to not in TRANSITIONS[current]:
-        raise IllegalTransition(ticket.number, current, to)
-    from scheduler.deadlines import plan  # the clock of the new state, in the same UPDATE
-
-    values: dict[str, Any] = {**plan(ticket, to, at), "status": to.value, "updated_at": at}
-    if to in _STAMPS:
-        values[_STAMPS[to]] = at
-    if to == Status.REOPENED:
-        values.update(resolved_at=None, closed_at=None)
-    return values
 
 
 async def transition(
@@ -248,7 +152,7 @@ async def transition(
     """Move ``ticket`` to ``to`` if the rules allow it and nobody moved it first.
 
     ``updates`` are extra columns set in the same UPDATE (assignee, …); the clock of
-    the new state (``scheduler.deadlines.plan``) is set with them. The passed object
+    the new state (``models.domain.deadlines.plan``) is set with them. The passed object
     is refreshed in place and returned."""
     if conn is None:
         async with transaction() as tx:
@@ -256,7 +160,7 @@ async def transition(
     to = Status(to)
     current = Status(ticket.status)
     at = now()
-    values = {**_moved(ticket, current, to, at), **updates}
+    values = {**moved(ticket, current, to, at), **updates}
     changed = await update_where(Ticket, {"id": ticket.id, "status": current.value}, values, conn)
     if not changed:
         fresh = await Ticket.get(id=ticket.id).using_db(conn)

@@ -22,7 +22,7 @@ stops the process at once, with one clear log line, and a supervisor restarts it
 database is then recovered from its log by SQLite. A full disk is not fatal: the
 statement fails, SQLite rolls back, and the platform delivers the message again.
 
-Selected in ``models.db.tortoise_config`` for ``sqlite://`` URLs.
+Selected in ``models.storage.db.tortoise_config`` for ``sqlite://`` URLs.
 """
 
 from __future__ import annotations

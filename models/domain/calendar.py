@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config import WEEKDAYS, BusinessHours, Config, QuietHours
+from models.domain.config import WEEKDAYS, BusinessHours, Config, QuietHours
 
 
 class BusinessCalendar:

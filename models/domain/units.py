@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.config import Building, Community
+from models.domain.config import Building, Community
 
 # full-width digits and Traditional spellings (棟 單元 號樓) read like the usual ones
 _WIDTH = str.maketrans("０１２３４５６７８９－＃棟單號樓", "0123456789-#栋单号楼")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from aerich import Command
 
-from models.db import normalise_url, sqlite_path, tortoise_config
+from models.storage.db import normalise_url, sqlite_path, tortoise_config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def dialect_of(url: str) -> str:

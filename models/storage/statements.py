@@ -26,7 +26,7 @@ from models.fields import DatetimeField
 M = TypeVar("M", bound=Model)
 
 CONNECTION = "default"
-"""The name of the database connection (``models.db`` opens it)."""
+"""The name of the database connection (``models.storage.db`` opens it)."""
 
 _sql: dict[tuple, Any] = {}  # SQL (and, for inserts, the column converters) per shape
 

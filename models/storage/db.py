@@ -11,8 +11,8 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 
-from bot.config import Config
-from models import statements
+from models.domain.config import Config
+from models.storage import statements
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,9 @@ def tortoise_config(url: str, with_aerich: bool = False) -> dict:
     url = normalise_url(url)
     modules = [*MODEL_MODULES, "aerich.models"] if with_aerich else MODEL_MODULES
     connection: str | dict = url
-    if url.startswith("sqlite://"):  # our SQLite engine: see models/sqlite_engine.py
+    if url.startswith("sqlite://"):  # our SQLite engine: see models/storage/sqlite_engine.py
         connection = expand_db_url(url)
-        connection["engine"] = "models.sqlite_engine"
+        connection["engine"] = "models.storage.sqlite_engine"
     name = connection_name(url)
     return {
         "connections": {name: connection},
@@ -147,7 +147,7 @@ async def unit_label(unit_id: int | None, conn: BaseDBAsyncClient | None = None)
     if unit_id is None:
         return None
     if unit_id not in _unit_labels:
-        from models.statements import select
+        from models.storage.statements import select
         from models.tables import Unit
 
         (unit,) = await select(Unit, '"id" = ?', [unit_id], conn=conn)
