@@ -9,7 +9,7 @@ For each row the database holds N tickets, of which D are due now:
     10,000 tickets / 1% due   100,000 / 1%   1,000,000 / 1%   1,000,000 / 100 due
 
 The schema is built by the application itself (``open_db(url, create=True)``,
-``sync_config``, ``handlers.core.setup``) with the example configuration plus a
+``sync_config``, ``handlers.context.setup``) with the example configuration plus a
 stewards' and a supervisors' Telegram chat (as in ``tests/test_scheduler.py``), so
 every step queues a real outbox row. Tickets, residents and units are then loaded
 with raw bulk SQL (``sqlite3.executemany`` / asyncpg ``COPY``) in the exact format
@@ -84,13 +84,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from handlers.core import setup  # noqa: E402
+from handlers.context import setup  # noqa: E402
+from handlers.deadline_steps import sweep  # noqa: E402
 from models.domain.clock import FakeClock, set_clock  # noqa: E402
 from models.domain.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E402
 from models.storage import statements  # noqa: E402
 from models.storage.db import close_db, open_db, sync_config  # noqa: E402
 from models.tables import Building, Community, Outbox, Ticket  # noqa: E402
-from scheduler.sweep import sweep  # noqa: E402
 
 log = logging.getLogger("bench.sweep")
 

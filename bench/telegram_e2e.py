@@ -305,7 +305,7 @@ def make_config(tmp: Path):
 
 def usable_texts() -> list[str]:
     import nlp
-    from handlers.intake import _matching_fee
+    from handlers.booking import matching_fee as _matching_fee
 
     out = []
     for text in REPAIR_TEXTS:

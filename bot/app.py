@@ -86,7 +86,7 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     await asyncio.to_thread(init_nlp, config.nlp_rules)
 
-    from handlers.core import setup as setup_handlers
+    from handlers.context import setup as setup_handlers
 
     setup_handlers(config)
 

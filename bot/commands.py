@@ -10,17 +10,9 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.logs import setup_logging
 from bot.settings import Settings, get_settings
 from models.domain.config import Config, load_config
-
-
-def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    for noisy in ("tortoise", "aiosqlite", "asyncio", "httpx", "apscheduler", "aerich"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _load(settings: Settings) -> Config:
@@ -33,7 +25,7 @@ def _load(settings: Settings) -> Config:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.app import serve
 
-    _setup_logging(args.verbose)
+    setup_logging(args.verbose)
     settings = get_settings()
     config = _load(settings)
     try:
@@ -231,8 +223,8 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The monthly complaint statistics, for a supervisor at a terminal."""
-    from handlers.core import setup
-    from scheduler.report import as_dict, complaint_table, previous_month, render
+    from handlers.context import setup
+    from handlers.report import as_dict, complaint_table, previous_month, render
 
     config = _load(get_settings())
     setup(config)

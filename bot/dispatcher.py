@@ -19,13 +19,14 @@ from typing import Protocol
 
 from tortoise.transactions import in_transaction
 
-from bot import metrics
+from models import telemetry
 from models.domain.clock import now
 from models.domain.config import Outbox as OutboxConfig
 from models.domain.lifecycle import Actor, EventKind
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
 from models.storage.statements import execute_many
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
+from models.telemetry import ticket_scope
 from models.tickets import record_event
 
 log = logging.getLogger(__name__)
@@ -197,6 +198,10 @@ class Dispatcher:
 
     async def _send_one(self, row: Outbox) -> tuple[Outbox, str | None, bool] | None:
         """Send one row: (row, platform message id, superseded) when it went out."""
+        with ticket_scope(row.payload.get("ticket")):
+            return await self._send_one_of(row)
+
+    async def _send_one_of(self, row: Outbox) -> tuple[Outbox, str | None, bool] | None:
         sender = self.senders.get(row.platform)
         if sender is None:
             await self._failed_attempt(
@@ -269,12 +274,12 @@ class Dispatcher:
                 await execute_many(_CARDS, cards, tx)
         for row, _, superseded in sent:
             if not superseded:
-                metrics.inc("outbox_sent_total", platform=row.platform)
+                telemetry.MESSAGES_OUT.labels(row.platform).inc()
 
     async def _failed_attempt(self, row: Outbox, error: SendError) -> None:
         attempts = row.attempts + 1
-        metrics.inc("dispatcher_failures_total", platform=row.platform)
         give_up = not error.retryable or attempts >= self.config.max_attempts
+        telemetry.SEND_FAILURES.labels(row.platform, "no" if give_up else "yes").inc()
         async with in_transaction() as tx:
             if give_up:
                 await (

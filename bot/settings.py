@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DATABASE_URL = "sqlite://data/guanjia.db"
+from models.storage.db import DEFAULT_DATABASE_URL
 
 
 class Settings(BaseSettings):

@@ -6,11 +6,10 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot import metrics
-from models.domain.clock import now
-from models.storage import statements
-from models.tables import Outbox, OutboxStatus
+from handlers import status
+from models.telemetry import REGISTRY
 
 log = logging.getLogger(__name__)
 
@@ -20,31 +19,20 @@ CHANNELS = web.AppKey("channels", dict)
 async def healthz(request: web.Request) -> web.Response:
     """200 when the database answers; the outbox backlog tells whether sending keeps up."""
     try:
-        await statements.client().execute_query("SELECT 1")
-        backlog = await Outbox.filter(status=OutboxStatus.PENDING).count()
-        oldest = await Outbox.filter(status=OutboxStatus.PENDING).order_by("created_at").first()
+        state = await status.health()
     except Exception as e:
         log.warning("health check: database unreachable: %s", e)
         return web.json_response({"status": "error", "database": "unreachable"}, status=503)
-    age = round((now() - oldest.created_at).total_seconds(), 3) if oldest else 0.0
-    return web.json_response(
-        {
-            "status": "ok",
-            "database": "ok",
-            "outbox_backlog": backlog,
-            "outbox_oldest_pending_s": age,
-            "channels": request.app[CHANNELS],
-        }
-    )
+    return web.json_response({"status": "ok", **state, "channels": request.app[CHANNELS]})
 
 
 async def metrics_view(request: web.Request) -> web.Response:
-    body = await metrics.render()
+    try:
+        await status.refresh_gauges()
+    except Exception as e:  # the process's own counters are still worth reading
+        log.warning("metrics: database unreachable: %s", e)
     return web.Response(
-        text=body,
-        content_type="text/plain",
-        charset="utf-8",
-        headers={"X-Prometheus-Format": "0.0.4"},
+        body=generate_latest(REGISTRY), headers={"Content-Type": CONTENT_TYPE_LATEST}
     )
 
 

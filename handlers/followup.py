@@ -3,7 +3,7 @@ satisfied (1–5) and, for repairs, whether they accept the work (验收).
 
 Satisfied → closed. Unsatisfied or not accepted → reopened to the same steward,
 escalated to the supervisor, and the resident told what happens next. The sweeper
-(``scheduler.sweep``) decides *when* to ask; this module decides *what* to ask and
+(``handlers.deadline_steps``) decides *when* to ask; this module decides *what* to ask and
 what an answer does.
 """
 
@@ -12,7 +12,8 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
-from handlers.core import Outcome, env
+from handlers.context import Outcome, env
+from handlers.escalation import escalate_to
 from models.domain.lifecycle import Actor, EventKind, IllegalTransition
 from models.tables import Resident, Status, Ticket, Unit
 from models.tickets import record_event, transition
@@ -153,8 +154,6 @@ async def _unsatisfied(
     ticket: Ticket, resident: Resident, actor: Actor, reason: str, conn: BaseDBAsyncClient
 ) -> None:
     """Reopened to the same steward (the assignee stays), up to the supervisor."""
-    from handlers.staff import escalate_to
-
     try:
         await transition(ticket, Status.REOPENED, actor, reason, conn=conn)
     except IllegalTransition:

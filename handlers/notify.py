@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers.core import env
+from handlers.context import env
 from models.domain.clock import now
 from models.outbox import queue_message
 from models.storage.db import community_row, unit_label
@@ -103,7 +103,7 @@ async def render_card(
         assignee=assignee,
         unit="（匿名反映）" if ticket.anonymous else await _unit_label(ticket, conn),
         summary=ticket.summary,
-        words=_clip(details.get("words", ticket.summary), 300),
+        words=clip(details.get("words", ticket.summary), 300),
         media=t("staff.card_media", count=len(media)) if media else "",
         deadline=deadline,
         escalation=t("staff.card_escalation", level=t(f"staff.level.{ticket.escalation_level}"))
@@ -129,6 +129,17 @@ async def render_card(
     return text, buttons
 
 
+RESIDENT_STATUS = {
+    "new": ("待确认", "waiting for your answer"),
+    "dispatched": ("已受理", "received"),
+    "claimed": ("处理中", "in progress"),
+    "resolved": ("已处理", "resolved"),
+    "closed": ("已办结", "closed"),
+    "reopened": ("重新处理中", "reopened"),
+    "cancelled": ("已取消", "cancelled"),
+}
+"""How a ticket's state is named to its resident (Chinese, English)."""
+
 COMPLAINT_CLASS_ZH = {
     "equipment": "设备",
     "attitude": "服务态度",
@@ -137,7 +148,7 @@ COMPLAINT_CLASS_ZH = {
 }
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -239,7 +250,7 @@ async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None
         await queue_message(
             platform,
             chat,
-            t("staff.relay", number=ticket.number, unit=unit, text=_clip(text, 3500)),
+            t("staff.relay", number=ticket.number, unit=unit, text=clip(text, 3500)),
             ticket=ticket,
             kind="relay",
             conn=conn,

@@ -9,11 +9,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import intake, staff
-from handlers.core import Incoming, Outcome, env, serialised
+from handlers import staff
+from handlers.context import Incoming, Outcome, env, serialised
+from handlers.conversation import handle_resident
 from models.inbound import STALE, finish, process_once, unhandled
 from models.outbox import queue_message, wake_dispatcher
 from models.tables import GroupCard, InboundMessage
+from models.telemetry import ticket_scope
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +54,12 @@ async def recover(older_than: timedelta = STALE) -> int:
 async def handle(msg: Incoming, *, answered_after: bool = False) -> Outcome:
     """Store first, handle once. A redelivery is acknowledged without acting.
     ``answered_after``: the adapter answers the platform only once this returns (see
-    ``process_once``)."""
+    ``process_once``). Log lines are about no ticket until the handling names one."""
+    with ticket_scope():
+        return await _handle(msg, answered_after)
+
+
+async def _handle(msg: Incoming, answered_after: bool) -> Outcome:
     outcome: Outcome = Outcome(handled=False)
 
     async def run(row: InboundMessage) -> Outcome:
@@ -108,5 +115,5 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
     if command and command[0] == "help" and member is not None:
         return await staff.handle_command(msg, member)
     if msg.is_private:
-        return await intake.handle_resident(msg, row)
+        return await handle_resident(msg, row)
     return Outcome(handled=False)  # group chatter that is not for the bot

@@ -15,7 +15,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
-from bot import metrics
+from models import telemetry
 from models.domain.clock import now
 from models.outbox import transaction
 from models.storage.statements import insert, select, update_where
@@ -67,7 +67,7 @@ async def store_inbound(
             InboundMessage, '"platform" = ? AND "key" = ?', [platform, key], conn=conn
         )
         return found[0], False
-    metrics.inc("messages_in", platform=platform)
+    telemetry.MESSAGES_IN.labels(platform).inc()
     return row, True
 
 

@@ -160,6 +160,8 @@ async def queue_message(
     hands it to the dispatcher at commit; otherwise the dispatcher finds it in the
     database)."""
     payload: dict[str, Any] = {"text": text, **extra}
+    if ticket is not None:
+        payload["ticket"] = ticket.number  # log lines about this message name its ticket
     if buttons:
         payload["buttons"] = buttons
     at = now()

@@ -19,6 +19,7 @@ from models.domain.ticket import Kind, Status
 from models.outbox import transaction
 from models.storage.statements import fetch, insert, insert_many, unsaved, update_where
 from models.tables import DailySequence, Ticket, TicketEvent
+from models.telemetry import TICKETS_OPENED, about_ticket
 
 _NEXT_NUMBER = (
     f"INSERT INTO {DailySequence._meta.db_table} (day, last_seq) VALUES (?, 1) "
@@ -48,6 +49,7 @@ async def record_event(
     to_status: str | None = None,
     conn: BaseDBAsyncClient | None = None,
 ) -> TicketEvent:
+    about_ticket(ticket.number)
     return await insert(
         TicketEvent,
         _event(ticket.id, now(), kind, actor, text, data, from_status, to_status),
@@ -126,6 +128,8 @@ async def create_ticket(
     if then is not None:
         values.update(moved(unsaved(Ticket, values), Status.NEW, Status(then), at))
     ticket = await insert(Ticket, values, conn)
+    about_ticket(number)
+    TICKETS_OPENED.labels(ticket.kind).inc()
     created = (EventKind.CREATED, actor, text, {"kind": ticket.kind})
     events = [
         _event(ticket.id, at, k, a, t, d, to_status=Status.NEW.value if k == created[0] else None)
@@ -157,6 +161,7 @@ async def transition(
     if conn is None:
         async with transaction() as tx:
             return await transition(ticket, to, actor, text, data, conn=tx, **updates)
+    about_ticket(ticket.number)
     to = Status(to)
     current = Status(ticket.status)
     at = now()

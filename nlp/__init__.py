@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from nlp import faq
 from nlp.classifier import Classification, Classifier
 from nlp.normalize import to_script
 from nlp.rules import RulesError
@@ -42,9 +43,7 @@ def init_nlp(
         if _default is None or reload or key != _default_key:
             _default = Classifier(extra_rules, tokenizer=tokenizer)
             _default_key = key
-            from nlp import faq
-
-            faq.reset()
+            faq.install(_default.normalizer.normalize)
         return _default
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from nlp.normalize import EN, to_script
+from nlp.normalize import EN, Normalizer, to_script
 
 FAQ_FILE = Path(__file__).with_name("faq.yaml")
 TOPIC_WEIGHT, HINT_WEIGHT = 3.0, 1.0
@@ -104,22 +104,21 @@ _faq: Faq | None = None
 
 
 def get_faq() -> Faq:
-    """The shipped FAQ, sharing the default classifier's normaliser."""
+    """The shipped FAQ: the one ``init_nlp`` installed (sharing the classifier's
+    normaliser), else one with a normaliser of its own."""
     global _faq
-    from nlp import get_classifier
-
-    clf = get_classifier()  # outside the lock: init_nlp() calls reset()
     with _lock:
         if _faq is None:
-            _faq = Faq(normalize=clf.normalizer.normalize)
+            _faq = Faq(normalize=Normalizer().normalize)
         return _faq
 
 
-def reset() -> None:
-    """Forget the loaded FAQ (after ``init_nlp`` rebuilt the classifier)."""
+def install(normalize) -> None:
+    """Build the shipped FAQ on this normaliser (``init_nlp``: the classifier's)."""
     global _faq
+    faq = Faq(normalize=normalize)
     with _lock:
-        _faq = None
+        _faq = faq
 
 
 def answer(text: str) -> FaqAnswer | None:

@@ -11,9 +11,9 @@ from datetime import datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from handlers.deadline_steps import sweep
+from handlers.handover import run_handover
 from models.domain.config import Config
-from scheduler.handover import run_handover
-from scheduler.sweep import sweep
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ async def recover_job() -> None:
 
 
 async def monthly_report_job() -> None:
-    from scheduler.report import send_monthly
+    from handlers.report import send_monthly
 
     try:
         await send_monthly()

@@ -48,7 +48,7 @@ def clock():
 
 @pytest.fixture(scope="session")
 def config() -> Config:
-    from handlers.core import setup
+    from handlers.context import setup
 
     loaded = load_config(EXAMPLE_CONFIG)
     setup(loaded)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from handlers.core import Incoming, setup
+from handlers.context import Incoming, setup
 from handlers.router import handle
 from models.storage.db import close_db, open_db, sync_config
 from models.tables import Outbox, Resident, Ticket, TicketEvent

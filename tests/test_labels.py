@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from handlers.core import Incoming
+from handlers.context import Incoming
 from handlers.router import handle
 from models.tables import InboundMessage, Outbox, Ticket
 

@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from handlers.core import setup
+from handlers.context import setup
 from models.domain.clock import SystemClock, set_clock
 from models.domain.lifecycle import Actor
 from models.storage.db import close_db, open_db, sync_config

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from handlers.report import complaint_table, render, send_monthly
 from models.tables import Outbox, Ticket
-from scheduler.report import complaint_table, render, send_monthly
 from tests.test_intake import say, world  # noqa: F401 - the fixture
 from tests.test_scheduler import MANAGER, STEWARD, STEWARDS, SUPERVISORS, local, staff_does
 

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.core import Incoming, setup
+from handlers.context import Incoming, setup
+from handlers.deadline_steps import sweep
+from handlers.handover import run_handover
 from handlers.router import handle
 from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.storage.db import close_db, open_db, sync_config
 from models.tables import Outbox, Status, Ticket, TicketEvent
-from scheduler.handover import run_handover
-from scheduler.sweep import sweep
 
 SH = ZoneInfo("Asia/Shanghai")
 STEWARDS, SUPERVISORS = "-100200", "-100300"

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.web import make_app
 from models.domain.lifecycle import Actor
@@ -41,7 +42,7 @@ async def test_healthz_is_503_without_database(tmp_path):
     assert r.status == 503
 
 
-async def test_metrics_are_prometheus_text(db, clock, config):
+async def test_metrics_are_prometheus_text(db, clock, config, monkeypatch):
     from models.inbound import store_inbound
 
     community = await Community.get(code="demo")
@@ -51,16 +52,51 @@ async def test_metrics_are_prometheus_text(db, clock, config):
     await store_inbound("telegram", "u1", text="hi")
     await store_inbound("wechat", "m1", text="hi")
     await queue_message("telegram", 1, "a")
+    from handlers import status
+
+    monkeypatch.setattr(status, "_refreshed_at", float("-inf"))  # this database's figures
     async with TestClient(TestServer(make_app())) as client:
         r = await client.get("/metrics")
         text = await r.text()
     assert r.status == 200
-    assert 'guanjia_messages_in_total{platform="telegram"} 1' in text
-    assert 'guanjia_messages_in_total{platform="wechat"} 1' in text
-    assert 'guanjia_tickets{status="new"} 1' in text
-    assert "guanjia_outbox_backlog 1" in text
-    assert "guanjia_inbound_failed 0" in text
-    assert "# TYPE guanjia_dispatcher_failures_total counter" in text
+    assert r.headers["Content-Type"].startswith("text/plain; version=")
+    samples = {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+    # counters: what this process did (the test process stored the two messages)
+    assert samples[("guanjia_messages_in_total", (("platform", "telegram"),))] >= 1
+    assert samples[("guanjia_messages_in_total", (("platform", "wechat"),))] >= 1
+    # gauges: the deployment's state, from the database
+    assert samples[("guanjia_tickets", (("status", "new"),))] == 1
+    assert samples[("guanjia_tickets", (("status", "claimed"),))] == 0
+    assert samples[("guanjia_outbox_backlog", ())] == 1
+    assert samples[("guanjia_inbound_failed", ())] == 0
+    assert ("process_cpu_seconds_total", ()) in samples
+
+
+async def test_a_scrape_reads_the_database_at_most_every_few_seconds(db, clock, monkeypatch):
+    """No whole-table scan per scrape: the gauges are cached for REFRESH_SECONDS."""
+    from handlers import status
+    from models.storage import statements
+
+    queries: list[str] = []
+    real = statements.fetch
+
+    async def counting(sql, params, conn=None):
+        queries.append(sql)
+        return await real(sql, params, conn)
+
+    monkeypatch.setattr(status, "fetch", counting)
+    monkeypatch.setattr(status, "REFRESH_SECONDS", 3600.0)  # however slow the machine
+    await status.refresh_gauges(force=True)
+    first = len(queries)
+    assert first > 0
+    async with TestClient(TestServer(make_app())) as client:
+        for _ in range(5):
+            assert (await client.get("/metrics")).status == 200
+    assert len(queries) == first
 
 
 def _env(tmp_path, **extra):

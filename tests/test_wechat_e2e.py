@@ -224,7 +224,7 @@ async def test_voice_report_resolved_from_telegram_then_template_days_later(worl
 
     # The follow-up comes three days later (the resident was away): the 48-hour window
     # is closed, so the scheduler's follow-up question goes out as a template message.
-    from scheduler.sweep import sweep
+    from handlers.deadline_steps import sweep
 
     w.clock.advance(days=3)
     since = w.wx.mark()

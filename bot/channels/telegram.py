@@ -43,7 +43,7 @@ from bot.channels.media import MediaFile, media_bytes, register_fetcher
 from bot.channels.telegram_http import AiohttpRequest
 from bot.dispatcher import Delivery, SendError, Throttled
 from bot.settings import Settings
-from handlers.core import Incoming
+from handlers.context import Incoming
 from handlers.router import handle, register_rebuilder
 
 log = logging.getLogger(__name__)

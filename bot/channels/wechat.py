@@ -44,9 +44,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import metrics
 from bot.channels import wechat_crypto
 from bot.channels.media import MediaFile, media_bytes
+from bot.channels.utf8 import cut_utf8
 from bot.channels.wechat_api import (
     RedisTokenStore,
     TokenStore,
@@ -55,11 +55,11 @@ from bot.channels.wechat_api import (
     WeChatTransientError,
     WeChatWindowClosed,
 )
-from bot.channels.wecom import cut_utf8
 from bot.dispatcher import Delivery, SendError
 from bot.settings import Settings
-from handlers.core import Incoming, env
+from handlers.context import Incoming, env
 from handlers.router import handle, register_rebuilder
+from models import telemetry
 from models import wechat as state
 from models.domain.clock import now
 from models.domain.config import Config
@@ -443,7 +443,7 @@ async def _store_many(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str
                 list(new.values()), ignore_conflicts=True, using_db=conn
             )
     for _ in new:
-        metrics.inc("messages_in", platform=PLATFORM)
+        telemetry.MESSAGES_IN.labels(PLATFORM).inc()
     out, seen = [], set()
     for key, _ in items:
         if key in existing:
@@ -592,8 +592,7 @@ class WeChatSender:
         return str(msgid) if msgid is not None else None
 
     async def _values(self, row, text: str, short: str, script: str) -> dict:
-        from handlers.intake import RESIDENT_STATUS
-        from handlers.notify import kind_label
+        from handlers.notify import RESIDENT_STATUS, kind_label
 
         t = env().texts
         values = dict.fromkeys(("number", "kind", "status", "summary", "unit", "community"), "")

@@ -27,6 +27,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.utf8 import cut_utf8
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from models.domain.clock import Clock, get_clock
 
@@ -43,17 +44,6 @@ log = logging.getLogger(__name__)
 MARKDOWN_MAX_BYTES = 4096
 TEXT_MAX_BYTES = 2048
 RATE_LIMIT_ERRCODE = 45009
-ELLIPSIS = "…"
-
-
-def cut_utf8(content: str, max_bytes: int) -> str:
-    """``content`` if it fits in ``max_bytes`` of UTF-8, else its longest prefix that fits
-    together with a trailing '…' (never splitting a character)."""
-    encoded = content.encode("utf-8")
-    if len(encoded) <= max_bytes:
-        return content
-    room = max_bytes - len(ELLIPSIS.encode("utf-8"))
-    return encoded[:room].decode("utf-8", errors="ignore") + ELLIPSIS
 
 
 class WeComRobot:

@@ -19,7 +19,7 @@ from bot.channels.media import media_bytes
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from bot.channels.wecom import WeComRobot
 from bot.dispatcher import Delivery, SendError, Throttled
-from handlers.core import env
+from handlers.context import env
 from models.tables import Ticket
 
 log = logging.getLogger(__name__)

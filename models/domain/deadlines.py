@@ -131,3 +131,51 @@ def after_report_back(ticket: TicketLike, at: datetime) -> dict[str, Any]:
     ):
         return {}
     return chase("answer", max(complaint_answer_deadline(ticket), at), at)
+
+
+def next_step(ticket: TicketLike, at: datetime) -> dict[str, Any] | None:
+    """The clock after the step that is due now (None: no clock any more)."""
+    d = _cfg()[0].deadlines
+    kind, phase, deadline = ticket.due_kind, ticket.due_phase, ticket.deadline_at
+    if kind == "followup":
+        if phase == "ask":  # counted from when the resident is actually asked
+            return {
+                "due_at": at + timedelta(days=d.followup_reminder_days),
+                "due_kind": "followup",
+                "due_phase": "remind",
+                "deadline_at": at + timedelta(days=d.followup_autoclose_days),
+            }
+        if phase == "remind":
+            return {
+                "due_at": deadline,
+                "due_kind": "followup",
+                "due_phase": "close",
+                "deadline_at": deadline,
+            }
+        return None
+    if phase == "warn":
+        return {
+            "due_at": deadline,
+            "due_kind": kind,
+            "due_phase": "breach",
+            "deadline_at": deadline,
+        }
+    if phase == "breach":
+        second = after(deadline, escalation_interval(ticket), ticket.urgent)
+        return {
+            "due_at": max(second, at),
+            "due_kind": kind,
+            "due_phase": "escalate",
+            "deadline_at": deadline,
+        }
+    if (
+        phase == "escalate"
+        and kind == "report_back"
+        and ticket.status in (Status.DISPATCHED, Status.CLAIMED, Status.REOPENED)
+    ):
+        # the report-back was missed; the resident still needs an answer within 24 h
+        answer = complaint_answer_deadline(ticket)
+        if answer > at:
+            return chase("answer", answer, at)
+    # the ladder is climbed: the deadline stays, so cards and lists keep showing overdue
+    return {"due_at": None, "due_kind": kind, "due_phase": "done", "deadline_at": deadline}

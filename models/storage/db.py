@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,14 +59,13 @@ def tortoise_config(url: str, with_aerich: bool = False) -> dict:
     }
 
 
-def aerich_config() -> dict:
-    """What ``aerich`` (pyproject [tool.aerich]) loads: the configured database."""
-    from bot.settings import get_settings
+DEFAULT_DATABASE_URL = "sqlite://data/guanjia.db"
 
-    return tortoise_config(get_settings().database_url, with_aerich=True)
-
-
-AERICH_CONFIG = aerich_config()
+AERICH_CONFIG = tortoise_config(
+    os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), with_aerich=True
+)
+"""What the ``aerich`` command line (pyproject's [tool.aerich]) loads: the database of
+``$DATABASE_URL``. ``python -m bot migrate`` and ``makemigrations`` do not need it."""
 
 
 async def open_db(url: str, create: bool = False) -> None:

@@ -19,23 +19,30 @@ Steps of the follow-up clock: ask → remind (once) → close as "no reply".
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from handlers import notify
-from handlers.core import env
+from handlers import followup, notify
+from handlers.context import env
+from handlers.escalation import escalate_to
 from models.domain import deadlines
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, IllegalTransition
 from models.outbox import notify_dispatcher, transaction
 from models.storage.db import unit_label
 from models.tables import Resident, Status, Ticket
+from models.telemetry import ticket_scope
 from models.tickets import transition
 
 log = logging.getLogger(__name__)
 
+
 SYSTEM = Actor.system("scheduler")
+
+
 WHAT_ZH = {"claim": "接单", "report_back": "回复前台", "answer": "答复业主", "slot": "上门服务"}
+
+
 CLOCK_COLUMNS = ("due_at", "due_kind", "due_phase", "deadline_at")
 
 
@@ -49,7 +56,8 @@ async def sweep(limit: int = 500, rounds: int = 5) -> int:
         taken = 0
         for ticket in due:
             try:
-                taken += await advance(ticket, at)
+                with ticket_scope(ticket.number):
+                    taken += await advance(ticket, at)
             except Exception:
                 log.exception("ticket %s: deadline step failed", ticket.number)
         steps += taken
@@ -60,58 +68,10 @@ async def sweep(limit: int = 500, rounds: int = 5) -> int:
     return steps
 
 
-def _next_step(ticket: Ticket, at: datetime) -> dict[str, Any] | None:
-    """The clock after the step that is due now (None: no clock any more)."""
-    d = env().config.deadlines
-    kind, phase, deadline = ticket.due_kind, ticket.due_phase, ticket.deadline_at
-    if kind == "followup":
-        if phase == "ask":  # counted from when the resident is actually asked
-            return {
-                "due_at": at + timedelta(days=d.followup_reminder_days),
-                "due_kind": "followup",
-                "due_phase": "remind",
-                "deadline_at": at + timedelta(days=d.followup_autoclose_days),
-            }
-        if phase == "remind":
-            return {
-                "due_at": deadline,
-                "due_kind": "followup",
-                "due_phase": "close",
-                "deadline_at": deadline,
-            }
-        return None
-    if phase == "warn":
-        return {
-            "due_at": deadline,
-            "due_kind": kind,
-            "due_phase": "breach",
-            "deadline_at": deadline,
-        }
-    if phase == "breach":
-        second = deadlines.after(deadline, deadlines.escalation_interval(ticket), ticket.urgent)
-        return {
-            "due_at": max(second, at),
-            "due_kind": kind,
-            "due_phase": "escalate",
-            "deadline_at": deadline,
-        }
-    if (
-        phase == "escalate"
-        and kind == "report_back"
-        and ticket.status in (Status.DISPATCHED, Status.CLAIMED, Status.REOPENED)
-    ):
-        # the report-back was missed; the resident still needs an answer within 24 h
-        answer = deadlines.complaint_answer_deadline(ticket)
-        if answer > at:
-            return deadlines.chase("answer", answer, at)
-    # the ladder is climbed: the deadline stays, so cards and lists keep showing overdue
-    return {"due_at": None, "due_kind": kind, "due_phase": "done", "deadline_at": deadline}
-
-
 async def advance(ticket: Ticket, at: datetime) -> int:
     """Take the due step of one ticket, if no other worker took it first."""
     seen = {name: getattr(ticket, name) for name in CLOCK_COLUMNS}
-    following = _next_step(ticket, at) or dict(deadlines.NO_CLOCK)
+    following = deadlines.next_step(ticket, at) or dict(deadlines.NO_CLOCK)
     async with transaction() as conn:
         won = await Ticket.filter(id=ticket.id, **_match(seen)).using_db(conn).update(**following)
         if not won:
@@ -134,9 +94,6 @@ async def _unit(ticket: Ticket, conn) -> str:
 
 async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None:
     """What the step does: reminders, overdue cards, escalation, follow-ups."""
-    from handlers import followup
-    from handlers.staff import escalate_to
-
     t = env().texts
     tz = env().config.tz
     kind, phase, deadline = step["due_kind"], step["due_phase"], step["deadline_at"]

@@ -15,7 +15,7 @@ from datetime import datetime, time, timedelta
 from tortoise.exceptions import IntegrityError
 
 from handlers import notify
-from handlers.core import env
+from handlers.context import env
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
 from models.outbox import notify_dispatcher, queue_message, transaction

@@ -81,7 +81,7 @@ def setup(config: Config) -> Env:
 
 def env() -> Env:
     if _env is None:
-        raise RuntimeError("handlers.core.setup(config) was not called")
+        raise RuntimeError("handlers.context.setup(config) was not called")
     return _env
 
 

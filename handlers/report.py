@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from tortoise.exceptions import IntegrityError
 
 from handlers import notify
-from handlers.core import env
+from handlers.context import env
 from models.domain import deadlines
 from models.domain.clock import now
 from models.outbox import notify_dispatcher, queue_message, transaction

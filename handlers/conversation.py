@@ -1,0 +1,38 @@
+"""One message of a resident, from start to end: their row, what it is (a button, a
+command, words or media), the script they write in, and the message marked handled,
+all in the transaction that stored it."""
+
+from __future__ import annotations
+
+from handlers.context import Incoming, Outcome
+from handlers.intake import on_message
+from handlers.resident_buttons import on_button
+from handlers.resident_commands import on_command
+from handlers.residents import get_resident
+from models.inbound import finish
+from models.outbox import transaction
+from models.storage.statements import update_where
+from models.tables import InboundMessage, Resident
+
+
+async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
+    async with transaction(join=True) as conn:
+        resident = await get_resident(msg, conn)
+        script = resident.script
+        if msg.button:
+            outcome = await on_button(msg, resident, inbound, conn)
+        elif msg.command:
+            name, rest = msg.command
+            outcome = await on_command(name, rest, msg, resident, inbound, conn)
+        else:
+            outcome = await on_message(msg, resident, inbound, conn)
+        if resident.script != script:  # they wrote in another script (or in English)
+            await update_where(Resident, {"id": resident.id}, {"script": resident.script}, conn)
+        await finish(
+            inbound,
+            conn=conn,
+            predicted_intent=inbound.predicted_intent,
+            ticket_id=inbound.ticket_id,
+            label=inbound.label,
+        )
+    return outcome

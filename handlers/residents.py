@@ -1,0 +1,110 @@
+"""The resident behind a platform identity: found or created on first contact, their
+conversation state, their community and unit (房号)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from handlers import notify
+from handlers.context import Incoming, env
+from models.domain.clock import now
+from models.domain.ticket import ACTIVE_STATUSES
+from models.domain.units import example as unit_example
+from models.domain.units import find_unit
+from models.storage.db import community_row
+from models.storage.statements import update_returning
+from models.tables import Building, Community, Resident, Ticket, Unit
+
+
+async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
+    """The resident behind this platform identity (created on first contact), with
+    what every message changes already written: where to answer them, when they last
+    wrote. On PostgreSQL the row is locked for the transaction, so a second worker
+    handling the same resident's next message waits for this one."""
+    found = await update_returning(
+        Resident,
+        {"platform": msg.platform, "platform_user_id": msg.sender_id},
+        {"chat_id": msg.chat_id, "last_message_at": now()},
+        conn,
+    )
+    resident = found[0] if found else None
+    if resident is None:
+        communities = env().config.communities
+        community = None
+        if len(communities) == 1:
+            community = await community_row(code=communities[0].code, conn=conn)
+        at = now()
+        resident = await Resident.create(
+            platform=msg.platform,
+            platform_user_id=msg.sender_id,
+            chat_id=msg.chat_id,
+            display_name=msg.sender_name[:128],
+            community=community,
+            created_at=at,
+            last_message_at=at,
+            using_db=conn,
+        )
+    return resident
+
+
+async def save_state(resident: Resident, conn: BaseDBAsyncClient, **state: Any) -> None:
+    resident.state = {k: v for k, v in state.items() if v is not None}
+    await resident.save(update_fields=["state"], using_db=conn)
+
+
+async def community_of(resident: Resident, conn: BaseDBAsyncClient) -> Community:
+    if resident.community_id is not None:
+        return await community_row(resident.community_id, conn=conn)
+    return await community_row(code=env().config.communities[0].code, conn=conn)
+
+
+async def unit_example_for(resident: Resident, conn: BaseDBAsyncClient) -> str:
+    community = await community_of(resident, conn)
+    return unit_example(env().config.community(community.code))
+
+
+async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> Unit | None:
+    """Bind the unit named in ``text`` if it exists; None if it does not."""
+    config = env().config
+    candidates = config.communities
+    if resident.community_id is not None:
+        current = await community_row(resident.community_id, conn=conn)
+        candidates = [config.community(current.code)]
+    found = find_unit(text, candidates)
+    building = (resident.state or {}).get("building")
+    if not found and building:  # known from the building's QR code: "2单元1201" is enough
+        found = find_unit(f"{building}#{text}", candidates)
+    if len(found) != 1:
+        return None
+    ref = found[0]
+    community = await community_row(code=ref.community, conn=conn)
+    building = await Building.get(community=community, name=ref.building).using_db(conn)
+    unit, _ = await Unit.get_or_create(
+        building=building,
+        entrance=ref.entrance,
+        room=ref.room,
+        defaults={"label": ref.label},
+        using_db=conn,
+    )
+    resident.unit_id = unit.id
+    resident.community_id = community.id
+    await resident.save(update_fields=["unit_id", "community_id"], using_db=conn)
+    # tickets opened before the unit was known (urgent, voice, questions) get it now
+    waiting = await Ticket.filter(
+        resident_id=resident.id,
+        unit_id__isnull=True,
+        status__in=[s.value for s in ACTIVE_STATUSES],
+    ).using_db(conn)
+    for ticket in waiting:
+        ticket.unit_id = unit.id
+        await Ticket.filter(id=ticket.id).using_db(conn).update(unit_id=unit.id)
+        if (ticket.details or {}).get("card_chats"):
+            await notify.refresh_card(ticket, conn)
+    return unit
+
+
+def remember_script(resident: Resident, classification) -> None:
+    if classification.normalized.strip():
+        resident.script = classification.script
