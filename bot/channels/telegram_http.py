@@ -10,13 +10,17 @@ request objects, and Telegram's refusals become PTB's exceptions, as ``BaseReque
 maps them. One ``ClientTimeout`` bounds a whole call, the wait for a free connection
 included: a call that times out before it has a connection sends nothing (so the
 outbox's retry cannot make a second copy). Proxy settings come from the environment
-(``HTTPS_PROXY``; ``trust_env``), as Telegram is often reached through one.
+(``HTTPS_PROXY``, ``NO_PROXY``), as Telegram is often reached through one; they are read
+once per host (aiohttp's ``trust_env`` reads them, and ``.netrc``, on every call: twice
+the CPU of a call).
 """
 
 from __future__ import annotations
 
+import urllib.request
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -52,6 +56,8 @@ class AiohttpRequest(BaseRequest):
         self._media_write = media_write_timeout
         self._timeout = _timeout(read_timeout, write_timeout, connect_timeout)  # the default
         self._session: aiohttp.ClientSession | None = None
+        self._proxies: dict[str, str] = {}
+        self._proxy_of: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float | None:
@@ -63,13 +69,25 @@ class AiohttpRequest(BaseRequest):
                 connector=aiohttp.TCPConnector(limit=self._connections),
                 headers={"User-Agent": self.USER_AGENT},
                 timeout=self._timeout,
-                trust_env=True,
             )
+        self._proxies = urllib.request.getproxies()
+        self._proxy_of: dict[tuple[str, str], str | None] = {}
 
     async def shutdown(self) -> None:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+
+    def _proxy(self, url: str) -> str | None:
+        """The proxy the environment names for ``url``'s scheme and host, if any."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxy_of:
+            proxy = self._proxies.get(parts.scheme)
+            if proxy and urllib.request.proxy_bypass(parts.hostname or ""):
+                proxy = None
+            self._proxy_of[key] = proxy
+        return self._proxy_of[key]
 
     def _open_session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -109,7 +127,7 @@ class AiohttpRequest(BaseRequest):
         timeout = _timeout(read_timeout, write_timeout, connect_timeout)
         try:
             async with session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy(url)
             ) as res:
                 return res.status, await res.read()
         except TimeoutError as err:
@@ -132,7 +150,9 @@ class AiohttpRequest(BaseRequest):
         failures), ``TimedOut``."""
         session = self._open_session()
         try:
-            async with session.post(url, data=orjson.dumps(params), headers=_JSON) as res:
+            async with session.post(
+                url, data=orjson.dumps(params), headers=_JSON, proxy=self._proxy(url)
+            ) as res:
                 code, payload = res.status, await res.read()
         except TimeoutError as err:
             raise TimedOut from err
