@@ -24,6 +24,7 @@ from models.domain.clock import now
 from models.domain.config import Outbox as OutboxConfig
 from models.domain.lifecycle import Actor, EventKind
 from models.outbox import HANDOFF_LEASE, backoff, claim_due, next_due_in, take_handed, wakeup
+from models.storage.sqlite_engine import durable_with_next_commit
 from models.storage.statements import execute_many
 from models.tables import GroupCard, Outbox, OutboxStatus, Ticket
 from models.telemetry import ticket_scope
@@ -247,6 +248,13 @@ class Dispatcher:
         if not sent:
             return
         at = Outbox._meta.fields_map["sent_at"].to_db_value(now(), None)  # as stored
+        with durable_with_next_commit():  # lost in a power failure: sent again
+            await self._record_sent(sent, at)
+        for row, _, superseded in sent:
+            if not superseded:
+                telemetry.MESSAGES_OUT.labels(row.platform).inc()
+
+    async def _record_sent(self, sent: list[tuple[Outbox, str | None, bool]], at) -> None:
         async with in_transaction() as tx:
             marks = [
                 (
@@ -272,9 +280,6 @@ class Dispatcher:
             ]
             if cards:
                 await execute_many(_CARDS, cards, tx)
-        for row, _, superseded in sent:
-            if not superseded:
-                telemetry.MESSAGES_OUT.labels(row.platform).inc()
 
     async def _failed_attempt(self, row: Outbox, error: SendError) -> None:
         attempts = row.attempts + 1

@@ -44,7 +44,7 @@ async def test_commits_are_durable_unless_the_url_says_otherwise(tmp_path, confi
         await close_db()
 
 
-async def test_statements_run_in_the_loops_thread_and_commits_in_their_own(db, clock):
+async def test_statements_and_commits_run_in_the_loops_thread(db, clock):
     raw = _raw()
     seen: list[tuple[str, str]] = []
     raw.set_trace_callback(lambda sql: seen.append((sql, threading.current_thread().name)))
@@ -52,10 +52,38 @@ async def test_statements_run_in_the_loops_thread_and_commits_in_their_own(db, c
         await InboundMessage.create(platform="t", key="k1", payload={}, received_at=clock.now())
     raw.set_trace_callback(None)
     here = threading.current_thread().name
-    assert any(sql.startswith("INSERT") and where == here for sql, where in seen)
-    commits = [where for sql, where in seen if sql == "COMMIT"]
-    assert len(commits) == 1 and commits[0].startswith("sqlite-commit")
+    assert [sql.split()[0] for sql, _ in seen] == ["BEGIN", "INSERT", "COMMIT"]
+    assert {where for _, where in seen} == {here}
     assert await InboundMessage.filter(key="k1").count() == 1
+
+
+async def test_records_that_may_be_lost_wait_for_the_next_durable_commit(db, clock):
+    """``durable_with_next_commit``: SQLite's synchronous=NORMAL for that transaction
+    only (the level can change only between transactions), FULL again after it, and
+    after a failed one too."""
+    raw = _raw()
+    traced: list[str] = []
+    raw.set_trace_callback(traced.append)
+    with sqlite_engine.durable_with_next_commit():
+        async with in_transaction():
+            await InboundMessage.create(platform="t", key="k2", payload={}, received_at=clock.now())
+        with pytest.raises(ZeroDivisionError):
+            async with in_transaction():
+                await InboundMessage.create(
+                    platform="t", key="k3", payload={}, received_at=clock.now()
+                )
+                raise ZeroDivisionError("the block fails")
+    async with in_transaction():
+        await InboundMessage.create(platform="t", key="k4", payload={}, received_at=clock.now())
+    raw.set_trace_callback(None)
+    words = [sql.split()[0] if not sql.startswith("PRAGMA") else sql for sql in traced]
+    assert words == [
+        "PRAGMA synchronous=NORMAL", "BEGIN", "INSERT", "COMMIT", "PRAGMA synchronous=FULL",
+        "PRAGMA synchronous=NORMAL", "BEGIN", "INSERT", "ROLLBACK", "PRAGMA synchronous=FULL",
+        "BEGIN", "INSERT", "COMMIT",
+    ]  # fmt: skip
+    assert await _pragma("synchronous") == 2
+    assert {r.key for r in await InboundMessage.all()} == {"k2", "k4"}
 
 
 @pytest.mark.parametrize(
