@@ -249,6 +249,7 @@ class Classifier:
         self._habit = rx("habitual")
         self._now = rx("now")
         self._progress = rx("progress")
+        self._additive = rx("additive")
         self._resolved_bit = r.bits.get("resolved", 0)
         self._event = r.event_mask
         self._assertion = r.assertion_mask
@@ -654,6 +655,24 @@ class Classifier:
             complaint_class = self._complaint_class(mask, hazard)
         department = self._department(intent, mask, hazard)
         requests, also = self._requests(intent, department, complaint_class, norm, spans, clauses)
+        if also and not hazard and intent in INTENTS[:_NONE]:
+            # Two requests: the labelling guide's order decides which one leads.
+            first = min((INTENTS.index(q.intent) for q in requests), key=_PRIORITY.__getitem__)
+            if INTENTS[first] != intent:
+                intent = INTENTS[first]
+                candidates = []
+                complaint_class = (
+                    self._complaint_class(mask, hazard) if intent == "complaint" else None
+                )
+                department = self._department(intent, mask, hazard)
+                old, lead = requests[0], next(q for q in requests if q.intent == intent)
+                # the former main request keeps the words that are not the new lead's
+                span = " ".join(norm.replace(lead.span, " ", 1).split())
+                rest = [Request(old.intent, old.department, span)]
+                rest += [q for q in requests[1:] if q is not lead]
+                rest.sort(key=lambda q: _PRIORITY[INTENTS.index(q.intent)])
+                requests = [Request(intent, department, norm), *rest]
+                also = [q.intent for q in rest]
         is_ack = intent == "none" and not hazard and self._is_ack(norm, tokens, spans)
         progress = self._progress is not None and bool(in_domain and self._progress.search(norm))
         return Classification(
@@ -681,7 +700,12 @@ class Classifier:
         """Requests clause by clause: a clause whose own keywords make a request (a score
         of ``request_min_score``) for another intent than the message's is one more."""
         main = Request(intent, department, norm) if intent != "none" else None
-        if len(clauses) < 2 or not spans:
+        if (
+            len(clauses) < 2
+            or not spans
+            or self._additive is None
+            or self._additive.search(norm, clauses[1][0]) is None
+        ):
             return ([main] if main else []), []
         by_clause: dict[int, list[_Span]] = {}
         for sp in spans:
