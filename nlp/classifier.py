@@ -74,7 +74,8 @@ class Classification:
       the intent is then "none" and ``reason`` says why, so that the application answers
       briefly instead of opening a ticket or asking which kind.
     - ``reason``: why the intent is "none" (``social``, ``resolved``, ``declined``,
-      ``off_topic``, ``advert``, ``unknown``, ``empty``); None otherwise.
+      ``off_topic``, ``advert``, ``not_happening`` — an emergency imagined, past or
+      habitual —, ``unknown``, ``empty``); None otherwise.
     - ``also``: intents of further requests for other departments in the same message
       ("楼道好脏而且灯也坏了" → repair, also ["cleaning"]); ``requests`` lists every request
       found, the main one first, with its department and the words that ask it.
@@ -172,6 +173,7 @@ class _Scored:
     mask: int
     hazard: str | None
     dropped: int = 0  # groups a negation took away ("不需要保洁")
+    imagined: bool = False  # an event was read as imagined, past or habitual
 
 
 class Classifier:
@@ -250,6 +252,7 @@ class Classifier:
         self._now = rx("now")
         self._progress = rx("progress")
         self._additive = rx("additive")
+        self._concessive = rx("concessive")
         self._resolved_bit = r.bits.get("resolved", 0)
         self._event = r.event_mask
         self._assertion = r.assertion_mask
@@ -295,6 +298,11 @@ class Classifier:
             if rest not in self._known and not all(c in self._suf for c in rest):
                 return False
         return True
+
+    def on_edges(self, norm: str, i: int, j: int, tokens: list[str]) -> bool:
+        """Whether norm[i:j] may match given these tokens (see ``_aligned``); the FAQ uses it."""
+        edges = self._edges(norm, tokens)
+        return edges is None or self._aligned(norm, i, j, edges)
 
     def spans(self, norm: str, tokens: list[str]) -> list[_Span]:
         """Every keyword match with its place: token words, then phrases (leftmost-longest,
@@ -437,6 +445,7 @@ class Classifier:
         flags: dict[int, bool] = {}
         now: dict[int, bool] = {}
         dropped = 0
+        imagined = False
         out = []
         for sp in spans:
             si = max(0, bisect_right(starts_s, sp.start) - 1)
@@ -448,6 +457,13 @@ class Classifier:
             ):
                 dropped |= h.mask & self._assertion
                 h = _without(h, self._assertion)
+            if (
+                h is not None
+                and h.mask & self._resolved_bit
+                and self._concessive is not None
+                and self._concessive.search(norm, clauses[ci][0], clauses[ci][1]) is not None
+            ):
+                h = _without(h, self._resolved_bit)
             if h is not None and h.mask & self._event:
                 unreal = flags.get(ci)
                 if unreal is None:
@@ -468,11 +484,12 @@ class Classifier:
                         now[si] = self._now.search(norm, a, b) is not None
                     unreal = not now[si]
                 if unreal:
+                    imagined = True
                     h = _without(h, self._event)
             if h is not None:
                 sp.hit = h
                 out.append(sp)
-        return out, sentences, clauses, dropped
+        return out, sentences, clauses, dropped, imagined
 
     # -- scoring ------------------------------------------------------------------------
     def _score(self, hits) -> _Scored:
@@ -572,7 +589,7 @@ class Classifier:
             norm = mask_personal(norm)
         tokens = self._cut(norm)
         long = len(norm) >= self._long_chars or ("\n" in text and len(norm) >= 50)
-        spans, sentences, clauses, dropped = self._scope(
+        spans, sentences, clauses, dropped, imagined = self._scope(
             norm, tokens, self.spans(norm, tokens), long
         )
         if long and len(sentences) > 1:
@@ -580,6 +597,7 @@ class Classifier:
         else:
             sc = self._score(self._distinct(spans).values())
         sc.dropped = dropped
+        sc.imagined = imagined
         keywords = list(
             dict.fromkeys(sp.hit.keyword for sp in sorted(spans, key=lambda x: x.start))
         )
@@ -599,6 +617,8 @@ class Classifier:
             if hazard:
                 intent = r.hazard_info[hazard]["intent"]
                 confidence = self._hazard_conf
+            elif sc.imagined:
+                intent, confidence, reason = "none", 0.6, "not_happening"
             elif domain and len(_WORDY.findall(norm)) >= self._unknown_min:
                 # Words of ours but no rule: a problem we lack words for. Guess and ask.
                 intent = r.unknown_intent
@@ -607,7 +627,9 @@ class Classifier:
             else:
                 intent = "none"
                 confidence = 0.5 if keywords else 0.6
-                if mask & self._off or (
+                if sc.imagined:
+                    reason = "not_happening"
+                elif mask & self._off or (
                     not domain and len(_WORDY.findall(norm)) >= self._unknown_min
                 ):
                     in_domain, reason = False, "off_topic"
@@ -641,10 +663,12 @@ class Classifier:
                 in_domain, reason = False, "off_topic"
             elif self._resolved_bit and mask & self._resolved_bit:
                 reason = "resolved"
-            elif mask & self._social:
-                reason = "social"
             elif sc.dropped:
                 reason = "declined"
+            elif mask & self._social:
+                reason = "social"
+            elif sc.imagined:
+                reason = "not_happening"
             else:
                 reason = "unknown"
         if hazard:
@@ -655,6 +679,8 @@ class Classifier:
             complaint_class = self._complaint_class(mask, hazard)
         department = self._department(intent, mask, hazard)
         requests, also = self._requests(intent, department, complaint_class, norm, spans, clauses)
+        if also:
+            candidates = []  # two plain requests: offer both rather than ask which
         if also and not hazard and intent in INTENTS[:_NONE]:
             # Two requests: the labelling guide's order decides which one leads.
             first = min((INTENTS.index(q.intent) for q in requests), key=_PRIORITY.__getitem__)
@@ -737,8 +763,6 @@ class Classifier:
             if sp.hit.mask & self._social:
                 social = True
                 covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
-            elif sp.hit.mask & ~self._generic:
-                return False
         if not social and not any(ord(c) > 0x2500 for c in norm):
             return False
         pos = 0

@@ -1,8 +1,11 @@
 """FAQ answers for consultations, from ``faq.yaml`` (answers written in Simplified Chinese).
 
 Matched on the normalised text with the same phrase scan as the classifier, so Traditional
-and full-width questions find the same answer. An entry answers only if one of its topics
-matched (hints alone never answer). No match → ``None``: the front desk answers.
+and full-width questions find the same answer, and on the same token edges: "营业" (office
+hours) does not fire inside "营业税". An entry answers only if one of its topics matched
+(hints alone never answer) and it scores at least ``min_score``. No match → ``None``: the
+front desk answers. ``match`` also gives the score, for an application that wants its own
+threshold.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ class FaqAnswer:
 class Faq:
     """Precompiled entries: first character → [(phrase, [(entry, weight)])], longest first."""
 
-    def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None):
+    def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None, aligned=None):
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         self.min_score = float(data.get("min_score", 3))
         self.entries: list[FaqAnswer] = []
@@ -63,18 +66,24 @@ class Faq:
             by_first.setdefault(kw[0], []).append((kw, tuple(weights.items())))
         self._index = {c: sorted(v, key=lambda x: -len(x[0])) for c, v in by_first.items()}
         self._normalize = normalize
+        self._cut = cut
+        self._aligned = aligned  # (norm, start, end, tokens) -> bool: on token edges
 
     def scores(self, norm: str) -> dict[int, float]:
         """Entry → score for normalised text (each phrase counts once; topical entries only)."""
         seen: dict[str, tuple] = {}
         end = 0
+        aligned = self._aligned
+        tokens = self._cut(norm) if self._cut is not None and aligned is not None else None
         for i, ch in enumerate(norm):
             if i < end:
                 continue
             cands = self._index.get(ch)
             if cands:
                 for kw, weights in cands:
-                    if norm.startswith(kw, i):
+                    if norm.startswith(kw, i) and (
+                        tokens is None or aligned(norm, i, i + len(kw), tokens)
+                    ):
                         seen[kw] = weights
                         end = i + len(kw)
                         break
@@ -87,16 +96,24 @@ class Faq:
                     topical.add(i)
         return {i: s for i, s in totals.items() if i in topical}
 
-    def answer(self, text: str) -> FaqAnswer | None:
-        """The best entry scoring at least ``min_score``, or None (front desk)."""
+    def match(self, text: str | None) -> tuple[FaqAnswer, float] | None:
+        """The best entry and its score (topics 3, hints 1 each), or None when no entry
+        scores at least ``min_score``."""
         if not text:
             return None
-        norm = self._normalize(text)[0] if self._normalize else text.lower()
+        norm = self._normalize(text)[0] if self._normalize else str(text).lower()
         totals = self.scores(norm)
         if not totals:
             return None
         best = max(totals, key=lambda i: (totals[i], -i))
-        return self.entries[best] if totals[best] >= self.min_score else None
+        if totals[best] < self.min_score:
+            return None
+        return self.entries[best], totals[best]
+
+    def answer(self, text: str | None) -> FaqAnswer | None:
+        """The best entry scoring at least ``min_score``, or None (front desk)."""
+        found = self.match(text)
+        return found[0] if found else None
 
 
 _lock = threading.Lock()
@@ -111,7 +128,7 @@ def get_faq() -> Faq:
     clf = get_classifier()  # outside the lock: init_nlp() calls reset()
     with _lock:
         if _faq is None:
-            _faq = Faq(normalize=clf.normalizer.normalize)
+            _faq = Faq(normalize=clf.normalizer.normalize, cut=clf._cut, aligned=clf.on_edges)
         return _faq
 
 
@@ -122,6 +139,11 @@ def reset() -> None:
         _faq = None
 
 
-def answer(text: str) -> FaqAnswer | None:
+def answer(text: str | None) -> FaqAnswer | None:
     """Answer a consultation from the knowledge base, or None for the front desk."""
     return get_faq().answer(text)
+
+
+def match(text: str | None) -> tuple[FaqAnswer, float] | None:
+    """The best FAQ entry and its score, or None below the threshold."""
+    return get_faq().match(text)
