@@ -11,8 +11,8 @@ only applies it, fast.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,67 @@ _REQUEST_KINDS = frozenset(INTENTS.index(i) for i in ("repair", "complaint", "cl
 _SENTENCE_END = frozenset("。!?！？\n;；…")
 _CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）")
 _PUNCT = frozenset("。!?！？\n;；…,，、 :：~～()（）\"'“”‘’「」『』【】[]-—·.*/#")
+
+
+def _trigger(pattern: str) -> frozenset[str] | None:
+    """Characters of which a match of ``pattern`` must contain one (the smallest such set
+    among its mandatory top-level parts), or None when none can be told: a text with none
+    of them is not searched at all."""
+    import re._constants as c
+    import re._parser as p
+
+    digits = frozenset("0123456789０１２３４５６７８９")
+
+    def first(items) -> set[str] | None:
+        for op, av in items:
+            if op is c.LITERAL:
+                return {chr(av)}
+            if op is c.IN:
+                out: set[str] = set()
+                for o, a in av:
+                    if o is c.LITERAL:
+                        out.add(chr(a))
+                    elif o is c.RANGE and a[1] - a[0] <= 64:
+                        out.update(chr(x) for x in range(a[0], a[1] + 1))
+                    elif o is c.CATEGORY and a is c.CATEGORY_DIGIT:
+                        out |= digits
+                    else:
+                        return None
+                return out
+            if op is c.BRANCH:
+                out = set()
+                for b in av[1]:
+                    r = first(b)
+                    if r is None:
+                        return None
+                    out |= r
+                return out
+            if op is c.SUBPATTERN:
+                return first(av[-1])
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                if av[0] < 1:
+                    return None
+                return first(av[2])
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue
+            return None
+        return None
+
+    try:
+        items = list(p.parse(pattern))
+    except Exception:  # pragma: no cover - compile_rules already checked the pattern
+        return None
+    best = None
+    for item in items:
+        op, av = item
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT) or (
+            op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] < 1
+        ):
+            continue
+        r = first([item])
+        if r is not None and (best is None or len(r) < len(best)):
+            best = r
+    return frozenset(best) if best else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,8 +269,11 @@ class Classifier:
                     self._long.setdefault(p[:2], ())
                     self._long[p[:2]] += ((p, h),)
         self._long = {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in self._long.items()}
+        self._firsts = frozenset(k[0] for k in self._long) | frozenset(self._single)
         self._pattern = r.pattern
         self._pattern_hits = r.pattern_hits
+        # each family on its own, searched only when the text holds a character it needs
+        self._families = tuple((rx, hit, _trigger(rx.pattern)) for rx, hit in r.pattern_hits)
         self._combos = r.combos
         self._rules = r.rules
         self._hazards = r.hazard_groups
@@ -229,6 +293,7 @@ class Classifier:
         self._unknown_min = s["unknown_min_chars"]
         self._unknown_conf = s["unknown_confidence"]
         self._long_chars = int(s.get("long_message_chars", 100))
+        self._max_chars = int(s.get("max_message_chars", 3000))
         self._head_weight = s.get("head_weight", 2.0)
         self._request_min = s.get("request_min_score", 3.0)
         lex = r.lexicon
@@ -267,18 +332,15 @@ class Classifier:
                 self._domain |= g.bit
 
     # -- matching ---------------------------------------------------------------------
-    def _edges(self, norm: str, tokens: list[str]) -> tuple[list[int], list[int]] | None:
-        """Per character: the start and the end of its token (None if the tokens do not
-        spell the text, which then is matched without token edges)."""
-        starts: list[int] = []
-        ends: list[int] = []
+    def _edges(self, norm: str, tokens: list[str]) -> tuple[list[int], set[int]] | None:
+        """Token edges as a sorted list and a set (None if the tokens do not spell the
+        text, which then is matched without token edges)."""
+        bounds = [0]
         pos = 0
         for t in tokens:
-            n = len(t)
-            starts += [pos] * n
-            pos += n
-            ends += [pos] * n
-        return (starts, ends) if pos == len(norm) else None
+            pos += len(t)
+            bounds.append(pos)
+        return (bounds, set(bounds)) if pos == len(norm) else None
 
     def _aligned(self, norm: str, i: int, j: int, edges) -> bool:
         """May a keyword match norm[i:j] here? Where it starts or ends inside a jieba
@@ -286,14 +348,14 @@ class Classifier:
         lexicon's affixes) or a keyword itself: 脏 in 好脏, 不亮 in 灯不亮, 电梯 in 电梯门,
         又 in 又坏了 — but never 花 in 花园, 没电 in 没/电梯, 入室 in 进入/室内, 打交 in
         打/交房 or 营业 in 营业税, whose leftovers (园, 梯, 内, 房, 税) mean nothing to us."""
-        starts, ends = edges
-        s = starts[i]
-        if s != i:
+        bounds, edge = edges
+        if i not in edge:
+            s = bounds[bisect_right(bounds, i) - 1]
             rest = norm[s:i]
             if rest not in self._known and not all(c in self._pre for c in rest):
                 return False
-        e = ends[j - 1]
-        if e != j:
+        if j not in edge:
+            e = bounds[bisect_left(bounds, j)]
             rest = norm[j:e]
             if rest not in self._known and not all(c in self._suf for c in rest):
                 return False
@@ -317,51 +379,73 @@ class Classifier:
                 token_words.append(_Span(pos, pos + len(t), h))
             pos += len(t)
         edges = self._edges(norm, tokens)
+        edge = edges[1] if edges is not None else ()
         long_get = self._long.get
         single_get = self._single.get
         starts = norm.startswith
         aligned = self._aligned
         end = 0
+        firsts = self._firsts
         for i, ch in enumerate(norm):
-            if i < end:
+            if i < end or ch not in firsts:
                 continue
-            found = hit = None
+            found = None
             cands = long_get(norm[i : i + 2])
             if cands is not None:
                 for p, h in cands:
                     if starts(p, i) and (
-                        h.free or edges is None or aligned(norm, i, i + len(p), edges)
+                        h.free
+                        or edges is None
+                        or (i in edge and i + len(p) in edge)
+                        or aligned(norm, i, i + len(p), edges)
                     ):
                         found, hit = p, h
                         break
             if found is None:
                 hit = single_get(ch)
-                if hit is None or not (hit.free or edges is None or aligned(norm, i, i + 1, edges)):
+                if hit is None or not (
+                    hit.free
+                    or edges is None
+                    or (i in edge and i + 1 in edge)
+                    or aligned(norm, i, i + 1, edges)
+                ):
                     continue
                 found = ch
-            out.append(_Span(i, i + len(found), hit))
             end = i + len(found)
-        if self._pattern is not None:
-            search = self._pattern.search
-            pos = 0
-            while (m := search(norm, pos)) is not None:
-                a, b = m.span()
-                if a == b or (edges is not None and not aligned(norm, a, b, edges)):
-                    pos = a + 1  # a reading across a word: try from the next character
+            out.append(_Span(i, end, hit))
+        if self._families:
+            chars = set(norm)
+            for rx, hit, trigger in self._families:
+                if trigger is not None and trigger.isdisjoint(chars):
                     continue
-                out.append(_Span(a, b, self._pattern_hit(norm, a, b, m.group())))
-                pos = b
+                search = rx.search
+                pos = 0
+                while (m := search(norm, pos)) is not None:
+                    a, b = m.span()
+                    if a == b or (edges is not None and not aligned(norm, a, b, edges)):
+                        pos = a + 1  # a reading across a word: try from the next character
+                        continue
+                    out.append(_Span(a, b, Hit(m.group(), hit.scores, hit.mask, hit.parts)))
+                    pos = b
         if token_words:
             # A word inside a phrase of the same group is that phrase ("坏" in "坏了").
-            cover = [0] * len(norm)
-            for p in out:
-                m = p.hit.mask
-                for k in range(p.start, p.end):
-                    cover[k] |= m
-            for w in token_words:
-                m = w.hit.mask
-                if not all(cover[k] & m for k in range(w.start, w.end)):
-                    out.append(w)
+            if len(out) <= 16:
+                for w in token_words:
+                    m = w.hit.mask
+                    if not any(
+                        p.start <= w.start and w.end <= p.end and p.hit.mask & m for p in out
+                    ):
+                        out.append(w)
+            else:
+                cover = [0] * len(norm)
+                for p in out:
+                    m = p.hit.mask
+                    for k in range(p.start, p.end):
+                        cover[k] |= m
+                for w in token_words:
+                    m = w.hit.mask
+                    if not all(cover[k] & m for k in range(w.start, w.end)):
+                        out.append(w)
         return out
 
     def match(self, norm: str, tokens: list[str]) -> dict[str, Hit]:
@@ -372,18 +456,6 @@ class Classifier:
             old = seen.get(h.keyword)
             seen[h.keyword] = h if old is None or old is h else _merge(old, h)
         return seen
-
-    def _pattern_hit(self, norm: str, start: int, end: int, text: str) -> Hit:
-        """The family whose pattern matched here: the first one that matches this span
-        in place (lookarounds see the same context as in the combined scan)."""
-        for rx, hit in self._pattern_hits:
-            m = rx.match(norm, start)
-            if m is not None and m.end() == end:
-                return Hit(text, hit.scores, hit.mask, hit.parts)
-        for rx, hit in self._pattern_hits:  # a shorter or longer reading of the same spot
-            if rx.match(norm, start) is not None:
-                return Hit(text, hit.scores, hit.mask, hit.parts)
-        raise AssertionError("combined pattern matched but no family does")
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
@@ -439,6 +511,10 @@ class Classifier:
         """Drop what a keyword does not mean here: a negated assertion ("我不是投诉"), an
         event that is imagined, past or habitual ("一旦发生火灾", "去年被淹", "经常困人"),
         or, in a long message, an event whose sentence does not say it is happening now."""
+        if not long and self._negators.isdisjoint(tokens):
+            special = self._event | self._resolved_bit
+            if not any(sp.hit.mask & special for sp in spans):
+                return spans, None, None, 0, False  # nothing here can be out of scope
         tstarts, sentences, clauses = self._structure(norm, tokens)
         starts_s = [a for a, _ in sentences]
         starts_c = [a for a, _ in clauses]
@@ -587,12 +663,15 @@ class Classifier:
             return Classification(text, norm, script, "none", 1.0, reason="empty")
         if _MAY_HOLD_PERSONAL.search(norm) is not None:
             norm = mask_personal(norm)
+        full = norm
+        if len(norm) > self._max_chars:  # the gist of a letter is in its first pages
+            norm = norm[: self._max_chars]
         tokens = self._cut(norm)
         long = len(norm) >= self._long_chars or ("\n" in text and len(norm) >= 50)
         spans, sentences, clauses, dropped, imagined = self._scope(
             norm, tokens, self.spans(norm, tokens), long
         )
-        if long and len(sentences) > 1:
+        if long and sentences is not None and len(sentences) > 1:
             sc = self._score_long(spans, sentences)
         else:
             sc = self._score(self._distinct(spans).values())
@@ -601,9 +680,10 @@ class Classifier:
         keywords = list(
             dict.fromkeys(sp.hit.keyword for sp in sorted(spans, key=lambda x: x.start))
         )
-        return self._decide(text, norm, script, sc, keywords, tokens, spans, clauses)
+        c = self._decide(text, norm, script, sc, keywords, tokens, spans, clauses, long)
+        return c if full is norm else replace(c, normalized=full)
 
-    def _decide(self, text, norm, script, sc, keywords, tokens, spans, clauses):
+    def _decide(self, text, norm, script, sc, keywords, tokens, spans, clauses, long=False):
         r = self.rules
         scores, mask, hazard = sc.scores, sc.mask, sc.hazard
         order = sorted(_BY_PRIORITY, key=scores.__getitem__, reverse=True)
@@ -678,7 +758,12 @@ class Classifier:
         if intent == "complaint":
             complaint_class = self._complaint_class(mask, hazard)
         department = self._department(intent, mask, hazard)
-        requests, also = self._requests(intent, department, complaint_class, norm, spans, clauses)
+        if long:  # a letter is one matter for one desk: no second request is looked for
+            requests, also = ([Request(intent, department, norm)] if intent != "none" else []), []
+        else:
+            requests, also = self._requests(
+                intent, department, complaint_class, norm, spans, clauses
+            )
         if also:
             candidates = []  # two plain requests: offer both rather than ask which
         if also and not hazard and intent in INTENTS[:_NONE]:
@@ -726,12 +811,14 @@ class Classifier:
         """Requests clause by clause: a clause whose own keywords make a request (a score
         of ``request_min_score``) for another intent than the message's is one more."""
         main = Request(intent, department, norm) if intent != "none" else None
-        if (
-            len(clauses) < 2
-            or not spans
-            or self._additive is None
-            or self._additive.search(norm, clauses[1][0]) is None
-        ):
+        if len(spans) < 2 or self._additive is None or self._additive.search(norm) is None:
+            return ([main] if main else []), []
+        if clauses is None:
+            clauses = self._structure(norm, self._cut(norm))[2]
+            starts_c = [a for a, _ in clauses]
+            for sp in spans:
+                sp.clause = max(0, bisect_right(starts_c, sp.start) - 1)
+        if len(clauses) < 2 or self._additive.search(norm, clauses[1][0]) is None:
             return ([main] if main else []), []
         by_clause: dict[int, list[_Span]] = {}
         for sp in spans:
@@ -739,7 +826,11 @@ class Classifier:
         if len(by_clause) < 2:
             return ([main] if main else []), []
         found: dict[str, Request] = {}
+        floor = self._request_min
         for ci, group in sorted(by_clause.items()):
+            # cheap bound first: a clause whose keywords cannot reach a request is skipped
+            if sum(max((w for _, w in sp.hit.scores), default=0.0) for sp in group) < floor:
+                continue
             sc = self._score(self._distinct(group).values())
             best = max(_BY_PRIORITY, key=sc.scores.__getitem__)
             if sc.scores[best] < self._request_min or best == _NONE:

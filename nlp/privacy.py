@@ -46,7 +46,8 @@ _LANDLINE = re.compile(_L + r"(\(0\d{2,3}\)[ \-]?|0\d{2,3}[ \-])(\d{3,4})[ \-]?(
 _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
 )
-_QUICK = re.compile(r"[0-9０-９][0-9０-９ \-]{5,}|@")
+# Anything to mask has ten digits or more (separators allowed) or an "@".
+_QUICK = re.compile(r"[0-9０-９](?:[\s\-()（）－]{0,2}[0-9０-９]){9,}|@")
 
 
 def _luhn(digits: str) -> bool:
