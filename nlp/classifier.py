@@ -699,6 +699,8 @@ class Classifier:
                 confidence = self._hazard_conf
             elif sc.imagined:
                 intent, confidence, reason = "none", 0.6, "not_happening"
+            elif sc.dropped:  # "别派保洁来了": the only request was taken back
+                intent, confidence, reason = "none", 0.6, "declined"
             elif domain and len(_WORDY.findall(norm)) >= self._unknown_min:
                 # Words of ours but no rule: a problem we lack words for. Guess and ask.
                 intent = r.unknown_intent
@@ -785,7 +787,9 @@ class Classifier:
                 requests = [Request(intent, department, norm), *rest]
                 also = [q.intent for q in rest]
         is_ack = intent == "none" and not hazard and self._is_ack(norm, tokens, spans)
-        progress = self._progress is not None and bool(in_domain and self._progress.search(norm))
+        progress = self._progress is not None and self._progress.search(norm) is not None
+        if progress and reason == "off_topic" and not mask & self._off:
+            in_domain = True  # "进度怎么样了": about a matter of ours, words or not
         return Classification(
             text=text,
             normalized=norm,
