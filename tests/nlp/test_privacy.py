@@ -86,9 +86,7 @@ def test_property_phones_are_always_masked():
     @hypothesis.settings(max_examples=300, deadline=None)
     def check(prefix, head, mid, tail, sep, suffix):
         text = f"{prefix}{head}{sep}{mid}{sep}{tail}{suffix}"
-        out = mask_personal(text)
-        assert mid not in out.replace(tail, "") or not re.match(r"1[3-9]", head)
-        assert out.endswith(suffix) and out.startswith(prefix)
+        assert mask_personal(text) == f"{prefix}{head}****{tail}{suffix}"
 
     check()
 
