@@ -1,8 +1,20 @@
-"""Understanding residents: normalise → tokenise → keyword rules → Classification.
+"""Understanding residents: normalise → mask → tokenise → keyword rules → Classification.
 
 Call ``init_nlp()`` once at start-up (loads jieba, the dictionaries and the rules, about
 1–2 s); ``classify(text)`` is then cheap. The rules live in ``nlp/rules.yaml`` and the FAQ
 in ``nlp/faq.yaml``; a company adds its own rules file through ``init_nlp(extra_rules)``.
+
+Public functions:
+
+- ``classify(text) -> Classification``: see ``Classification`` for every field (intent,
+  urgency, department … and ``in_domain``/``reason``, ``also``/``requests``,
+  ``asks_progress``, ``is_ack``).
+- ``mask_personal(text) -> str``: the text with phone numbers (138****5678), ID-card and
+  bank-card numbers (3301**********1234) and e-mail addresses (a***@example.com) masked;
+  units, ticket numbers, dates and money are left alone. Use it on every text staff see.
+- ``faq.answer(text)`` / ``faq.match(text)``: an FAQ entry (and its score) for a question,
+  or None below the entry's threshold.
+- ``to_script(text, script)``: a Simplified reply in the resident's script.
 """
 
 from __future__ import annotations
@@ -13,6 +25,7 @@ from pathlib import Path
 from nlp import faq
 from nlp.classifier import Classification, Classifier
 from nlp.normalize import to_script
+from nlp.privacy import mask_personal
 from nlp.rules import RulesError
 
 __all__ = [
@@ -22,6 +35,7 @@ __all__ = [
     "classify",
     "get_classifier",
     "init_nlp",
+    "mask_personal",
     "to_script",
 ]
 
@@ -43,13 +57,16 @@ def init_nlp(
         if _default is None or reload or key != _default_key:
             _default = Classifier(extra_rules, tokenizer=tokenizer)
             _default_key = key
-            faq.install(_default.normalizer.normalize)
+            faq.reset()
         return _default
 
 
 def get_classifier() -> Classifier:
     """The default classifier, initialised with the shipped rules if nobody did it yet."""
     return _default if _default is not None else init_nlp()
+
+
+faq.use_classifier(get_classifier)
 
 
 def classify(text: str) -> Classification:

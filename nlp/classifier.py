@@ -1,18 +1,24 @@
 """Turn one resident message into a decision the handlers can act on.
 
-normalise (OpenCC, width, case) → tokenise (jieba/rjieba) → match keywords (token dict,
-one phrase scan, one regex) → combos and context rules → intent, urgency, department.
-All the knowledge is in ``rules.yaml``; this file only applies it, fast.
+normalise (OpenCC, width, case) → mask personal data → tokenise (jieba/rjieba) → match
+keywords on token edges (token dict, one phrase scan, one regex) → scope (negation,
+hypothesis, past, habit, now) → combos and context rules → intent, urgency, department,
+plus what the application needs around it: in or out of domain, further requests,
+progress questions and acknowledgements. All the knowledge is in ``rules.yaml``; this file
+only applies it, fast.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from nlp.normalize import Normalizer
+from nlp.privacy import _QUICK as _MAY_HOLD_PERSONAL
+from nlp.privacy import mask_personal
 from nlp.rules import INTENTS, Compiled, Hit, compile_rules, load
 from nlp.tokenizer import USERDICT, Tokenizer, make_tokenizer
 
@@ -27,9 +33,12 @@ JSON_KEYS = (
     "keywords",
     "candidates",
 )
+# Printed by ``classify --all`` and kept out of JSON_KEYS so the CLI's shape stays the same.
+EXTRA_JSON_KEYS = ("in_domain", "reason", "also", "requests", "asks_progress", "is_ack")
 _N = len(INTENTS)
 _NONE = INTENTS.index("none")
 _COMPLAINT = INTENTS.index("complaint")
+_CONSULT = INTENTS.index("consultation")
 # On equal scores the more serious reading wins (the labelling guide's order).
 _PRIORITY = {
     INTENTS.index(i): p
@@ -38,11 +47,103 @@ _PRIORITY = {
 _WORDY = re.compile(r"[\u3400-\u9fff]|[a-z]+")  # CJK characters and latin words
 _BY_PRIORITY = sorted(range(_N), key=_PRIORITY.__getitem__)
 _CLASS_ORDER = ("incident", "attitude", "quality", "equipment")
+_REQUEST_KINDS = frozenset(INTENTS.index(i) for i in ("repair", "complaint", "cleaning"))
+# Sentences end here; clauses also at commas, spaces and the lexicon's conjunctions.
+_SENTENCE_END = frozenset("。!?！？\n;；…")
+_CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）")
+_PUNCT = frozenset("。!?！？\n;；…,，、 :：~～()（）\"'“”‘’「」『』【】[]-—·.*/#")
+
+
+def _trigger(pattern: str) -> frozenset[str] | None:
+    """Characters of which a match of ``pattern`` must contain one (the smallest such set
+    among its mandatory top-level parts), or None when none can be told: a text with none
+    of them is not searched at all."""
+    import re._constants as c
+    import re._parser as p
+
+    digits = frozenset("0123456789０１２３４５６７８９")
+
+    def first(items) -> set[str] | None:
+        for op, av in items:
+            if op is c.LITERAL:
+                return {chr(av)}
+            if op is c.IN:
+                out: set[str] = set()
+                for o, a in av:
+                    if o is c.LITERAL:
+                        out.add(chr(a))
+                    elif o is c.RANGE and a[1] - a[0] <= 64:
+                        out.update(chr(x) for x in range(a[0], a[1] + 1))
+                    elif o is c.CATEGORY and a is c.CATEGORY_DIGIT:
+                        out |= digits
+                    else:
+                        return None
+                return out
+            if op is c.BRANCH:
+                out = set()
+                for b in av[1]:
+                    r = first(b)
+                    if r is None:
+                        return None
+                    out |= r
+                return out
+            if op is c.SUBPATTERN:
+                return first(av[-1])
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                if av[0] < 1:
+                    return None
+                return first(av[2])
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue
+            return None
+        return None
+
+    try:
+        items = list(p.parse(pattern))
+    except Exception:  # pragma: no cover - compile_rules already checked the pattern
+        return None
+    best = None
+    for item in items:
+        op, av = item
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT) or (
+            op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] < 1
+        ):
+            continue
+        r = first([item])
+        if r is not None and (best is None or len(r) < len(best)):
+            best = r
+    return frozenset(best) if best else None
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request found in a message: what, for whom, and the words that ask it."""
+
+    intent: str
+    department: str | None
+    span: str
 
 
 @dataclass(frozen=True, slots=True)
 class Classification:
-    """What the handlers act on; ``keywords`` shows staff why."""
+    """What the handlers act on; ``keywords`` shows staff why.
+
+    Beyond the intent and urgency:
+
+    - ``in_domain``: False when the message is neither a request nor a question about the
+      property service (buying or renting a flat, schools, taxes, loans, chit-chat, spam):
+      the intent is then "none" and ``reason`` says why, so that the application answers
+      briefly instead of opening a ticket or asking which kind.
+    - ``reason``: why the intent is "none" (``social``, ``resolved``, ``declined``,
+      ``off_topic``, ``advert``, ``not_happening`` — an emergency imagined, past or
+      habitual —, ``unknown``, ``empty``); None otherwise.
+    - ``also``: intents of further requests for other departments in the same message
+      ("楼道好脏而且灯也坏了" → repair, also ["cleaning"]); ``requests`` lists every request
+      found, the main one first, with its department and the words that ask it.
+    - ``asks_progress``: the message asks how an existing matter is going ("灯什么时候能
+      修好？", "我报的修怎么还没人来").
+    - ``is_ack``: nothing but greetings, thanks, "好的", emoji: an acknowledgement.
+    """
 
     text: str
     normalized: str
@@ -56,15 +157,21 @@ class Classification:
     complaint_class: str | None = None
     keywords: list[str] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
+    in_domain: bool = True
+    reason: str | None = None
+    also: list[str] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    asks_progress: bool = False
+    is_ack: bool = False
 
     @property
     def uncertain(self) -> bool:
         """True when the resident should be asked (buttons with ``candidates``)."""
         return bool(self.candidates)
 
-    def to_json(self) -> dict[str, Any]:
-        """Exactly the keys the CLI prints."""
-        return {
+    def to_json(self, extra: bool = False) -> dict[str, Any]:
+        """Exactly the keys the CLI prints (``extra``: the issue-16 fields too)."""
+        out = {
             "text": self.text,
             "intent": self.intent,
             "confidence": self.confidence,
@@ -75,6 +182,16 @@ class Classification:
             "keywords": list(self.keywords),
             "candidates": list(self.candidates),
         }
+        if extra:
+            out.update(
+                in_domain=self.in_domain,
+                reason=self.reason,
+                also=list(self.also),
+                requests=[[r.intent, r.department, r.span] for r in self.requests],
+                asks_progress=self.asks_progress,
+                is_ack=self.is_ack,
+            )
+        return out
 
 
 def _merge(a: Hit, b: Hit) -> Hit:
@@ -83,7 +200,41 @@ def _merge(a: Hit, b: Hit) -> Hit:
     scores = dict(a.scores)
     for i, w in b.scores:
         scores[i] = scores.get(i, 0.0) + w
-    return Hit(a.keyword, tuple(scores.items()), a.mask | b.mask)
+    return Hit(a.keyword, tuple(scores.items()), a.mask | b.mask, a.parts + b.parts)
+
+
+def _without(h: Hit, drop: int) -> Hit | None:
+    """The hit less the groups in ``drop`` (None when nothing is left)."""
+    if not h.mask & drop:
+        return h
+    parts = tuple((bit, sc) for bit, sc in h.parts if not bit & drop)
+    if not parts:
+        return None
+    scores: dict[int, float] = {}
+    mask = 0
+    for bit, sc in parts:
+        mask |= bit
+        for i, w in sc:
+            scores[i] = scores.get(i, 0.0) + w
+    return Hit(h.keyword, tuple(scores.items()), mask, parts, h.free)
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    hit: Hit
+    sentence: int = 0
+    clause: int = 0
+
+
+@dataclass(slots=True)
+class _Scored:
+    scores: list[float]
+    mask: int
+    hazard: str | None
+    dropped: int = 0  # groups a negation took away ("不需要保洁")
+    imagined: bool = False  # an event was read as imagined, past or habitual
 
 
 class Classifier:
@@ -104,6 +255,7 @@ class Classifier:
         self.tokenizer = tokenizer
         r = self.rules
         self._cut = tokenizer.cut
+        self.cut = tokenizer.cut  # the tokens rules see (the FAQ matches on the same)
         self._norm = self.normalizer.normalize
         self._words = r.words
         # Phrases of two or more characters are indexed by their first two characters,
@@ -118,8 +270,11 @@ class Classifier:
                     self._long.setdefault(p[:2], ())
                     self._long[p[:2]] += ((p, h),)
         self._long = {k: tuple(sorted(v, key=lambda x: -len(x[0]))) for k, v in self._long.items()}
+        self._firsts = frozenset(k[0] for k in self._long) | frozenset(self._single)
         self._pattern = r.pattern
         self._pattern_hits = r.pattern_hits
+        # each family on its own, searched only when the text holds a character it needs
+        self._families = tuple((rx, hit, _trigger(rx.pattern)) for rx, hit in r.pattern_hits)
         self._combos = r.combos
         self._rules = r.rules
         self._hazards = r.hazard_groups
@@ -138,78 +293,307 @@ class Classifier:
         self._hazard_conf = s["hazard_confidence"]
         self._unknown_min = s["unknown_min_chars"]
         self._unknown_conf = s["unknown_confidence"]
+        self._long_chars = int(s.get("long_message_chars", 100))
+        self._max_chars = int(s.get("max_message_chars", 3000))
+        self._head_weight = s.get("head_weight", 2.0)
+        self._request_min = s.get("request_min_score", 3.0)
+        lex = r.lexicon
+        self._known = frozenset(r.words) | frozenset(
+            p for items in r.phrases.values() for p, _ in items
+        )
+        self._pre = frozenset("".join(lex.get("affix_before", ())))
+        self._suf = frozenset("".join(lex.get("affix_after", ())))
+        self._negators = frozenset(lex.get("negators", ()))
+        self._bridges = frozenset(lex.get("negation_bridges", ()))
+        self._conj = frozenset(lex.get("clause_conjunctions", ()))
+        self._fillers = frozenset(lex.get("ack_fillers", ()))
+
+        def rx(name: str) -> re.Pattern[str] | None:
+            words = sorted(lex.get(name, ()), key=len, reverse=True)
+            return re.compile("|".join(words)) if words else None
+
+        self._hypo = rx("hypothetical")
+        self._past = rx("past")
+        self._habit = rx("habitual")
+        self._now = rx("now")
+        self._progress = rx("progress")
+        self._additive = rx("additive")
+        self._concessive = rx("concessive")
+        self._resolved_bit = r.bits.get("resolved", 0)
+        self._event = r.event_mask
+        self._assertion = r.assertion_mask
+        self._generic = r.generic_mask
+        self._off = r.off_topic_mask
+        self._social = r.social_mask
+        self._advert = r.bits.get("advert", 0)
+        # what shows that a message is about our service at all
+        self._domain = 0
+        for g in r.groups.values():
+            if not (g.generic or g.off_topic or g.social):
+                self._domain |= g.bit
 
     # -- matching ---------------------------------------------------------------------
-    def match(self, norm: str, tokens: list[str]) -> dict[str, Hit]:
-        """Distinct matched keywords (each counts once however often it appears)."""
-        seen: dict[str, Hit] = {}
+    def _edges(self, norm: str, tokens: list[str]) -> tuple[list[int], set[int]] | None:
+        """Token edges as a sorted list and a set (None if the tokens do not spell the
+        text, which then is matched without token edges)."""
+        bounds = [0]
+        pos = 0
+        for t in tokens:
+            pos += len(t)
+            bounds.append(pos)
+        return (bounds, set(bounds)) if pos == len(norm) else None
+
+    def _aligned(self, norm: str, i: int, j: int, edges) -> bool:
+        """May a keyword match norm[i:j] here? Where it starts or ends inside a jieba
+        token, the rest of that token must be function characters (好, 太, 了, 的 …: the
+        lexicon's affixes) or a keyword itself: 脏 in 好脏, 不亮 in 灯不亮, 电梯 in 电梯门,
+        又 in 又坏了 — but never 花 in 花园, 没电 in 没/电梯, 入室 in 进入/室内, 打交 in
+        打/交房 or 营业 in 营业税, whose leftovers (园, 梯, 内, 房, 税) mean nothing to us."""
+        bounds, edge = edges
+        if i not in edge:
+            s = bounds[bisect_right(bounds, i) - 1]
+            rest = norm[s:i]
+            if rest not in self._known and not all(c in self._pre for c in rest):
+                return False
+        if j not in edge:
+            e = bounds[bisect_left(bounds, j)]
+            rest = norm[j:e]
+            if rest not in self._known and not all(c in self._suf for c in rest):
+                return False
+        return True
+
+    def on_edges(self, norm: str, i: int, j: int, tokens: list[str]) -> bool:
+        """Whether norm[i:j] may match given these tokens (see ``_aligned``); the FAQ uses it."""
+        edges = self._edges(norm, tokens)
+        return edges is None or self._aligned(norm, i, j, edges)
+
+    def spans(self, norm: str, tokens: list[str]) -> list[_Span]:
+        """Every keyword match with its place: token words, then phrases (leftmost-longest,
+        non-overlapping, on token edges unless written ``~``), then patterns."""
+        out: list[_Span] = []
+        token_words: list[_Span] = []
         words = self._words
+        pos = 0
         for t in tokens:
             h = words.get(t)
             if h is not None:
-                seen[t] = h
-        n_words = len(seen)
+                token_words.append(_Span(pos, pos + len(t), h))
+            pos += len(t)
+        edges = self._edges(norm, tokens)
+        edge = edges[1] if edges is not None else ()
         long_get = self._long.get
         single_get = self._single.get
         starts = norm.startswith
+        aligned = self._aligned
         end = 0
+        firsts = self._firsts
         for i, ch in enumerate(norm):
-            if i < end:
+            if i < end or ch not in firsts:
                 continue
-            found = hit = None
+            found = None
             cands = long_get(norm[i : i + 2])
             if cands is not None:
                 for p, h in cands:
-                    if starts(p, i):
+                    if starts(p, i) and (
+                        h.free
+                        or edges is None
+                        or (i in edge and i + len(p) in edge)
+                        or aligned(norm, i, i + len(p), edges)
+                    ):
                         found, hit = p, h
                         break
             if found is None:
                 hit = single_get(ch)
-                if hit is None:
+                if hit is None or not (
+                    hit.free
+                    or edges is None
+                    or (i in edge and i + 1 in edge)
+                    or aligned(norm, i, i + 1, edges)
+                ):
                     continue
                 found = ch
-            if n_words and found in seen and seen[found] is not hit:
-                hit = _merge(seen[found], hit)  # same string as a token word: add both
-            seen[found] = hit
             end = i + len(found)
-        if self._pattern is not None:
-            for m in self._pattern.finditer(norm):
-                text = m.group()
-                if text not in seen:
-                    seen[text] = self._pattern_hit(norm, m.start(), m.end())
+            out.append(_Span(i, end, hit))
+        if self._families:
+            chars = set(norm)
+            for rx, hit, trigger in self._families:
+                if trigger is not None and trigger.isdisjoint(chars):
+                    continue
+                search = rx.search
+                pos = 0
+                while (m := search(norm, pos)) is not None:
+                    a, b = m.span()
+                    if a == b or (edges is not None and not aligned(norm, a, b, edges)):
+                        pos = a + 1  # a reading across a word: try from the next character
+                        continue
+                    out.append(_Span(a, b, Hit(m.group(), hit.scores, hit.mask, hit.parts)))
+                    pos = b
+        if token_words:
+            # A word inside a phrase of the same group is that phrase ("坏" in "坏了").
+            if len(out) <= 16:
+                for w in token_words:
+                    m = w.hit.mask
+                    if not any(
+                        p.start <= w.start and w.end <= p.end and p.hit.mask & m for p in out
+                    ):
+                        out.append(w)
+            else:
+                cover = [0] * len(norm)
+                for p in out:
+                    m = p.hit.mask
+                    for k in range(p.start, p.end):
+                        cover[k] |= m
+                for w in token_words:
+                    m = w.hit.mask
+                    if not all(cover[k] & m for k in range(w.start, w.end)):
+                        out.append(w)
+        return out
+
+    def match(self, norm: str, tokens: list[str]) -> dict[str, Hit]:
+        """Distinct matched keywords (each counts once however often it appears)."""
+        seen: dict[str, Hit] = {}
+        for sp in self.spans(norm, tokens):
+            h = sp.hit
+            old = seen.get(h.keyword)
+            seen[h.keyword] = h if old is None or old is h else _merge(old, h)
         return seen
 
-    def _pattern_hit(self, norm: str, start: int, end: int) -> Hit:
-        """The family whose pattern matched here: the first one that matches this span
-        in place (lookarounds see the same context as in the combined scan)."""
-        for rx, hit in self._pattern_hits:
-            m = rx.match(norm, start)
-            if m is not None and m.end() == end:
-                return hit
-        for rx, hit in self._pattern_hits:  # a shorter or longer reading of the same spot
-            if rx.match(norm, start) is not None:
-                return hit
-        raise AssertionError("combined pattern matched but no family does")
+    # -- scope --------------------------------------------------------------------------
+    def _structure(self, norm: str, tokens: list[str]):
+        """Token starts, and the sentences and clauses as (start, end) lists."""
+        tstarts: list[int] = []
+        pos = 0
+        sentences: list[tuple[int, int]] = []
+        clauses: list[tuple[int, int]] = []
+        s0 = c0 = 0
+        for t in tokens:
+            tstarts.append(pos)
+            end = pos + len(t)
+            if t in self._conj and pos > c0:
+                clauses.append((c0, pos))
+                c0 = pos
+            if len(t) == 1 and t in _CLAUSE_END:
+                if pos > c0:
+                    clauses.append((c0, pos))
+                c0 = end
+                if t in _SENTENCE_END:
+                    if pos > s0:
+                        sentences.append((s0, pos))
+                    s0 = end
+            pos = end
+        if pos > c0:
+            clauses.append((c0, pos))
+        if pos > s0:
+            sentences.append((s0, pos))
+        return tstarts, sentences or [(0, pos)], clauses or [(0, pos)]
 
-    # -- the decision -----------------------------------------------------------------
-    def classify(self, text: str | None) -> Classification:
-        """Classify one message; never raises on odd input (None, empty, emoji only)."""
-        text = "" if text is None else str(text)
-        norm, script = self._norm(text)
-        if not norm:
-            return Classification(text, norm, script, "none", 1.0)
-        seen = self.match(norm, self._cut(norm))
+    def _negated(self, tokens: list[str], tstarts: list[int], start: int, c0: int) -> bool:
+        """A negator (不是, 没有, 不需要 …) just before the keyword in its clause, with at
+        most two light words between ("不是我家漏水", "不需要保洁")."""
+        k = bisect_right(tstarts, start) - 1
+        if tstarts[k] == start:
+            k -= 1
+        elif tokens[k][: start - tstarts[k]] in self._negators:
+            return True  # "没电梯" style: the negator glued to the keyword's token
+        else:
+            k -= 1
+        gap = 0
+        while k >= 0 and tstarts[k] >= c0 and gap <= 2:
+            t = tokens[k]
+            if t in self._negators:
+                return True
+            if t not in self._bridges:
+                return False
+            gap += 1
+            k -= 1
+        return False
+
+    def _scope(self, norm: str, tokens: list[str], spans: list[_Span], long: bool):
+        """Drop what a keyword does not mean here: a negated assertion ("我不是投诉"), an
+        event that is imagined, past or habitual ("一旦发生火灾", "去年被淹", "经常困人"),
+        or, in a long message, an event whose sentence does not say it is happening now."""
+        if not long and self._negators.isdisjoint(tokens):
+            special = self._event | self._resolved_bit
+            if not any(sp.hit.mask & special for sp in spans):
+                return spans, None, None, 0, False  # nothing here can be out of scope
+        tstarts, sentences, clauses = self._structure(norm, tokens)
+        starts_s = [a for a, _ in sentences]
+        starts_c = [a for a, _ in clauses]
+        flags: dict[int, bool] = {}
+        now: dict[int, bool] = {}
+        dropped = 0
+        imagined = False
+        out = []
+        for sp in spans:
+            si = max(0, bisect_right(starts_s, sp.start) - 1)
+            ci = max(0, bisect_right(starts_c, sp.start) - 1)
+            sp.sentence, sp.clause = si, ci
+            h = sp.hit
+            if h.mask & self._assertion and self._negated(
+                tokens, tstarts, sp.start, clauses[ci][0]
+            ):
+                dropped |= h.mask & self._assertion
+                h = _without(h, self._assertion)
+            if (
+                h is not None
+                and h.mask & self._resolved_bit
+                and self._concessive is not None
+                and self._concessive.search(norm, clauses[ci][0], clauses[ci][1]) is not None
+            ):
+                h = _without(h, self._resolved_bit)
+            if h is not None and h.mask & self._event:
+                unreal = flags.get(ci)
+                if unreal is None:
+                    c = norm[clauses[ci][0] : clauses[ci][1]]
+                    unreal = flags[ci] = any(
+                        rx is not None and rx.search(c) is not None
+                        for rx in (self._hypo, self._past, self._habit)
+                    )
+                if (
+                    not unreal
+                    and norm.startswith("过", sp.end)
+                    and not norm.startswith(("过来", "过去"), sp.end)
+                ):
+                    unreal = True  # "摔倒过": it happened once, before
+                if not unreal and long and self._now is not None:
+                    if si not in now:
+                        a, b = sentences[si]
+                        now[si] = self._now.search(norm, a, b) is not None
+                    unreal = not now[si]
+                if unreal:
+                    imagined = True
+                    h = _without(h, self._event)
+            if h is not None:
+                sp.hit = h
+                out.append(sp)
+        return out, sentences, clauses, dropped, imagined
+
+    # -- scoring ------------------------------------------------------------------------
+    def _score(self, hits) -> _Scored:
+        """Scores, group mask and hazard of distinct hits, after combos and rules."""
         scores = [0.0] * _N
         mask = 0
-        for h in seen.values():
+        for h in hits:
             mask |= h.mask
             for i, w in h.scores:
                 scores[i] += w
+        mask = self._apply(scores, mask)
+        return self._finish(scores, mask)
+
+    def _combos_of(self, mask: int, scores: list[float]) -> int:
         for req, h in self._combos:
             if mask & req == req:
                 mask |= h.mask
                 for i, w in h.scores:
                     scores[i] += w
+        return mask
+
+    def _apply(self, scores: list[float], mask: int) -> int:
+        mask = self._combos_of(mask, scores)
+        self._rules_on(scores, mask)
+        return mask
+
+    def _rules_on(self, scores: list[float], mask: int) -> None:
         for r in self._rules if mask & self._rules_any else ():
             if mask & r.when and not mask & r.unless:
                 for i, f in r.scale:
@@ -222,34 +606,120 @@ class Classifier:
                             scores[r.move_to] += moved
                 for i, w in r.add:
                     scores[i] += w
+
+    def _finish(self, scores: list[float], mask: int) -> _Scored:
         hazard = None
         if mask & self._hazard_any:
             for bit, hz, unless in self._hazards:
                 if mask & bit and not mask & unless:
                     hazard = hz
                     break
-        return self._decide(text, norm, script, scores, mask, hazard, list(seen))
+        return _Scored(scores, mask, hazard)
 
-    def _decide(self, text, norm, script, scores, mask, hazard, keywords) -> Classification:
+    @staticmethod
+    def _distinct(spans) -> dict[str, Hit]:
+        seen: dict[str, Hit] = {}
+        for sp in spans:
+            h = sp.hit
+            old = seen.get(h.keyword)
+            seen[h.keyword] = h if old is None or old is h else _merge(old, h)
+        return seen
+
+    def _score_long(self, spans: list[_Span], sentences) -> _Scored:
+        """A long message (a letter): its head (title or first sentence) and the rest are
+        matched apart and added, the head counting ``head_weight`` times; combos need their
+        groups in one sentence; "resolved" counts only in the last sentence."""
+        last = len(sentences) - 1
+        by_sentence: dict[int, list[_Span]] = {}
+        for sp in spans:
+            if sp.hit.mask & self._resolved_bit and sp.sentence != last:
+                h = _without(sp.hit, self._resolved_bit)
+                if h is None:
+                    continue
+                sp.hit = h
+            by_sentence.setdefault(sp.sentence, []).append(sp)
+        scores = [0.0] * _N
+        mask = 0
+        head = by_sentence.pop(0, [])
+        rest = [sp for k in sorted(by_sentence) for sp in by_sentence[k]]
+        for part, weight in ((head, self._head_weight), (rest, 1.0)):
+            for h in self._distinct(part).values():
+                mask |= h.mask
+                for i, w in h.scores:
+                    scores[i] += w * weight
+        for k in [0, *sorted(by_sentence)]:
+            m = 0
+            for sp in head if k == 0 else by_sentence[k]:
+                m |= sp.hit.mask
+            mask |= self._combos_of(m, scores)
+        self._rules_on(scores, mask)
+        return self._finish(scores, mask)
+
+    # -- the decision -----------------------------------------------------------------
+    def classify(self, text: str | None) -> Classification:
+        """Classify one message; never raises on odd input (None, empty, emoji only)."""
+        text = "" if text is None else str(text)
+        norm, script = self._norm(text)
+        if not norm:
+            return Classification(text, norm, script, "none", 1.0, reason="empty")
+        if _MAY_HOLD_PERSONAL.search(norm) is not None:
+            norm = mask_personal(norm)
+        full = norm
+        if len(norm) > self._max_chars:  # the gist of a letter is in its first pages
+            norm = norm[: self._max_chars]
+        tokens = self._cut(norm)
+        long = len(norm) >= self._long_chars or ("\n" in text and len(norm) >= 50)
+        spans, sentences, clauses, dropped, imagined = self._scope(
+            norm, tokens, self.spans(norm, tokens), long
+        )
+        if long and sentences is not None and len(sentences) > 1:
+            sc = self._score_long(spans, sentences)
+        else:
+            sc = self._score(self._distinct(spans).values())
+        sc.dropped = dropped
+        sc.imagined = imagined
+        keywords = list(
+            dict.fromkeys(sp.hit.keyword for sp in sorted(spans, key=lambda x: x.start))
+        )
+        c = self._decide(text, norm, script, sc, keywords, tokens, spans, clauses, long)
+        return c if full is norm else replace(c, normalized=full)
+
+    def _decide(self, text, norm, script, sc, keywords, tokens, spans, clauses, long=False):
         r = self.rules
-        order = sorted(
-            _BY_PRIORITY, key=scores.__getitem__, reverse=True
-        )  # stable: ties keep priority
+        scores, mask, hazard = sc.scores, sc.mask, sc.hazard
+        order = sorted(_BY_PRIORITY, key=scores.__getitem__, reverse=True)
         best = order[0]
         top = scores[best]
         candidates: list[str] = []
+        reason = None
+        in_domain = True
+        domain = mask & self._domain
         if top <= 0:
             if hazard:
                 intent = r.hazard_info[hazard]["intent"]
                 confidence = self._hazard_conf
-            elif len(_WORDY.findall(norm)) >= self._unknown_min:
-                # Nothing matched in a real sentence: guess, say so, and ask.
+            elif sc.imagined:
+                intent, confidence, reason = "none", 0.6, "not_happening"
+            elif sc.dropped:  # "别派保洁来了": the only request was taken back
+                intent, confidence, reason = "none", 0.6, "declined"
+            elif domain and len(_WORDY.findall(norm)) >= self._unknown_min:
+                # Words of ours but no rule: a problem we lack words for. Guess and ask.
                 intent = r.unknown_intent
                 confidence = self._unknown_conf
                 candidates = list(r.unknown_candidates)
             else:
                 intent = "none"
                 confidence = 0.5 if keywords else 0.6
+                if sc.imagined:
+                    reason = "not_happening"
+                elif mask & self._off or (
+                    not domain and len(_WORDY.findall(norm)) >= self._unknown_min
+                ):
+                    in_domain, reason = False, "off_topic"
+                elif sc.dropped:
+                    reason = "declined"
+                else:
+                    reason = "unknown"
         else:
             intent = INTENTS[best]
             total = sum(x for x in scores if x > 0)
@@ -259,15 +729,68 @@ class Classifier:
             second = scores[order[1]]
             if hazard:
                 confidence = max(confidence, self._hazard_conf)
+            elif not domain and best != _NONE:
+                # Only question words, and no topic of ours ("对口哪个小学"): not for us.
+                intent, confidence = "none", 0.6
+                in_domain, reason = False, "off_topic"
             elif confidence < self._ask_below or second >= self._tie_ratio * top:
                 floor = self._cand_ratio * top
                 candidates = [INTENTS[i] for i in order if scores[i] > 0 and scores[i] >= floor]
                 candidates = candidates[: self._max_cands]
+                if intent == "none" or (mask & self._off and "none" in candidates):
+                    candidates = []
+        if intent == "none" and reason is None:
+            if mask & self._advert:
+                in_domain, reason = False, "advert"
+            elif mask & self._off:
+                in_domain, reason = False, "off_topic"
+            elif self._resolved_bit and mask & self._resolved_bit:
+                reason = "resolved"
+            elif sc.dropped:
+                reason = "declined"
+            elif mask & self._social:
+                reason = "social"
+            elif sc.imagined:
+                reason = "not_happening"
+            else:
+                reason = "unknown"
+        if hazard:
+            in_domain, reason = True, None
         agitated = bool(mask & r.agitated_mask)
         complaint_class = None
         if intent == "complaint":
             complaint_class = self._complaint_class(mask, hazard)
         department = self._department(intent, mask, hazard)
+        if long:  # a letter is one matter for one desk: no second request is looked for
+            requests, also = ([Request(intent, department, norm)] if intent != "none" else []), []
+        else:
+            requests, also = self._requests(
+                intent, department, complaint_class, norm, spans, clauses
+            )
+        if also:
+            candidates = []  # two plain requests: offer both rather than ask which
+        if also and not hazard and intent in INTENTS[:_NONE]:
+            # Two requests: the labelling guide's order decides which one leads.
+            first = min((INTENTS.index(q.intent) for q in requests), key=_PRIORITY.__getitem__)
+            if INTENTS[first] != intent:
+                intent = INTENTS[first]
+                candidates = []
+                complaint_class = (
+                    self._complaint_class(mask, hazard) if intent == "complaint" else None
+                )
+                department = self._department(intent, mask, hazard)
+                old, lead = requests[0], next(q for q in requests if q.intent == intent)
+                # the former main request keeps the words that are not the new lead's
+                span = " ".join(norm.replace(lead.span, " ", 1).split())
+                rest = [Request(old.intent, old.department, span)]
+                rest += [q for q in requests[1:] if q is not lead]
+                rest.sort(key=lambda q: _PRIORITY[INTENTS.index(q.intent)])
+                requests = [Request(intent, department, norm), *rest]
+                also = [q.intent for q in rest]
+        is_ack = intent == "none" and not hazard and self._is_ack(norm, tokens, spans)
+        progress = self._progress is not None and self._progress.search(norm) is not None
+        if progress and reason == "off_topic" and not mask & self._off:
+            in_domain = True  # "进度怎么样了": about a matter of ours, words or not
         return Classification(
             text=text,
             normalized=norm,
@@ -281,7 +804,73 @@ class Classifier:
             complaint_class=complaint_class,
             keywords=keywords,
             candidates=candidates,
+            in_domain=in_domain,
+            reason=reason,
+            also=also,
+            requests=requests,
+            asks_progress=progress,
+            is_ack=is_ack,
         )
+
+    def _requests(self, intent, department, complaint_class, norm, spans, clauses):
+        """Requests clause by clause: a clause whose own keywords make a request (a score
+        of ``request_min_score``) for another intent than the message's is one more."""
+        main = Request(intent, department, norm) if intent != "none" else None
+        if len(spans) < 2 or self._additive is None or self._additive.search(norm) is None:
+            return ([main] if main else []), []
+        if clauses is None:
+            clauses = self._structure(norm, self._cut(norm))[2]
+            starts_c = [a for a, _ in clauses]
+            for sp in spans:
+                sp.clause = max(0, bisect_right(starts_c, sp.start) - 1)
+        if len(clauses) < 2 or self._additive.search(norm, clauses[1][0]) is None:
+            return ([main] if main else []), []
+        by_clause: dict[int, list[_Span]] = {}
+        for sp in spans:
+            by_clause.setdefault(sp.clause, []).append(sp)
+        if len(by_clause) < 2:
+            return ([main] if main else []), []
+        found: dict[str, Request] = {}
+        floor = self._request_min
+        for ci, group in sorted(by_clause.items()):
+            # cheap bound first: a clause whose keywords cannot reach a request is skipped
+            if sum(max((w for _, w in sp.hit.scores), default=0.0) for sp in group) < floor:
+                continue
+            sc = self._score(self._distinct(group).values())
+            best = max(_BY_PRIORITY, key=sc.scores.__getitem__)
+            if sc.scores[best] < self._request_min or best == _NONE:
+                continue
+            name = INTENTS[best]
+            if name == intent or name in found:
+                continue
+            if intent == "complaint" and complaint_class == "quality" and best in _REQUEST_KINDS:
+                continue  # "灯坏了 报了好几次没人修": the lamp is what the complaint is about
+            a, b = clauses[ci]
+            found[name] = Request(name, self._department(name, sc.mask, None), norm[a:b].strip())
+        ordered = sorted(found.values(), key=lambda q: _PRIORITY[INTENTS.index(q.intent)])
+        also = [q.intent for q in ordered]
+        return ([main] if main else []) + ordered, also
+
+    def _is_ack(self, norm: str, tokens: list[str], spans: list[_Span]) -> bool:
+        """Nothing but social keywords, fillers (你们, 啊, 师傅 …), punctuation and emoji."""
+        covered = bytearray(len(norm))
+        social = False
+        for sp in spans:
+            if sp.hit.mask & self._social:
+                social = True
+                covered[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+        if not social and not any(ord(c) > 0x2500 for c in norm):
+            return False
+        pos = 0
+        for t in tokens:
+            n = len(t)
+            if not all(covered[pos : pos + n]) and t not in self._fillers:
+                if not all(
+                    c in _PUNCT or (ord(c) > 0x2500 and not ("\u3400" <= c <= "\u9fff")) for c in t
+                ):
+                    return False
+            pos += n
+        return True
 
     def _complaint_class(self, mask: int, hazard: str | None) -> str:
         if hazard:

@@ -36,28 +36,99 @@ def cmd_classify(args) -> int:
     return 0
 
 
+EVAL_SETS = (
+    "dev",
+    "holdout",
+    "all",
+    "both",
+    "letters",
+    "ood",
+    "angles",
+    "heldout",
+    "tuning",
+    "labels",
+    "every",
+)
+
+
+def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
+    """(report name, kind, loader) for one --set value; kind is 'intent' or 'ood'."""
+    from nlp import evaluate as ev
+
+    if name == "both":
+        return _plan("dev", labels) + _plan("holdout", labels)
+    if name == "every":
+        return _plan("both", labels) + _plan("heldout", labels)
+    if name in ("heldout", "tuning"):
+        which = name
+        prefix = "" if which == "heldout" else "tuning "
+        return [
+            *(
+                (f"{prefix}letters:{view}", "intent", lambda v=view: ev.load_letters(v, which))
+                for view in ("title", "prefix", "full")
+            ),
+            (f"{prefix}ood", "ood", lambda: ev.load_ood(which)),
+            (f"{prefix}angles", "angles", lambda: ev.load_angles(which)),
+        ]
+    if name == "letters":
+        return [p for p in _plan("heldout", labels) if p[0].startswith("letters")]
+    if name in ("ood", "angles"):
+        return [p for p in _plan("heldout", labels) if p[0] == name]
+    if name == "labels":
+        if not labels:
+            raise SystemExit("evaluate: --set labels needs --labels FILE (JSONL)")
+        return [("labels", "intent", lambda: ev.load_labels(labels))]
+    return [(name, "intent", lambda: ev.load_set(name))]
+
+
 def cmd_evaluate(args) -> int:
-    """Per-intent precision/recall, macro-F1, urgent recall and the confusion matrix."""
-    from nlp.evaluate import format_report, load_set, score
+    """Per-intent precision/recall, macro-F1, urgent recall and the confusion matrix; for
+    out-of-domain chat the share that would open a ticket or make staff work."""
+    from dataclasses import replace
+
+    from nlp import faq
+    from nlp.evaluate import format_ood, format_report, per_angle, score, score_ood
     from nlp.normalize import to_script
 
     clf = _init(args)
-    names = ["dev", "holdout"] if args.set == "both" else [args.set]
+    name = args.set if args.set else ("labels" if args.labels else "every")
     results = {}
-    for name in names:
-        examples = load_set(name)
+    for report, kind, load in _plan(name, args.labels):
+        rows = load()
+        hant = " (Traditional)" if args.hant else ""
+        if kind == "ood":
+            if args.hant:
+                rows = [(k, to_script(t, "hant")) for k, t in rows]
+            s = score_ood(rows, clf.classify, faq.answer)
+            results[report] = s
+            if not args.json:
+                print(format_ood(report + hant, s, args.errors))
+                print()
+            continue
         if args.hant:
-            from dataclasses import replace
-
-            examples = [replace(e, text=to_script(e.text, "hant")) for e in examples]
-        s = score(examples, clf.classify)
-        results[name] = s
+            rows = [replace(e, text=to_script(e.text, "hant")) for e in rows]
+        s = score(rows, clf.classify)
+        if kind == "angles":
+            s["by_angle"] = per_angle(rows, clf.classify)
+        results[report] = s
         if not args.json:
-            print(format_report(name + (" (Traditional)" if args.hant else ""), s, args.errors))
+            print(format_report(report + hant, s, args.errors))
+            for angle, a in s.get("by_angle", {}).items():
+                print(
+                    f"  {angle:<10} n={a['n']:<4} accuracy {a['accuracy']:.3f}  "
+                    f"macro-F1 {a['macro_f1']:.3f}  urgent {a['urgent_support']} "
+                    f"(recall {a['urgent_recall']:.2f}, {a['urgent_false_alarms']} false)"
+                )
             print()
     if args.json:
-        slim = {n: {k: v for k, v in s.items() if k != "errors"} for n, s in results.items()}
-        print(json.dumps(slim, ensure_ascii=False, indent=2))
+
+        def slim(s):
+            out = {k: v for k, v in s.items() if k != "errors"}
+            if "by_angle" in out:
+                out["by_angle"] = {a: slim(v) for a, v in out["by_angle"].items()}
+            return out
+
+        print(json.dumps({n: slim(s) for n, s in results.items()}, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -86,13 +157,21 @@ def register(sub) -> None:
     p = sub.add_parser(
         "evaluate",
         help="score the classifier on the labelled sets",
-        description="Per-intent precision/recall, macro-F1, urgent recall, confusion matrix.",
+        description="Per-intent precision/recall, macro-F1, urgent recall, confusion matrix; "
+        "out-of-domain chat: the share that would open a ticket or make staff work.",
     )
     p.add_argument(
         "--set",
-        choices=("dev", "holdout", "all", "both"),
-        default="both",
-        help="dev, holdout, all (both files pooled) or both (two reports; default)",
+        choices=EVAL_SETS,
+        default=None,
+        help="dev, holdout, all (pooled), both; letters, ood, angles or heldout (issue 16's "
+        "held-out set); tuning (its tuning set); labels (--labels FILE); every (default: "
+        "dev, holdout and heldout; labels when --labels is given)",
+    )
+    p.add_argument(
+        "--labels",
+        metavar="JSONL",
+        help='labelled rows {"text": ..., "label": ...} (export-labels writes "intent")',
     )
     p.add_argument("--errors", action="store_true", help="list the misclassified messages")
     p.add_argument("--hant", action="store_true", help="convert messages to Traditional first")

@@ -1,8 +1,11 @@
 """FAQ answers for consultations, from ``faq.yaml`` (answers written in Simplified Chinese).
 
 Matched on the normalised text with the same phrase scan as the classifier, so Traditional
-and full-width questions find the same answer. An entry answers only if one of its topics
-matched (hints alone never answer). No match → ``None``: the front desk answers.
+and full-width questions find the same answer, and on the same token edges: "营业" (office
+hours) does not fire inside "营业税". An entry answers only if one of its topics matched
+(hints alone never answer) and it scores at least ``min_score``. No match → ``None``: the
+front desk answers. ``match`` also gives the score, for an application that wants its own
+threshold.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from nlp.normalize import EN, Normalizer, to_script
+from nlp.normalize import EN, to_script
 
 FAQ_FILE = Path(__file__).with_name("faq.yaml")
 TOPIC_WEIGHT, HINT_WEIGHT = 3.0, 1.0
@@ -41,7 +44,7 @@ class FaqAnswer:
 class Faq:
     """Precompiled entries: first character → [(phrase, [(entry, weight)])], longest first."""
 
-    def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None):
+    def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None, aligned=None):
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         self.min_score = float(data.get("min_score", 3))
         self.entries: list[FaqAnswer] = []
@@ -63,18 +66,24 @@ class Faq:
             by_first.setdefault(kw[0], []).append((kw, tuple(weights.items())))
         self._index = {c: sorted(v, key=lambda x: -len(x[0])) for c, v in by_first.items()}
         self._normalize = normalize
+        self._cut = cut
+        self._aligned = aligned  # (norm, start, end, tokens) -> bool: on token edges
 
     def scores(self, norm: str) -> dict[int, float]:
         """Entry → score for normalised text (each phrase counts once; topical entries only)."""
         seen: dict[str, tuple] = {}
         end = 0
+        aligned = self._aligned
+        tokens = self._cut(norm) if self._cut is not None and aligned is not None else None
         for i, ch in enumerate(norm):
             if i < end:
                 continue
             cands = self._index.get(ch)
             if cands:
                 for kw, weights in cands:
-                    if norm.startswith(kw, i):
+                    if norm.startswith(kw, i) and (
+                        tokens is None or aligned(norm, i, i + len(kw), tokens)
+                    ):
                         seen[kw] = weights
                         end = i + len(kw)
                         break
@@ -87,40 +96,65 @@ class Faq:
                     topical.add(i)
         return {i: s for i, s in totals.items() if i in topical}
 
-    def answer(self, text: str) -> FaqAnswer | None:
-        """The best entry scoring at least ``min_score``, or None (front desk)."""
+    def match(self, text: str | None) -> tuple[FaqAnswer, float] | None:
+        """The best entry and its score (topics 3, hints 1 each), or None when no entry
+        scores at least ``min_score``."""
         if not text:
             return None
-        norm = self._normalize(text)[0] if self._normalize else text.lower()
+        norm = self._normalize(text)[0] if self._normalize else str(text).lower()
         totals = self.scores(norm)
         if not totals:
             return None
         best = max(totals, key=lambda i: (totals[i], -i))
-        return self.entries[best] if totals[best] >= self.min_score else None
+        if totals[best] < self.min_score:
+            return None
+        return self.entries[best], totals[best]
+
+    def answer(self, text: str | None) -> FaqAnswer | None:
+        """The best entry scoring at least ``min_score``, or None (front desk)."""
+        found = self.match(text)
+        return found[0] if found else None
 
 
 _lock = threading.Lock()
 _faq: Faq | None = None
 
 
+_classifier = None
+"""Gives the classifier whose normaliser, tokenizer and token edges the FAQ shares
+(``nlp`` sets it: this module does not import the package that imports it)."""
+
+
+def use_classifier(provider) -> None:
+    global _classifier
+    _classifier = provider
+    reset()
+
+
 def get_faq() -> Faq:
-    """The shipped FAQ: the one ``init_nlp`` installed (sharing the classifier's
-    normaliser), else one with a normaliser of its own."""
+    """The shipped FAQ, sharing the default classifier's normaliser and token edges."""
     global _faq
+    if _classifier is None:
+        raise RuntimeError("nlp.faq: import nlp first (it provides the classifier)")
+    clf = _classifier()  # outside the lock: init_nlp() calls reset()
     with _lock:
         if _faq is None:
-            _faq = Faq(normalize=Normalizer().normalize)
+            _faq = Faq(normalize=clf.normalizer.normalize, cut=clf.cut, aligned=clf.on_edges)
         return _faq
 
 
-def install(normalize) -> None:
-    """Build the shipped FAQ on this normaliser (``init_nlp``: the classifier's)."""
+def reset() -> None:
+    """Forget the loaded FAQ (after ``init_nlp`` rebuilt the classifier)."""
     global _faq
-    faq = Faq(normalize=normalize)
     with _lock:
-        _faq = faq
+        _faq = None
 
 
-def answer(text: str) -> FaqAnswer | None:
+def answer(text: str | None) -> FaqAnswer | None:
     """Answer a consultation from the knowledge base, or None for the front desk."""
     return get_faq().answer(text)
+
+
+def match(text: str | None) -> tuple[FaqAnswer, float] | None:
+    """The best FAQ entry and its score, or None below the threshold."""
+    return get_faq().match(text)

@@ -5,9 +5,13 @@ turns it into three lookup structures so that classifying costs one dict lookup 
 token and one left-to-right scan of the text:
 
 - ``words``: token → Hit (matched against jieba tokens, so "修" never fires inside "装修");
-- ``phrases``: first character → [(phrase, Hit)] longest first (raw substrings that may
-  cross token boundaries; leftmost-longest, non-overlapping);
-- ``pattern``: one combined regex for the few pattern families ("三天了", "!!").
+- ``phrases``: first character → [(phrase, Hit)] longest first (leftmost-longest,
+  non-overlapping). A phrase may span several tokens, and it must start and end where
+  tokens do ("花" does not fire inside "花园", "没电" not inside "没/电梯"), except that
+  a token may carry a few function characters around it (好脏, 坏了, 太吵); a phrase
+  written ``~X`` in the YAML matches anywhere, as a bare substring;
+- ``pattern``: one combined regex for the few pattern families ("三天了", "!!"); its matches
+  obey the same token edges.
 
 A Hit carries the score it adds per intent and the bit of every group it belongs to;
 combos and context rules then work on the bit mask.
@@ -29,6 +33,11 @@ INTENT_INDEX = {name: i for i, name in enumerate(INTENTS)}
 HAZARDS = ("gas", "fire", "smoke", "flood", "elevator", "power", "injury", "violence", "falling")
 DEPARTMENTS = ("engineering", "cleaning", "greening", "security", "customer_service")
 CLASSES = ("equipment", "attitude", "quality", "incident")
+# scope: "event" groups (hazards and their parts) count only for something happening now:
+# not when negated ("没有着火"), imagined ("一旦发生火灾", "万一"), past ("去年被淹",
+# "摔倒过") or habitual ("经常困人"); "assertion" groups only lose a negated keyword
+# ("我不是投诉", "不需要保洁").
+SCOPES = ("event", "assertion")
 
 
 class RulesError(ValueError):
@@ -42,6 +51,9 @@ class Hit:
     keyword: str
     scores: tuple[tuple[int, float], ...]  # (intent index, weight)
     mask: int
+    # each group's own share, so that scope (negation, hypothesis, past) can drop one group
+    parts: tuple[tuple[int, tuple[tuple[int, float], ...]], ...] = ()
+    free: bool = False  # a ``~`` phrase: matches inside a word too
 
 
 @dataclass(slots=True)
@@ -57,6 +69,10 @@ class Group:
     agitated: bool = False
     unless: tuple[str, ...] = ()
     class_weight: float | None = None
+    scope: str | None = None  # "event" or "assertion": see rules.yaml
+    generic: bool = False  # says nothing about the message being for a property company
+    off_topic: bool = False  # vocabulary of other trades (buying flats, loans, schools…)
+    social: bool = False  # greetings, thanks, acknowledgements
 
 
 @dataclass(slots=True)
@@ -94,6 +110,14 @@ class Compiled:
     unknown_intent: str = "none"
     unknown_candidates: tuple[str, ...] = ()
     source: list[str] = field(default_factory=list)
+    # bits of the groups with these properties (see Group)
+    event_mask: int = 0
+    assertion_mask: int = 0
+    generic_mask: int = 0
+    off_topic_mask: int = 0
+    social_mask: int = 0
+    bits: dict[str, int] = field(default_factory=dict)
+    lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _read(path: str | Path) -> dict[str, Any]:
@@ -124,7 +148,7 @@ def merge(base: dict[str, Any], extra: dict[str, Any], where: str = "extra") -> 
     by ``name``; ``settings``, ``intents`` and ``hazards`` are updated key by key.
     """
     out = copy.deepcopy(base)
-    for key in ("settings", "intents", "hazards"):
+    for key in ("settings", "intents", "hazards", "lexicon"):
         for name, value in (extra.get(key) or {}).items():
             if isinstance(value, dict) and isinstance(out.get(key, {}).get(name), dict):
                 out[key][name].update(value)
@@ -250,15 +274,21 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
     phrases: dict[str, Hit] = {}
     patterns: list[tuple[str, str, Hit]] = []
 
-    def add(table: dict[str, Hit], kw: str, scores, bit: int) -> None:
+    def add(table: dict[str, Hit], kw: str, scores, bit: int, free: bool = False) -> None:
         old = table.get(kw)
         if old is None:
-            table[kw] = Hit(kw, scores, bit)
+            table[kw] = Hit(kw, scores, bit, ((bit, scores),), free)
         else:
             merged: dict[int, float] = dict(old.scores)
             for i, w in scores:
                 merged[i] = merged.get(i, 0.0) + w
-            table[kw] = Hit(kw, tuple(merged.items()), old.mask | bit)
+            table[kw] = Hit(
+                kw,
+                tuple(merged.items()),
+                old.mask | bit,
+                (*old.parts, (bit, scores)),
+                old.free or free,
+            )
 
     for name, spec in raw_groups.items():
         spec = spec or {}
@@ -273,19 +303,26 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
             agitated=bool(spec.get("agitated", False)),
             unless=tuple(spec.get("unless") or ()),
             class_weight=spec.get("class_weight"),
+            scope=_check(spec.get("scope"), SCOPES, f"{key}.scope"),
+            generic=bool(spec.get("generic", False)),
+            off_topic=bool(spec.get("off_topic", False)),
+            social=bool(spec.get("social", False)),
         )
         groups[name] = g
         for kw, factor in _as_weights(spec.get("words"), f"{key}.words").items():
             add(words, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit)
         for kw, factor in _as_weights(spec.get("phrases"), f"{key}.phrases").items():
-            add(phrases, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit)
+            free = kw.startswith("~") and len(kw) > 1
+            kw = kw[1:] if free else kw
+            add(phrases, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit, free)
         for i, pat in enumerate(spec.get("patterns") or []):
             try:
                 re.compile(pat)
             except re.error as e:
                 raise RulesError(f"{key}.patterns[{i}]: bad regular expression: {e}") from e
             gname = f"p{len(patterns)}"
-            patterns.append((gname, pat, Hit(pat, _intent_pairs(g.scores, key), g.bit)))
+            pairs = _intent_pairs(g.scores, key)
+            patterns.append((gname, pat, Hit(pat, pairs, g.bit, ((g.bit, pairs),))))
 
     by_first: dict[str, list[tuple[str, Hit]]] = {}
     for kw, hit in phrases.items():
@@ -318,7 +355,8 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
             class_weight=c.get("class_weight"),
         )
         groups[name] = g
-        combos.append((req, Hit(f"{name}", _intent_pairs(g.scores, key), g.bit)))
+        pairs = _intent_pairs(g.scores, key)
+        combos.append((req, Hit(f"{name}", pairs, g.bit, ((g.bit, pairs),))))
 
     rules = []
     for r in data.get("rules") or []:
@@ -367,6 +405,19 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         for g in groups.values()
         if g.department
     )
+
+    def mask_where(pred) -> int:
+        m = 0
+        for g in groups.values():
+            if pred(g):
+                m |= g.bit
+        return m
+
+    lexicon = {}
+    for name, spec in (data.get("lexicon") or {}).items():
+        if not isinstance(spec, list):
+            raise RulesError(f"{where}: lexicon.{name}: a list of words expected")
+        lexicon[str(name)] = tuple(str(w).lower() for w in spec)
     return Compiled(
         settings=settings,
         departments=departments,
@@ -385,4 +436,11 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         unknown_intent=unknown_intent,
         unknown_candidates=unknown_candidates,
         source=list(sources or []),
+        event_mask=mask_where(lambda g: g.scope == "event"),
+        assertion_mask=mask_where(lambda g: g.scope in ("event", "assertion")),
+        generic_mask=mask_where(lambda g: g.generic),
+        off_topic_mask=mask_where(lambda g: g.off_topic),
+        social_mask=mask_where(lambda g: g.social),
+        bits=dict(bits),
+        lexicon=lexicon,
     )

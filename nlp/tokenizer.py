@@ -4,6 +4,10 @@ jieba is the reference. rjieba (Rust) is used instead only when it is installed 
 cuts a built-in check corpus exactly as jieba does, so swapping it in can never
 change a classification. Both get the same user dictionary with explicit
 frequencies (implicit frequencies are computed differently by the two).
+
+Both cut without jieba's HMM guesser: the guesser glues unknown neighbours into new
+"words" ("灯坏", "楼到"), and the rules match keywords on token edges, so only dictionary
+words (花园, 电梯, 室内, 交房 …) may hide a keyword inside them.
 """
 
 from __future__ import annotations
@@ -82,7 +86,8 @@ class JiebaTokenizer:
             self._jieba.initialize()
             for word, freq, tag in words:
                 self._jieba.add_word(word, freq, tag)
-        self.cut = self._jieba.lcut
+        lcut = self._jieba.lcut
+        self.cut = lambda text: lcut(text, HMM=False)
 
 
 class RjiebaTokenizer:
@@ -96,7 +101,8 @@ class RjiebaTokenizer:
         self._jieba = rjieba.Jieba()
         for word, freq, tag in words:
             self._jieba.add_word(word, freq, tag)
-        self.cut = self._jieba.cut
+        cut = self._jieba.cut
+        self.cut = lambda text: cut(text, False)
 
 
 def make_tokenizer(
