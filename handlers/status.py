@@ -11,7 +11,14 @@ from models import telemetry
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES
 from models.storage.statements import client, fetch, markers
-from models.tables import InboundMessage, InboundStatus, Outbox, OutboxStatus, Ticket
+from models.tables import (
+    InboundMessage,
+    InboundStatus,
+    Outbox,
+    OutboxStatus,
+    PlatformState,
+    Ticket,
+)
 
 REFRESH_SECONDS = 10.0
 
@@ -34,11 +41,34 @@ async def outbox_backlog() -> tuple[int, float]:
     return int(row["n"]), round(max(0.0, age), 3)
 
 
+async def platforms() -> dict[str, dict[str, Any]]:
+    """Each platform the workers send to: "ok", or "failing" since when and why."""
+    out: dict[str, dict[str, Any]] = {}
+    for state in await PlatformState.all().order_by("platform"):
+        if state.failing_since is None:
+            out[state.platform] = {"status": "ok"}
+        else:
+            out[state.platform] = {
+                "status": "failing",
+                "since": state.failing_since.isoformat(),
+                "for_s": round((now() - state.failing_since).total_seconds(), 1),
+                "last_error": (state.last_error or "")[:300],
+            }
+    return out
+
+
 async def health() -> dict[str, Any]:
-    """Raises when the database does not answer."""
+    """Raises when the database does not answer. A platform that fails is reported,
+    not counted against this process's health (it is still 200: restarting it would
+    not help)."""
     await client().execute_query("SELECT 1")
     backlog, age = await outbox_backlog()
-    return {"database": "ok", "outbox_backlog": backlog, "outbox_oldest_pending_s": age}
+    return {
+        "database": "ok",
+        "outbox_backlog": backlog,
+        "outbox_oldest_pending_s": age,
+        "platforms": await platforms(),
+    }
 
 
 _refreshed_at = float("-inf")
@@ -63,4 +93,6 @@ async def refresh_gauges(force: bool = False) -> None:
     }
     for status in ACTIVE_STATUSES:
         telemetry.TICKETS.labels(status.value).set(counts.get(status.value, 0))
+    for platform, state in (await platforms()).items():
+        telemetry.PLATFORM_FAILING.labels(platform).set(state.get("for_s", 0.0))
     _refreshed_at = time.monotonic()

@@ -1,6 +1,11 @@
 """The transactional outbox: handlers queue platform-neutral messages here, in the
 same transaction as the state change that caused them; ``bot.dispatcher`` sends
-them. A crash between commit and send loses nothing: the row is still pending.
+them (``models.delivery`` keeps what it needs to agree on with other workers). A crash
+between commit and send loses nothing: the row is still pending.
+
+``transaction()`` is the unit of work of every service: the state change, its history
+and the messages it queues commit together, and the messages due now are handed to
+this process's dispatcher the moment it commits.
 
 Payload (all keys optional but ``text``):
     text      the message
@@ -14,26 +19,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import weakref
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.domain.clock import now
 from models.storage import statements
-from models.storage.statements import fetch, insert
+from models.storage.statements import insert
 from models.tables import Outbox, OutboxStatus, Ticket
-
-HANDOFF_LEASE = timedelta(seconds=60)
-"""How long a message handed straight to this process's dispatcher is reserved for it:
-if the process stops before sending, another worker (or this one, restarted) takes it
-once the lease has run out."""
 
 
 class _Wakeup:
@@ -107,7 +105,7 @@ def wake_dispatcher() -> None:
 async def transaction(*, join: bool = False) -> AsyncIterator[BaseDBAsyncClient]:
     """A database transaction whose messages, queued inside it and due now, are handed
     to this process's dispatcher as soon as it commits: the dispatcher sends them
-    without first finding and leasing them in the database (they were stored leased).
+    without first finding them in the database.
     Nested, it is a savepoint: its messages go with the outer transaction, or are
     dropped with the savepoint.
 
@@ -181,7 +179,6 @@ async def queue_message(
             "status": OutboxStatus.PENDING,
             "next_attempt_at": due,
             "created_at": at,
-            "locked_until": at + HANDOFF_LEASE if handoff is not None else None,
         },
         conn,
     )
@@ -199,53 +196,3 @@ def backoff(attempts: int, base: float, cap: float, retry_after: float | None = 
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
-
-
-async def claim_due(limit: int, lease: timedelta) -> list[Outbox]:
-    """Take up to ``limit`` due messages for this worker.
-
-    Each row is leased with a conditional UPDATE, so two workers never send the same
-    message at once; a worker that dies leaves the lease to expire and the row is
-    taken again (at-least-once delivery, the platform message id is recorded)."""
-    at = now()
-    free = Q(locked_until__isnull=True) | Q(locked_until__lt=at)
-    candidates = (
-        await Outbox.filter(free, status=OutboxStatus.PENDING, next_attempt_at__lte=at)
-        .order_by("next_attempt_at", "id")
-        .limit(limit)
-    )
-    if not candidates:
-        return []
-    # The lease's end doubles as the signature of this claim: jittered, so that two
-    # workers claiming in the same instant still write different values.
-    until = at + lease + timedelta(microseconds=random.randrange(1, 1_000_000))
-    got = await Outbox.filter(
-        free, id__in=[r.id for r in candidates], status=OutboxStatus.PENDING
-    ).update(locked_until=until)
-    if got != len(candidates):  # another worker took some at the same moment: which?
-        ours = set(
-            await Outbox.filter(id__in=[r.id for r in candidates], locked_until=until).values_list(
-                "id", flat=True
-            )
-        )
-        candidates = [r for r in candidates if r.id in ours]
-    for row in candidates:
-        row.locked_until = until
-    return candidates
-
-
-_NEXT_DUE = (
-    "SELECT MIN(CASE WHEN locked_until > next_attempt_at THEN locked_until "
-    f"ELSE next_attempt_at END) AS due FROM {Outbox._meta.db_table} WHERE status = ?"
-)
-
-
-async def next_due_in(default: float) -> float:
-    """Seconds until the next pending message may be taken (for the dispatcher's
-    sleep): when it is due, or, while it is leased (being sent by this worker or
-    another), when the lease runs out. Never more than ``default``."""
-    (row,) = await fetch(_NEXT_DUE, [OutboxStatus.PENDING.value])
-    due = Outbox._meta.fields_map["next_attempt_at"].to_python_value(row["due"])
-    if due is None:
-        return default
-    return max(0.0, min(default, (due - now()).total_seconds()))

@@ -241,8 +241,8 @@ class Outbox(Model):
     urgent = fields.BooleanField(default=False)
     status = fields.CharField(max_length=16, default=OutboxStatus.PENDING)
     attempts = fields.IntField(default=0)
-    next_attempt_at = DatetimeField()
-    locked_until = DatetimeField(null=True)
+    next_attempt_at = DatetimeField()  # not before: quiet hours, or backing off
+    progress = fields.IntField(default=0, description="parts of a multi-part send done")
     last_error = fields.TextField(null=True)
     platform_message_id = fields.CharField(max_length=64, null=True)
     created_at = DatetimeField()
@@ -250,7 +250,42 @@ class Outbox(Model):
 
     class Meta:
         table = "outbox"
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "next_attempt_at"), ("platform", "chat_id", "status"))
+
+
+class OutboxLane(Model):
+    """One destination (a chat, a robot): which worker sends to it now (a short lease,
+    renewed while it works), and its pace (the platform's per-chat limit), so that a
+    destination's messages go out in order, one worker at a time, within its limit."""
+
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(max_length=16)
+    chat_id = fields.CharField(max_length=191)
+    holder = fields.CharField(max_length=64, null=True, description="the worker sending now")
+    lease_until = DatetimeField(null=True)
+    not_before = DatetimeField(null=True, description="the platform asked to wait until then")
+    recent = fields.JSONField(default=list, description="epoch seconds of the last sends")
+    updated_at = DatetimeField()
+
+    class Meta:
+        table = "outbox_lane"
+        unique_together = (("platform", "chat_id"),)
+
+
+class PlatformState(Model):
+    """What every worker must agree on about one platform: whether it is failing (and
+    since when, and when to try it again), and the next free slot under its overall
+    rate limit (Telegram: 30 messages a second per bot)."""
+
+    platform = fields.CharField(max_length=16, primary_key=True)
+    failing_since = DatetimeField(null=True)
+    last_error = fields.TextField(null=True)
+    retry_at = DatetimeField(null=True, description="the next try while it is failing")
+    slot_at = fields.FloatField(null=True, description="epoch: the next free send slot")
+    updated_at = DatetimeField()
+
+    class Meta:
+        table = "platform_state"
 
 
 class GroupCard(Model):

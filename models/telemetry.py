@@ -77,6 +77,13 @@ INBOUND_FAILED = Gauge(
     registry=REGISTRY,
 )
 
+PLATFORM_FAILING = Gauge(
+    "guanjia_platform_failing_seconds",
+    "How long each platform has been failing (0: it works).",
+    ["platform"],
+    registry=REGISTRY,
+)
+
 _ticket: ContextVar[str | None] = ContextVar("guanjia_ticket", default=None)
 
 

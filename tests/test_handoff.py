@@ -1,6 +1,6 @@
 """Messages queued in a transaction go straight to this process's dispatcher once the
-transaction commits (stored leased, so no other worker takes them meanwhile); a
-rollback hands nothing over; prepared statements behave like the ORM's."""
+transaction commits; a rollback hands nothing over; prepared statements behave like
+the ORM's."""
 
 from __future__ import annotations
 
@@ -10,22 +10,29 @@ from datetime import timedelta
 import pytest
 
 from bot.dispatcher import Delivery, Dispatcher
+from models import delivery
 from models.domain.config import Outbox as OutboxConfig
-from models.outbox import (
-    HANDOFF_LEASE,
-    claim_due,
-    queue_message,
-    take_handed,
-    transaction,
-    wakeup,
-)
+from models.outbox import queue_message, take_handed, transaction, wakeup
 from models.storage.statements import markers, select, update_returning, update_where
-from models.tables import InboundMessage, Outbox, OutboxStatus, Resident, Staff, Ticket
+from models.tables import (
+    InboundMessage,
+    Outbox,
+    OutboxLane,
+    OutboxStatus,
+    Resident,
+    Staff,
+    Ticket,
+)
 
 CFG = OutboxConfig(max_attempts=4, base_delay_seconds=2, max_delay_seconds=60)
 
 
 class Recorder:
+    per_second = None
+
+    def pace(self, chat_id):
+        return None
+
     def __init__(self):
         self.sent: list[str] = []
         self.arrived = asyncio.Event()
@@ -47,18 +54,27 @@ async def consumer():
     take_handed()
 
 
-async def test_commit_hands_over_leased_rows(any_db, clock, consumer):
+async def _waiting() -> list[tuple[str, str, bool]]:
+    """What a worker looking in the database would find to send."""
+    at = delivery_now()
+    return await delivery.lanes_with_work(["telegram"], "another", at, at, 10)
+
+
+def delivery_now():
+    from models.domain.clock import now
+
+    return now()
+
+
+async def test_commit_hands_over_the_rows(any_db, clock, consumer):
     async with transaction() as tx:
         await queue_message("telegram", "42", "one", conn=tx)
         await queue_message("telegram", "42", "two", conn=tx)
         assert take_handed() == []  # nothing before the commit
     handed = take_handed()
     assert [r.payload["text"] for r in handed] == ["one", "two"]
-    rows = await Outbox.all().order_by("id")
-    assert all(r.locked_until == clock.now() + HANDOFF_LEASE for r in rows)
-    assert await claim_due(10, timedelta(seconds=60)) == []  # leased: nobody else takes them
-    clock.advance(HANDOFF_LEASE + timedelta(seconds=1))  # the worker died: taken again
-    assert len(await claim_due(10, timedelta(seconds=60))) == 2
+    # they are pending in the database too: a worker that stops before sending loses none
+    assert await _waiting() == [("telegram", "42", False)]
 
 
 async def test_rollback_hands_over_nothing(any_db, clock, consumer):
@@ -87,9 +103,7 @@ async def test_without_a_running_dispatcher_rows_wait_in_the_database(any_db, cl
     async with transaction() as tx:
         await queue_message("telegram", "42", "later", conn=tx)
     assert take_handed() == []
-    row = await Outbox.get()
-    assert row.locked_until is None
-    assert [r.id for r in await claim_due(10, timedelta(seconds=60))] == [row.id]
+    assert await _waiting() == [("telegram", "42", False)]
 
 
 async def test_scheduled_rows_are_not_handed_over(any_db, clock, consumer):
@@ -98,12 +112,12 @@ async def test_scheduled_rows_are_not_handed_over(any_db, clock, consumer):
             "telegram", "42", "tomorrow", not_before=clock.now() + timedelta(hours=9), conn=tx
         )
     assert take_handed() == []
-    assert (await Outbox.get()).locked_until is None
+    assert await _waiting() == []  # not before 9 hours
 
 
-async def test_running_dispatcher_sends_handed_rows_without_claiming(any_db, clock):
+async def test_running_dispatcher_sends_handed_rows_at_once(any_db, clock):
     sender = Recorder()
-    dispatcher = Dispatcher({"telegram": sender}, CFG, poll_seconds=30)
+    dispatcher = Dispatcher({"telegram": sender}, CFG, poll_seconds=30, worker="w1")
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run_forever(stop))
     try:
@@ -120,24 +134,26 @@ async def test_running_dispatcher_sends_handed_rows_without_claiming(any_db, clo
                 break
             await asyncio.sleep(0.01)
         assert row.status == OutboxStatus.SENT and row.platform_message_id == "501"
-        assert row.locked_until is None
+        lane = await OutboxLane.get(platform="telegram", chat_id="42")
+        assert lane.holder == "w1"  # given back once idle for a poll
     finally:
         stop.set()
         await asyncio.wait_for(task, 5)
     assert wakeup().consumers == 0
+    assert (await OutboxLane.get(platform="telegram", chat_id="42")).holder is None
 
 
-async def test_stopping_gives_back_the_lease_of_unsent_rows(any_db, clock, consumer):
+async def test_stopping_gives_back_what_was_handed_over(any_db, clock, consumer):
     async with transaction() as tx:
         await queue_message("telegram", "42", "unsent", conn=tx)
     # a dispatcher stopping before it sent what was handed to it
-    dispatcher = Dispatcher({"telegram": Recorder()}, CFG)
+    dispatcher = Dispatcher({"telegram": Recorder()}, CFG, worker="w1")
     stop = asyncio.Event()
     stop.set()
     await dispatcher.run_forever(stop)
     row = await Outbox.get()
-    assert row.status == OutboxStatus.PENDING and row.locked_until is None
-    assert [r.id for r in await claim_due(10, timedelta(seconds=60))] == [row.id]
+    assert row.status == OutboxStatus.PENDING
+    assert await _waiting() == [("telegram", "42", False)]  # any worker takes it at once
 
 
 async def test_update_where_matches_the_orm(any_db, clock):

@@ -6,16 +6,11 @@ from __future__ import annotations
 import pytest
 from telegram import Bot
 
-from bot.channels.telegram import RateLimiter, TelegramSender
+from bot.channels.telegram import TelegramLimits, TelegramSender
 from bot.channels.telegram_http import AiohttpRequest
 from bot.dispatcher import Delivery, SendError
 from models.tables import Outbox
 from tests.fakes.telegram_api import FakeTelegram
-
-
-class NoLimit(RateLimiter):
-    def wait_for(self, chat_id, now=None):
-        return 0.0
 
 
 def _row(chat_id: int, text: str, **payload) -> Outbox:
@@ -39,7 +34,7 @@ async def sender():
             request=AiohttpRequest(connections=4),
         )
         async with bot:
-            yield tg, TelegramSender(bot, NoLimit())
+            yield tg, TelegramSender(bot)
 
 
 async def test_text_with_buttons_arrives(sender):
@@ -57,7 +52,7 @@ async def test_429_carries_retry_after(sender):
     tg.fail_next("sendMessage", status=429, retry_after=7)
     with pytest.raises(SendError) as err:
         await s.send(Delivery(_row(42, "hi")))
-    assert err.value.retryable and err.value.retry_after == 7
+    assert err.value.retryable and err.value.retry_after == 7 and not err.value.outage
 
 
 async def test_5xx_is_retried_and_403_is_not(sender):
@@ -65,7 +60,7 @@ async def test_5xx_is_retried_and_403_is_not(sender):
     tg.fail_next("sendMessage", status=502)
     with pytest.raises(SendError) as err:
         await s.send(Delivery(_row(42, "hi")))
-    assert err.value.retryable
+    assert err.value.retryable and err.value.outage  # Telegram is down, not the message
     tg.fail_next("sendMessage", status=403, description="Forbidden: bot was blocked by the user")
     with pytest.raises(SendError) as err:
         await s.send(Delivery(_row(42, "hi")))
@@ -102,10 +97,18 @@ async def test_a_wrong_token_is_retried_not_dropped():
         await bot.request.initialize()
         try:
             with pytest.raises(SendError) as err:
-                await TelegramSender(bot, NoLimit()).send(Delivery(_row(42, "hi")))
-            assert err.value.retryable
+                await TelegramSender(bot).send(Delivery(_row(42, "hi")))
+            assert err.value.retryable and err.value.outage
         finally:
             await bot.request.shutdown()
+
+
+def test_telegrams_limits_per_destination():
+    sender = TelegramSender(None, TelegramLimits())
+    assert sender.per_second == 29.0  # under Telegram's 30 a second
+    assert (sender.pace("-100123").count, sender.pace("-100123").seconds) == (20, 60.0)
+    assert (sender.pace("42").count, sender.pace("42").seconds) == (3, 3.0)
+    assert TelegramSender(None).pace("42") is None and TelegramSender(None).per_second is None
 
 
 @pytest.mark.parametrize(
@@ -162,7 +165,7 @@ async def test_an_unreachable_or_silent_bot_api_is_retried_later():
         with pytest.raises(NetworkError):
             await request.call_json(f"http://127.0.0.1:{dead}/bot123:abc/sendMessage", {})
         with pytest.raises(SendError) as err:
-            await TelegramSender(bot, NoLimit()).send(Delivery(_row(42, "hi")))
+            await TelegramSender(bot).send(Delivery(_row(42, "hi")))
         assert err.value.retryable
 
         async def silent(reader, writer):

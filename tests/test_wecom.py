@@ -169,7 +169,7 @@ async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch
     to the card's line); at the robot's limit the rest are left too, and the card is
     never sent twice."""
     from bot.channels.wecom_sender import WeComSender
-    from bot.dispatcher import Delivery, Throttled
+    from bot.dispatcher import Delivery, SendError
     from models.domain.clock import set_clock
     from models.tables import Outbox
 
@@ -195,8 +195,9 @@ async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch
             for _ in range(17):  # fill the robot's minute: 20 accepted
                 await sender.robot().send_markdown(url, "填满")
             before = len(wx.calls(SEND))
-            with pytest.raises(Throttled):  # the card itself waits in the outbox
+            with pytest.raises(SendError) as waits:  # the card itself waits in the outbox
                 await sender.send(Delivery(row))
+            assert waits.value.retry_after and not waits.value.outage
             assert len(wx.calls(SEND)) == before  # nothing sent at the limit
             clock.advance(seconds=61)
             for _ in range(19):

@@ -8,14 +8,12 @@ Telegram's secret-token header checked.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dtm
 import hmac
 import json
 import logging
 import secrets
-import time
-from collections import deque
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +39,7 @@ from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from bot.channels.media import MediaFile, media_bytes, register_fetcher
 from bot.channels.telegram_http import AiohttpRequest
-from bot.dispatcher import Delivery, SendError, Throttled
+from bot.dispatcher import Delivery, Pace, SendError
 from bot.settings import Settings
 from handlers.context import Incoming
 from handlers.router import handle, register_rebuilder
@@ -174,7 +172,7 @@ class TelegramChannel:
         self.app.add_handler(TypeHandler(Update, self._on_update))
         register_rebuilder(PLATFORM, self._rebuild)
         register_fetcher(PLATFORM, self._fetch)
-        self.sender = TelegramSender(self.app.bot)
+        self.sender = TelegramSender(self.app.bot, TelegramLimits())
         self.webhook_secret = settings.telegram_webhook_secret or secrets.token_urlsafe(32)
 
     @property
@@ -257,42 +255,15 @@ class TelegramChannel:
 
 
 # -- messages out ------------------------------------------------------------------------
-class RateLimiter:
-    """Telegram's limits: ~30 messages a second overall, 20 a minute in a group,
-    about one a second in a private chat. Instead of waiting (which would hold the
-    dispatcher for long), say how long to wait; short waits are slept through by the
-    sender, longer ones put the row back in the outbox."""
+@dataclass(frozen=True)
+class TelegramLimits:
+    """Telegram's limits for a bot (its FAQ on broadcasting): about 30 messages a second
+    overall (29: the queue keeps a margin), 20 a minute in a group, and in a private
+    chat about one a second (a burst of three, then one a second on average)."""
 
-    def __init__(
-        self, per_second: int = 30, per_group_minute: int = 20, private_per_second: int = 3
-    ):
-        self.per_second = per_second
-        self.per_group_minute = per_group_minute
-        self.private_per_second = private_per_second
-        self._all: deque[float] = deque()
-        self._chats: dict[str, deque[float]] = {}
-
-    def wait_for(self, chat_id: str, now: float | None = None) -> float:
-        now = time.monotonic() if now is None else now
-        is_group = chat_id.startswith("-")
-        window, limit = (
-            (60.0, self.per_group_minute) if is_group else (1.0, self.private_per_second)
-        )
-        sent = self._chats.setdefault(chat_id, deque())
-        while sent and now - sent[0] >= window:
-            sent.popleft()
-        while self._all and now - self._all[0] >= 1.0:
-            self._all.popleft()
-        waits = [0.0]
-        if len(sent) >= limit:
-            waits.append(window - (now - sent[0]))
-        if len(self._all) >= self.per_second:
-            waits.append(1.0 - (now - self._all[0]))
-        wait = max(waits)
-        if wait <= 0:
-            sent.append(now)
-            self._all.append(now)
-        return max(0.0, wait)
+    per_second: float = 29.0
+    group: Pace = field(default_factory=lambda: Pace(20, 60.0))
+    private: Pace = field(default_factory=lambda: Pace(3, 3.0))
 
 
 def _keyboard(buttons: list[list[dict[str, str]]] | None) -> dict | None:
@@ -318,20 +289,25 @@ def _seconds(value: int | dtm.timedelta) -> float:
 
 
 class TelegramSender:
-    INLINE_WAIT = 1.0
+    """Outbox rows as Bot API calls. The dispatcher paces them (``pace``, ``per_second``)
+    and classifies what fails: Telegram down or unreachable (5xx, timeouts, a wrong
+    token) is an outage; a refusal of the message (400, a blocked bot, a migrated chat)
+    fails it; flood control (429) pauses the chat for its retry-after."""
 
-    def __init__(self, bot, limiter: RateLimiter | None = None):
+    def __init__(self, bot, limits: TelegramLimits | None = None):
         self.bot = bot
-        self.limiter = limiter or RateLimiter()
+        self.limits = limits
+
+    @property
+    def per_second(self) -> float | None:
+        return self.limits.per_second if self.limits else None
+
+    def pace(self, chat_id: str) -> Pace | None:
+        if self.limits is None:
+            return None
+        return self.limits.group if str(chat_id).startswith("-") else self.limits.private
 
     async def send(self, delivery: Delivery) -> str | None:
-        row = delivery.row
-        wait = self.limiter.wait_for(row.chat_id)
-        while 0 < wait <= self.INLINE_WAIT:  # a short pause keeps the chat's order cheaply
-            await asyncio.sleep(wait)
-            wait = self.limiter.wait_for(row.chat_id)
-        if wait > 0:
-            raise Throttled(wait)
         try:
             return await self._send(delivery)
         except RetryAfter as e:
@@ -341,7 +317,7 @@ class TelegramSender:
         except (BadRequest, Forbidden, ChatMigrated) as e:  # sending again will not help
             raise SendError(f"telegram refused: {e}", retryable=False) from e
         except (TimedOut, NetworkError, TelegramError) as e:  # 5xx, timeouts, connection
-            raise SendError(f"telegram unreachable: {e}") from e
+            raise SendError(f"telegram unreachable: {e}", outage=True) from e
 
     async def _send(self, delivery: Delivery) -> str | None:
         row = delivery.row
@@ -372,13 +348,28 @@ class TelegramSender:
                 reply_parameters=reply,
             )
             return str(sent["message_id"])
-        # media go through PTB's own methods, which take its objects
+        # media go through PTB's own methods, which take its objects. Each call is a step
+        # recorded as it goes, so a retry repeats none (a location or a sticker carries no
+        # caption: its words are a step of their own, before it)
         markup = InlineKeyboardMarkup.de_json(keyboard, self.bot) if keyboard else None
         reply = ReplyParameters.de_json(reply, self.bot) if reply else None
+        steps: list[tuple[str, dict | None, InlineKeyboardMarkup | None]] = []
+        for i, item in enumerate(media):
+            words, buttons = (text[:MAX_CAPTION], markup) if i == 0 else ("", None)
+            if item.get("type") in ("location", "sticker") and words:
+                steps.append((words, None, buttons))
+                buttons, words = None, ""
+            steps.append((words, item, buttons))
         last = None
-        for item in media:
-            last = await self._send_media(chat_id, item, text, markup, reply)
-            text, markup = "", None  # caption and buttons on the first item only
+        for n, (words, item, buttons) in enumerate(steps):
+            if n < delivery.parts_done:
+                continue
+            common = {"reply_markup": buttons, "reply_parameters": reply}
+            if item is None:
+                last = await self.bot.send_message(chat_id, words, **common)
+            else:
+                last = await self._send_media(chat_id, item, words or None, common)
+            await delivery.part_sent(n + 1)
         return str(last.message_id) if last is not None else None
 
     async def _call(self, method: str, **params: Any) -> Any:
@@ -390,20 +381,13 @@ class TelegramSender:
         body = {k: v for k, v in params.items() if v is not None}
         return await self.bot.request.call_json(f"{self.bot.base_url}/{method}", body)
 
-    async def _send_media(self, chat_id, item: dict, caption: str, markup, reply):
+    async def _send_media(self, chat_id, item: dict, caption: str | None, common: dict):
         kind = item.get("type")
-        caption = caption[:MAX_CAPTION] or None
-        common = {"reply_markup": markup, "reply_parameters": reply}
         if kind == "location":
-            message = await self.bot.send_location(
+            return await self.bot.send_location(
                 chat_id, item["latitude"], item["longitude"], **common
             )
-            if caption:
-                message = await self.bot.send_message(chat_id, caption)
-            return message
         if kind == "sticker":
-            if caption:
-                await self.bot.send_message(chat_id, caption)
             return await self.bot.send_sticker(chat_id, item["file_id"], **common)
         senders = {
             "photo": self.bot.send_photo,

@@ -491,13 +491,24 @@ def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[s
     return line, choices, short
 
 
+def _transient(e: WeChatTransientError) -> SendError:
+    if e.rate_limited:
+        return SendError(f"wechat rate limit: {e}", retry_after=e.retry_after or 60)
+    return SendError(f"wechat unreachable: {e}", outage=True)
+
+
 class WeChatSender:
     """Delivers outbox rows to an openid: a customer-service message while the window is
     open and its quota lasts, else the configured template message."""
 
+    per_second = None  # WeChat counts by day and by follower (``models.wechat``)
+
     def __init__(self, client: WeChatClient, config: Config):
         self.client = client
         self.config = config
+
+    def pace(self, chat_id: str) -> None:
+        return None
 
     async def send(self, delivery: Delivery) -> str | None:
         row = delivery.row
@@ -524,7 +535,7 @@ class WeChatSender:
                 await state.close_window(openid)
             except WeChatTransientError as e:
                 await state.give_back(openid, which)
-                raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+                raise _transient(e) from e
             except WeChatApiError as e:
                 await state.give_back(openid, which)
                 await _unfollowed(openid, e)
@@ -582,7 +593,7 @@ class WeChatSender:
                 openid, template.template_id, data, url=template.url
             )
         except WeChatTransientError as e:
-            raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+            raise _transient(e) from e
         except WeChatApiError as e:
             await _unfollowed(openid, e)
             raise SendError(f"wechat refused the template message: {e}", retryable=False) from e

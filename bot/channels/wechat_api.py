@@ -77,6 +77,13 @@ class WeChatTransientError(WeChatError):
     """Worth retrying later: HTTP 5xx, timeout, connection error, ``-1`` system busy,
     ``45009``/``45011`` rate limits. ``retry_after`` is a hint in seconds (or None)."""
 
+    RATE_LIMITS = (45009, 45011)
+
+    @property
+    def rate_limited(self) -> bool:
+        """WeChat says "too many, wait" (the others mean it is down or unreachable)."""
+        return self.errcode in self.RATE_LIMITS
+
     def __init__(
         self,
         reason: str,

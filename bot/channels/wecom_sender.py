@@ -4,9 +4,8 @@
 chat for communities that set ``stewards_chat.wecom_webhook``. Cards, relays and alerts go out
 as markdown, followed by the photos they name; card edits are not possible on a robot
 (notify does not queue them; any that arrive are skipped). A robot takes at most 20
-messages a minute: when its window is full the row goes back to the outbox with
-``Throttled`` (no attempt counted, nothing dropped, order kept) instead of holding the
-dispatcher while ``WeComRobot`` would sleep.
+messages a minute: the dispatcher paces each robot (``pace``); should the robot's own
+count say wait anyway (another sender shares it), the row waits with its place kept.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import aiohttp
 from bot.channels.media import media_bytes
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from bot.channels.wecom import WeComRobot
-from bot.dispatcher import Delivery, SendError, Throttled
+from bot.dispatcher import Delivery, Pace, SendError
 from handlers.context import env
 from models.tables import Ticket
 
@@ -36,7 +35,7 @@ class _MustWait(Exception):
 
 
 async def _do_not_sleep(seconds: float) -> None:
-    """Given to WeComRobot as its ``sleep``: a wait becomes ``Throttled`` for the outbox."""
+    """Given to WeComRobot as its ``sleep``: a wait goes back to the dispatcher."""
     raise _MustWait(seconds)
 
 
@@ -54,10 +53,15 @@ def markdown(text: str, *, card: bool = False, urgent: bool = False, hint: str =
 
 
 class WeComSender:
+    per_second = None  # robots are limited one by one
+
     def __init__(self, robot: WeComRobot | None = None, *, timeout: float = 5):
         self._robot = robot
         self._session: aiohttp.ClientSession | None = None
         self.timeout = timeout
+
+    def pace(self, chat_id: str) -> Pace:
+        return Pace(20, 60.0)  # WeCom: 20 messages a minute per robot
 
     def robot(self) -> WeComRobot:
         if self._robot is None:
@@ -91,9 +95,13 @@ class WeComSender:
         try:
             await self.robot().send_markdown(row.chat_id, content)
         except _MustWait as e:
-            raise Throttled(max(e.wait, MIN_WAIT)) from None
+            raise SendError("wecom robot at its limit", retry_after=max(e.wait, MIN_WAIT)) from None
         except WeChatTransientError as e:
-            raise SendError(f"wecom robot unreachable: {e}", retry_after=e.retry_after) from e
+            if e.rate_limited:
+                raise SendError(
+                    f"wecom robot at its limit: {e}", retry_after=e.retry_after or 60
+                ) from e
+            raise SendError(f"wecom robot unreachable: {e}", outage=True) from e
         except WeChatApiError as e:
             raise SendError(f"wecom robot refused: {e}", retryable=False) from e
         await self._send_photos(row.chat_id, payload.get("media") or [])

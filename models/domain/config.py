@@ -193,9 +193,17 @@ class Cleaning(Strict):
 
 
 class Outbox(Strict):
+    """Delivery. A platform that is down (5xx, timeouts, refused connections) is tried
+    again every ``retry_seconds`` for as long as a message is younger than
+    ``give_up_after_hours``; a message the platform refuses (a blocked bot, an unknown
+    chat) fails at once; any other error is retried with backoff, ``max_attempts``
+    times."""
+
     max_attempts: int = Field(8, ge=1, le=100)
     base_delay_seconds: float = Field(2.0, gt=0)
     max_delay_seconds: float = Field(600.0, gt=0)
+    retry_seconds: float = Field(10.0, gt=0, le=300)
+    give_up_after_hours: float = Field(24.0, gt=0)
 
 
 TicketKind = Literal["repair", "complaint", "cleaning", "consultation"]

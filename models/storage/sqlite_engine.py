@@ -108,7 +108,7 @@ class _Cursor:
 
 class LoopConnection:
     """The part of aiosqlite's ``Connection`` that tortoise's SQLite client uses, run
-    in the event loop's thread (commits in a thread of their own)."""
+    in the event loop's thread."""
 
     def __init__(self, database: str):
         self.database = database
@@ -119,11 +119,23 @@ class LoopConnection:
 
     def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
         try:
+            if _relaxed.get() and self.synchronous_full and not self.conn.in_transaction:
+                return self._relaxed_statement(fn, *args)  # a write outside a transaction
             return fn(*args)
         except sqlite3.Error as e:
             if is_fatal(e):
                 on_fatal_error(e, self.database)
             raise
+
+    def _relaxed_statement(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """One statement that commits by itself, at the relaxed level (see
+        ``durable_with_next_commit``)."""
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        try:
+            return fn(*args)
+        finally:
+            if not self.conn.in_transaction:  # (BEGIN keeps it for its transaction)
+                self.conn.execute("PRAGMA synchronous=FULL")
 
     async def _between_transactions(self) -> None:
         """Outside a transaction, let the loop run other tasks: a callback waiting for
@@ -134,7 +146,6 @@ class LoopConnection:
     async def execute(self, sql: str, parameters: Iterable[Any] | None = None) -> _Cursor:
         if sql == "BEGIN" and _relaxed.get() and self.synchronous_full:
             # the level can only change between transactions: for this one, and back after
-            self._run(self.conn.execute, "PRAGMA synchronous=NORMAL")
             self._relaxed_transaction = True
         cursor = self._run(self.conn.execute, sql, parameters or ())
         await self._between_transactions()
@@ -161,13 +172,10 @@ class LoopConnection:
     async def commit(self) -> None:
         if not self.conn.in_transaction:
             return  # nothing to commit (tortoise's begin() asks first)
-        if self._relaxed_transaction:
-            try:
-                self._run(self.conn.commit)
-            finally:
-                self._end_relaxed()
-            return
-        self._run(self.conn.commit)
+        try:
+            self._run(self.conn.commit)
+        finally:
+            self._end_relaxed()
 
     async def rollback(self) -> None:
         try:
@@ -178,7 +186,7 @@ class LoopConnection:
     def _end_relaxed(self) -> None:
         if self._relaxed_transaction:
             self._relaxed_transaction = False
-            self._run(self.conn.execute, "PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA synchronous=FULL")
 
     async def close(self) -> None:
         self.conn.close()

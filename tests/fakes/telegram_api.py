@@ -18,7 +18,11 @@ GET query strings, are accepted, and every value is decoded back into Python val
 Behaviour that real Telegram has and that code under test should cope with is reproduced:
 per-chat message ids, 409 for getUpdates while a webhook is set, "message is not modified",
 "message to edit not found", too-long texts, 64-byte callback_data, malformed HTML with
-``parse_mode=HTML``. Faults are injected with :meth:`FakeTelegram.fail_next`.
+``parse_mode=HTML``. Faults are injected with :meth:`FakeTelegram.fail_next`; an outage
+(every send answered 5xx for a while) with :meth:`FakeTelegram.outage`; Telegram's
+rate limits (its FAQ: about 30 messages a second per bot, 20 a minute per group, about
+one a second per private chat) are enforced, with 429 and retry_after, after
+:meth:`FakeTelegram.enforce_limits`. Both go by the fake's ``clock``.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import contextlib
 import html
 import itertools
 import json
+import math
 import re
 import socket
 import time
@@ -169,6 +174,7 @@ class TelegramCall:
     result: Any = None
     error: str | None = None
     at: float = field(default_factory=time.monotonic)
+    time: float = 0.0  # when it arrived, by the fake's clock
 
     @property
     def ok(self) -> bool:
@@ -361,6 +367,11 @@ class FakeTelegram:
         self.webhook: dict[str, Any] | None = None
         self.blocked: set[Any] = set()
         self._faults: dict[str, list[_Fault]] = {}
+        self._down: tuple[float, int] | None = None  # (until, status)
+        self.limits: dict[str, tuple[int, float]] | None = None
+        self._sends: list[float] = []  # accepted sends, by the fake's clock
+        self._sends_to: dict[Any, list[float]] = {}
+        self.status_429 = 0
         self._updates_changed: _Event | None = None
         self._calls_changed: _Event | None = None
         self._closing = False
@@ -536,6 +547,45 @@ class FakeTelegram:
         self._faults.setdefault(method.lower(), []).append(
             _Fault(status, retry_after if status == 429 else None, description, count)
         )
+
+    def outage(self, seconds: float, status: int = 502) -> None:
+        """Every send (SEND_METHODS) is answered ``status`` for ``seconds`` of the fake's
+        clock from now; other methods (getMe, getUpdates) still work."""
+        self._down = (self.clock() + seconds, status)
+
+    def enforce_limits(
+        self,
+        per_second: int = 30,
+        group: tuple[int, float] = (20, 60.0),
+        private: tuple[int, float] = (3, 3.0),
+    ) -> None:
+        """Answer 429 (with retry_after) to a send over Telegram's limits: more than
+        ``per_second`` in any second overall, ``group`` = (count, seconds) in a group
+        chat, ``private`` in a private chat. ``status_429`` counts them."""
+        self.limits = {"all": (per_second, 1.0), "group": group, "private": private}
+
+    def _over_limit(self, name: str, params: dict[str, Any]) -> float | None:
+        """Seconds to wait when this send would break a limit (None: it may go)."""
+        if self.limits is None or name not in SEND_METHODS:
+            return None
+        now = self.clock()
+        chat = params.get("chat_id")
+        kind = "group" if str(chat).startswith("-") else "private"
+        checks = [
+            (self._sends, self.limits["all"]),
+            (self._sends_to.setdefault(chat, []), self.limits[kind]),
+        ]
+        waits = []
+        for times, (count, window) in checks:
+            while times and times[0] <= now - window:
+                times.pop(0)
+            if len(times) >= count:
+                waits.append(times[-count] + window - now)
+        if waits:
+            return max(waits)
+        for times, _ in checks:
+            times.append(now)
+        return None
 
     def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method.lower())
@@ -932,7 +982,7 @@ class FakeTelegram:
             return self._error_response(400, f"Bad Request: {exc}")
         entry = self._methods.get(requested.lower())
         name = entry[0] if entry else requested
-        call = TelegramCall(name, params, files, request.content_type)
+        call = TelegramCall(name, params, files, request.content_type, time=self.clock())
         fault = self._take_fault(name)
         if fault is not None:
             description = fault.description or (
@@ -946,6 +996,21 @@ class FakeTelegram:
             return self._record_error(call, fault.status, description, parameters)
         if entry is None:
             return self._record_error(call, 404, "Not Found: method not found")
+        if self._down is not None and name in SEND_METHODS:
+            until, status = self._down
+            if self.clock() < until:
+                return self._record_error(call, status, f"Bad Gateway ({status})")
+            self._down = None
+        wait = self._over_limit(name, params)
+        if wait is not None:
+            self.status_429 += 1
+            retry_after = max(1, math.ceil(wait))
+            return self._record_error(
+                call,
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            )
         try:
             result = await entry[1](params, files)
         except TelegramApiError as exc:
