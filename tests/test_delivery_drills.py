@@ -92,10 +92,7 @@ async def test_an_outage_delivers_everything_once_in_order_soon_after(any_db, cl
     last = max(t for chat in [*residents, GROUP] for t, _ in delivered(tg, chat))
     assert last - back <= 30
     assert await Outbox.filter(status="failed").count() == 0
-    errs = [
-        (c.time - back, c.params.get("chat_id"), c.error) for c in tg.calls() if c.status == 429
-    ]
-    assert tg.status_429 == 0, errs[:10]
+    assert tg.status_429 == 0
     await bot.shutdown()
 
 
