@@ -125,6 +125,7 @@ class _Lane:
     task: asyncio.Task | None = None
     idle_since: datetime | None = None
     slot: float | None = None  # a send slot booked under the platform's overall rate
+    handed: dict[int, Outbox] = field(default_factory=dict)  # rows in memory, by id
 
 
 SLOT_HORIZON = 1.0
@@ -225,6 +226,8 @@ class Dispatcher:
                 lane.wake.clear()
                 wait = await self._drive(lane)
                 if wait is None:
+                    if lane.wake.is_set():
+                        continue  # a message came while it looked: look again
                     lane.idle_since = self._now()
                     return
                 await self._wait(lane, wait)
@@ -260,13 +263,17 @@ class Dispatcher:
         key = (platform, chat_id)
         if key in self.lanes:
             return True
-        if len(self.lanes) >= self.max_lanes:
+        if self._busy() >= self.max_lanes:
             return False
         row = await delivery.lease_lane(platform, chat_id, self.worker, self._now(), self.lease)
         if row is None:
             return False  # another worker sends to it; it finds the message itself
         self.lanes[key] = _Lane(row)
         return True
+
+    def _busy(self) -> int:
+        """Lanes at work (idle ones wait to be given back: they take no room)."""
+        return sum(1 for lane in self.lanes.values() if lane.idle_since is None)
 
     async def _take_handed(self, *, start_tasks: bool) -> list[tuple[str, str]]:
         """Messages this process just committed: their lanes, held (or taken)."""
@@ -276,6 +283,7 @@ class Dispatcher:
                 continue
             key = (row.platform, row.chat_id)
             if await self._hold(*key):
+                self.lanes[key].handed[row.id] = row
                 keys.append(key)
                 if start_tasks:
                     self._start(key)
@@ -284,7 +292,7 @@ class Dispatcher:
     async def _find_lanes(self, *, start_tasks: bool) -> list[tuple[str, str]]:
         """Lanes with a message to send now that no other worker holds."""
         keys = []
-        room = self.max_lanes - len(self.lanes)
+        room = self.max_lanes - self._busy()
         if room <= 0:
             return keys
         found = await delivery.lanes_with_work(
@@ -311,10 +319,9 @@ class Dispatcher:
             and lane.idle_since is not None
             and (at - lane.idle_since).total_seconds() >= self.poll_seconds
         ]
-        if idle:
-            await delivery.release_lanes(self.worker, [self.lanes[k].row.id for k in idle])
-            for key in idle:
-                del self.lanes[key]
+        if idle:  # out of the map first: a message handed meanwhile leases the lane anew
+            gone = [self.lanes.pop(key).row for key in idle]
+            await delivery.release_lanes(self.worker, [(r.id, r.lease_until) for r in gone])
         busy = {
             lane.row.id: key
             for key, lane in self.lanes.items()
@@ -361,9 +368,8 @@ class Dispatcher:
             else:
                 waits.append(wait)
         if idle:  # given back at once: a pass does not wait for a poll
-            await delivery.release_lanes(self.worker, [self.lanes[k].row.id for k in idle])
-            for key in idle:
-                del self.lanes[key]
+            gone = [self.lanes.pop(key).row for key in idle]
+            await delivery.release_lanes(self.worker, [(r.id, r.lease_until) for r in gone])
         await self._renew_and_release()
         if waits:
             return max(0.0, min(waits))
@@ -382,12 +388,16 @@ class Dispatcher:
             real = self._now()
             if lane.row.lease_until is None or lane.row.lease_until - real < self.lease / 2:
                 held = await delivery.renew_lanes(self.worker, [lane.row.id], real + self.lease)
-                if lane.row.id not in held:
-                    return None  # another worker took it over (this one was cut off)
+                if lane.row.id not in held:  # another worker took it over (this one was cut off)
+                    key = (platform, chat_id)
+                    if self.lanes.get(key) is lane:
+                        del self.lanes[key]
+                    return None
                 lane.row.lease_until = real + self.lease
             at = now()
-            row = await delivery.head_of_lane(platform, chat_id, at)
+            row = await delivery.head_of_lane(platform, chat_id, at, lane.handed)
             if row is None:
+                lane.handed.clear()  # sent meanwhile by whoever held the lane before
                 return None
             with ticket_scope(row.payload.get("ticket")):
                 if row.next_attempt_at > at:  # backing off: the ones behind it wait
@@ -469,8 +479,10 @@ class Dispatcher:
             await self._failed_attempt(lane, row, SendError(f"internal error: {e!r}"))
             return
         at = now()
-        lane.row.recent = [*lane.row.recent[-63:], self.wall()]
-        await delivery.record_sent(row, message_id, at, lane.row)
+        paced = sender.pace(row.chat_id) is not None
+        if paced:
+            lane.row.recent = [*lane.row.recent[-63:], self.wall()]
+        await delivery.record_sent(row, message_id, at, lane.row if paced else None)
         telemetry.MESSAGES_OUT.labels(row.platform).inc()
         state = self.platforms.get(row.platform)
         if state is not None and state.failing_since is not None:

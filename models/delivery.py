@@ -93,13 +93,24 @@ async def renew_lanes(holder: str, lane_ids: list[int], until: datetime) -> set[
     return set(held)
 
 
-async def release_lanes(holder: str, lane_ids: list[int]) -> None:
-    """Give lanes back (this worker has nothing more for them now)."""
-    if lane_ids:
-        with durable_with_next_commit():
-            await OutboxLane.filter(holder=holder, id__in=lane_ids).update(
-                holder=None, lease_until=None
-            )
+async def release_lanes(holder: str, leases: list[tuple[int, datetime]]) -> None:
+    """Give lanes back (this worker has nothing more for them now): each only if it is
+    still the lease this worker took (it may have leased the lane again meanwhile)."""
+    for start in range(0, len(leases), 100):  # within SQLite's limits on one statement
+        await _release(holder, leases[start : start + 100])
+
+
+async def _release(holder: str, leases: list[tuple[int, datetime]]) -> None:
+    conds = " OR ".join('("id" = ? AND "lease_until" = ?)' for _ in leases)
+    params: list[Any] = [holder]
+    for lane_id, until in leases:
+        params += [lane_id, _stored(OutboxLane, "lease_until", until)]
+    with durable_with_next_commit():
+        await fetch(
+            f'UPDATE "{_LANE}" SET "holder" = NULL, "lease_until" = NULL '
+            f'WHERE "holder" = ? AND ({conds}) RETURNING "id"',
+            params,
+        )
 
 
 async def release_all(holder: str) -> None:
@@ -143,19 +154,28 @@ async def lanes_with_work(
     return [(r["platform"], r["chat_id"], bool(r["urgent"])) for r in rows]
 
 
-async def head_of_lane(platform: str, chat_id: str, at: datetime) -> Outbox | None:
+_HEAD = (
+    f'SELECT "id" FROM "{_OUTBOX}" WHERE "platform" = ? AND "chat_id" = ? AND "status" = ? '
+    'AND ("next_attempt_at" <= ? OR "attempts" > 0) ORDER BY "urgent" DESC, "id" LIMIT 1'
+)
+
+
+async def head_of_lane(
+    platform: str, chat_id: str, at: datetime, known: dict[int, Outbox] | None = None
+) -> Outbox | None:
     """The message the destination gets next: its urgent ones first, then the oldest.
     A message held for later (quiet hours) lets the others pass; one that is backing
-    off after a failed attempt holds the ones behind it (they wait, in order)."""
-    rows = await select(
-        Outbox,
-        '"platform" = ? AND "chat_id" = ? AND "status" = ? '
-        'AND ("next_attempt_at" <= ? OR "attempts" > 0)',
-        [platform, chat_id, PENDING, _stored(Outbox, "next_attempt_at", at)],
-        order_by='"urgent" DESC, "id"',
-        limit=1,
-    )
-    return rows[0] if rows else None
+    off after a failed attempt holds the ones behind it (they wait, in order).
+    ``known``: rows already in memory by id (handed over at commit), used instead of
+    reading the row again."""
+    rows = await fetch(_HEAD, [platform, chat_id, PENDING, _stored(Outbox, "next_attempt_at", at)])
+    if not rows:
+        return None
+    head = rows[0]["id"]
+    if known is not None and head in known:
+        return known.pop(head)
+    found = await select(Outbox, '"id" = ?', [head])
+    return found[0] if found else None
 
 
 async def newer_edit_pending(row: Outbox) -> bool:
@@ -190,29 +210,30 @@ async def record_sent(
     row: Outbox,
     message_id: str | None,
     at: datetime,
-    lane: OutboxLane,
+    lane: OutboxLane | None,
     *,
     superseded: bool = False,
 ) -> None:
     """The message went out (or a later edit made it needless): marked sent with the
     platform's message id, the staff-chat message that stands for a ticket remembered
-    (a card, a relay), the lane's pace moved on, at once. Synced with the next durable
-    commit: lost in a power failure, the message would be sent again."""
+    (a card, a relay), the lane's pace moved on (``lane``: when it is paced), at once.
+    Synced with the next durable commit: lost in a power failure, the message would be
+    sent again."""
+    sent = {
+        "status": OutboxStatus.SENT,
+        "sent_at": at,
+        "attempts": row.attempts + (0 if superseded else 1),
+        "last_error": "superseded by a later edit" if superseded else None,
+        "platform_message_id": message_id,
+    }
+    card = bool(message_id and row.ticket_id and row.kind in ("card", "relay"))
     with durable_with_next_commit():
+        if not card and lane is None:  # one statement: no transaction needed
+            await update_where(Outbox, {"id": row.id}, sent)
+            return
         async with in_transaction() as tx:
-            await update_where(
-                Outbox,
-                {"id": row.id},
-                {
-                    "status": OutboxStatus.SENT,
-                    "sent_at": at,
-                    "attempts": row.attempts + (0 if superseded else 1),
-                    "last_error": "superseded by a later edit" if superseded else None,
-                    "platform_message_id": message_id,
-                },
-                tx,
-            )
-            if message_id and row.ticket_id and row.kind in ("card", "relay"):
+            await update_where(Outbox, {"id": row.id}, sent, tx)
+            if card:
                 await execute_many(
                     f'INSERT INTO "{GroupCard._meta.db_table}" '
                     '("platform", "chat_id", "message_id", "ticket_id", "role", "created_at") '
@@ -230,7 +251,7 @@ async def record_sent(
                     ],
                     tx,
                 )
-            if not superseded:
+            if lane is not None and not superseded:
                 await update_where(
                     OutboxLane, {"id": lane.id}, {"recent": lane.recent, "updated_at": at}, tx
                 )
