@@ -40,6 +40,7 @@ def test_a_title_naming_a_matter_heads_a_complaint(clf, text):
         ("请求清理河边绿化带垃圾", "cleaning"),
         ("咨询住房维修资金使用流程", "consultation"),
         ("业主大会能否线上表决", "consultation"),
+        ("物业费收费标准明显过高", "complaint"),  # asks nothing: 标准 with a grievance
     ],
 )
 def test_a_title_that_asks_heads_what_it_asks(clf, text, intent):
@@ -55,6 +56,10 @@ def test_a_title_that_asks_heads_what_it_asks(clf, text, intent):
         ("电梯坏了", "repair"),
         ("物业费怎么交", "consultation"),
         ("停车费一个月多少钱", "consultation"),
+        ("物业公司电话多少", "consultation"),
+        ("小区停车收费标准", "consultation"),  # asks, in a title or not
+        ("楼上漏水严重", "repair"),  # 严重 is said in chat too
+        ("申请补办门禁卡", "consultation"),
     ],
 )
 def test_chat_about_the_same_topics_is_not_a_title(clf, text, intent):
