@@ -192,6 +192,9 @@ def test_one_socket_planned_cuts_and_prepaid_cards_are_not(clf, text):
         "我的耳机坏了",
         "最近水果价格又涨了",
         "听说别的城市有个小区电梯掉下来了",
+        "这边冬天暖气足不足",  # a what-if about a thing of ours, no fault named
+        "我朋友家的空调坏了",  # somebody else's home
+        "隔壁城市停电了",
     ],
 )
 def test_what_ifs_and_things_not_ours_are_not_tickets(clf, text):
