@@ -51,6 +51,10 @@ _REQUEST_KINDS = frozenset(INTENTS.index(i) for i in ("repair", "complaint", "cl
 # Sentences end here; clauses also at commas, spaces and the lexicon's conjunctions.
 _SENTENCE_END = frozenset("。!?！？\n;；…")
 _CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）")
+# scope of an event: imagined (hypothetical, or not said to be happening now in a letter),
+# and recalled (past or habitual: an incident told, which the ``recalled`` group marks)
+_UNREAL = 1
+_RECALLED = 3
 _PUNCT = frozenset("。!?！？\n;；…,，、 :：~～()（）\"'“”‘’「」『』【】[]-—·.*/#")
 
 
@@ -275,7 +279,16 @@ class Classifier:
         self._pattern_hits = r.pattern_hits
         # each family on its own, searched only when the text holds a character it needs
         self._families = tuple((rx, hit, _trigger(rx.pattern)) for rx, hit in r.pattern_hits)
+        # which families a character may trigger; families without a trigger always run
+        self._family_index: dict[str, tuple[int, ...]] = {}
+        for k, (_, _, trigger) in enumerate(self._families):
+            for ch in trigger or ():
+                self._family_index[ch] = (*self._family_index.get(ch, ()), k)
+        self._family_always = tuple(k for k, f in enumerate(self._families) if f[2] is None)
+        # letters skip the families of short_only groups (what-if questions, titles' asks)
+        self._families_long = tuple(f for f in self._families if not f[1].mask & r.short_only_mask)
         self._combos = r.combos
+        self._combo_memo: dict[int, tuple[int, tuple[tuple[int, float], ...]]] = {}
         self._rules = r.rules
         self._hazards = r.hazard_groups
         self._hazard_any = 0
@@ -316,10 +329,23 @@ class Classifier:
         self._past = rx("past")
         self._habit = rx("habitual")
         self._now = rx("now")
+        self._ongoing = rx("ongoing")
+        self._current = rx("current")
         self._progress = rx("progress")
         self._additive = rx("additive")
         self._concessive = rx("concessive")
         self._resolved_bit = r.bits.get("resolved", 0)
+        # titles of letters (see _title_shaped): the classifier sets the ``title`` group
+        self._title_bit = r.bits.get("title", 0)
+        self._titles = rx("title_words") if self._title_bit else None
+        # a fault asked about as a possibility ("会不会漏水"): not happening
+        self._possible = r.bits.get("possibility_question", 0)
+        # an emergency told as past or as a habit ("上个月被困过", "电梯经常困人")
+        self._recalled_bit = r.bits.get("recalled", 0)
+        self._title_min = int(s.get("title_min_chars", 4))
+        self._title_max = int(s.get("title_max_chars", 40))
+        chat = lex.get("chat_marks", ())
+        self._chat = re.compile("|".join(chat)) if chat else None
         self._event = r.event_mask
         self._assertion = r.assertion_mask
         self._generic = r.generic_mask
@@ -350,16 +376,26 @@ class Classifier:
         又 in 又坏了 — but never 花 in 花园, 没电 in 没/电梯, 入室 in 进入/室内, 打交 in
         打/交房 or 营业 in 营业税, whose leftovers (园, 梯, 内, 房, 税) mean nothing to us."""
         bounds, edge = edges
+        known = self._known
         if i not in edge:
-            s = bounds[bisect_right(bounds, i) - 1]
+            k = bisect_right(bounds, i) - 1
+            s = bounds[k]
             rest = norm[s:i]
-            if rest not in self._known and not all(c in self._pre for c in rest):
-                return False
+            if rest not in known:
+                if not all(c in self._pre for c in rest):
+                    return False
+                if j > bounds[k + 1] and norm[s : bounds[k + 1]] in known:
+                    return False  # a keyword token is not cut for its affixes
         if j not in edge:
-            e = bounds[bisect_left(bounds, j)]
+            k = bisect_left(bounds, j)
+            e = bounds[k]
             rest = norm[j:e]
-            if rest not in self._known and not all(c in self._suf for c in rest):
-                return False
+            if rest not in known:
+                if not all(c in self._suf for c in rest):
+                    return False
+                if i < bounds[k - 1] and norm[bounds[k - 1] : e] in known:
+                    # 门卡 across 电梯门|卡住 leaves 住: the token 卡住 is a keyword itself
+                    return False
         return True
 
     def on_edges(self, norm: str, i: int, j: int, tokens: list[str]) -> bool:
@@ -367,9 +403,10 @@ class Classifier:
         edges = self._edges(norm, tokens)
         return edges is None or self._aligned(norm, i, j, edges)
 
-    def spans(self, norm: str, tokens: list[str]) -> list[_Span]:
+    def spans(self, norm: str, tokens: list[str], long: bool = False) -> list[_Span]:
         """Every keyword match with its place: token words, then phrases (leftmost-longest,
-        non-overlapping, on token edges unless written ``~``), then patterns."""
+        non-overlapping, on token edges unless written ``~``), then patterns (in a ``long``
+        message, not those of ``short_only`` groups)."""
         out: list[_Span] = []
         token_words: list[_Span] = []
         words = self._words
@@ -414,11 +451,24 @@ class Classifier:
                 found = ch
             end = i + len(found)
             out.append(_Span(i, end, hit))
-        if self._families:
+        if long:
             chars = set(norm)
-            for rx, hit, trigger in self._families:
-                if trigger is not None and trigger.isdisjoint(chars):
-                    continue
+            families = [
+                (rx, hit)
+                for rx, hit, trigger in self._families_long
+                if trigger is None or not trigger.isdisjoint(chars)
+            ]
+        else:  # a short text: the families its characters can start, in file order
+            index = self._family_index
+            found = set(self._family_always)
+            for ch in set(norm):
+                got = index.get(ch)
+                if got is not None:
+                    found.update(got)
+            fams = self._families
+            families = [fams[k][:2] for k in sorted(found)]
+        if families:
+            for rx, hit in families:
                 search = rx.search
                 pos = 0
                 while (m := search(norm, pos)) is not None:
@@ -457,6 +507,19 @@ class Classifier:
             old = seen.get(h.keyword)
             seen[h.keyword] = h if old is None or old is h else _merge(old, h)
         return seen
+
+    def _title_shaped(self, norm: str, spans: list[_Span]) -> bool:
+        """A title of a letter rather than chat: one short line about something of ours, in
+        the written register (lexicon.title_words: 关于, 反映, 长期, 业主, 供暖 …) and with
+        none of chat's marks (lexicon.chat_marks: particles, question words, 我/你, spaces
+        and punctuation inside the line, rooms of a home, emoji)."""
+        if self._titles is None or not self._title_min <= len(norm) <= self._title_max:
+            return False
+        if "\n" in norm or (self._chat is not None and self._chat.search(norm) is not None):
+            return False
+        if self._titles.search(norm) is None:
+            return False
+        return any(sp.hit.mask & self._domain for sp in spans)
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
@@ -508,21 +571,27 @@ class Classifier:
             k -= 1
         return False
 
-    def _scope(self, norm: str, tokens: list[str], spans: list[_Span], long: bool):
+    def _scope(
+        self, norm: str, tokens: list[str], spans: list[_Span], long: bool, titled: bool = False
+    ):
         """Drop what a keyword does not mean here: a negated assertion ("我不是投诉"), an
         event that is imagined, past or habitual ("一旦发生火灾", "去年被淹", "经常困人"),
-        or, in a long message, an event whose sentence does not say it is happening now."""
+        or, in a long message or a title ("楼上住户高空抛物"), an event whose sentence does
+        not say it is happening now."""
+        needs_now = long or titled
         if not long and self._negators.isdisjoint(tokens):
             special = self._event | self._resolved_bit
             if not any(sp.hit.mask & special for sp in spans):
-                return spans, None, None, 0, False  # nothing here can be out of scope
+                return spans, None, None, 0, 0, 0  # nothing here can be out of scope
         tstarts, sentences, clauses = self._structure(norm, tokens)
         starts_s = [a for a, _ in sentences]
         starts_c = [a for a, _ in clauses]
-        flags: dict[int, bool] = {}
+        flags: dict[int, int] = {}
         now: dict[int, bool] = {}
+        past_in: dict[tuple[int, int], bool] = {}  # sentences that tell of the past
         dropped = 0
-        imagined = False
+        imagined = 0
+        recalled = 0  # event groups of something told as past or as a habit
         out = []
         for sp in spans:
             si = max(0, bisect_right(starts_s, sp.start) - 1)
@@ -544,35 +613,71 @@ class Classifier:
             if h is not None and h.mask & self._event:
                 unreal = flags.get(ci)
                 if unreal is None:
-                    c = norm[clauses[ci][0] : clauses[ci][1]]
-                    unreal = flags[ci] = any(
-                        rx is not None and rx.search(c) is not None
-                        for rx in (self._hypo, self._past, self._habit)
+                    unreal = flags[ci] = self._unreal_clause(
+                        norm, clauses[ci], sentences[si], past_in
                     )
                 if (
                     not unreal
                     and norm.startswith("过", sp.end)
                     and not norm.startswith(("过来", "过去"), sp.end)
                 ):
-                    unreal = True  # "摔倒过": it happened once, before
-                if not unreal and long and self._now is not None:
+                    unreal = _RECALLED  # "摔倒过": it happened once, before
+                if not unreal and needs_now and self._now is not None:
                     if si not in now:
                         a, b = sentences[si]
                         now[si] = self._now.search(norm, a, b) is not None
-                    unreal = not now[si]
+                    unreal = 0 if now[si] else _UNREAL
                 if unreal:
-                    imagined = True
+                    imagined |= unreal
+                    if unreal == _RECALLED:
+                        recalled |= h.mask & self._event
                     h = _without(h, self._event)
             if h is not None:
                 sp.hit = h
                 out.append(sp)
-        return out, sentences, clauses, dropped, imagined
+        return out, sentences, clauses, dropped, imagined, recalled
+
+    def _unreal_clause(self, norm: str, clause, sentence, past_in: dict) -> int:
+        """Is an event in this clause imagined (``_UNREAL``), or past or a habit
+        (``_UNREAL | _RECALLED``), or not (0)? A clause with a hypothesis or a habit is; a
+        time in the past ("上个月", "去年", "琴日") covers its whole sentence ("上个月我们5栋，
+        电梯困了人"), unless the clause itself comes back to now ("去年淹过，现在又淹了") or
+        says the matter began then and goes on ("昨晚开始停电")."""
+        c = norm[clause[0] : clause[1]]
+        if self._hypo is not None and self._hypo.search(c) is not None:
+            return _UNREAL
+        if self._habit is not None and self._habit.search(c) is not None:
+            return _RECALLED
+        past = self._past
+        if past is None:
+            return 0
+        if past.search(c) is not None:
+            ongoing = self._ongoing is not None and self._ongoing.search(c) is not None
+            return 0 if ongoing else _RECALLED
+        if clause == sentence:
+            return 0
+        told = past_in.get(sentence)
+        if told is None:
+            told = past_in[sentence] = past.search(norm, sentence[0], sentence[1]) is not None
+        if not told:
+            return 0
+        return 0 if self._current is not None and self._current.search(c) else _RECALLED
+
+    def _was_emergency(self, spans: list[_Span], recalled: int) -> bool:
+        """Would the events told as past or as a habit make an emergency if they were
+        happening now ("上个月被困在电梯里": trapped + lift)? Then ``recalled`` is set."""
+        mask = recalled
+        for sp in spans:
+            mask |= sp.hit.mask
+        mask = self._combos_of(mask, [0.0] * _N)
+        return any(mask & bit and not mask & unless for bit, _, unless in self._hazards)
 
     # -- scoring ------------------------------------------------------------------------
-    def _score(self, hits) -> _Scored:
-        """Scores, group mask and hazard of distinct hits, after combos and rules."""
+    def _score(self, hits, context: int = 0) -> _Scored:
+        """Scores, group mask and hazard of distinct hits, after combos and rules;
+        ``context`` holds bits the classifier sets itself (``title``)."""
         scores = [0.0] * _N
-        mask = 0
+        mask = context
         for h in hits:
             mask |= h.mask
             for i, w in h.scores:
@@ -581,12 +686,24 @@ class Classifier:
         return self._finish(scores, mask)
 
     def _combos_of(self, mask: int, scores: list[float]) -> int:
-        for req, h in self._combos:
-            if mask & req == req:
-                mask |= h.mask
-                for i, w in h.scores:
-                    scores[i] += w
-        return mask
+        """Fire the combos whose groups are all in ``mask``; what a mask fires is
+        remembered (masks repeat from message to message and from sentence to sentence)."""
+        memo = self._combo_memo
+        got = memo.get(mask)
+        if got is None:
+            out = mask
+            adds: list[tuple[int, float]] = []
+            for req, h in self._combos:
+                if out & req == req:
+                    out |= h.mask
+                    adds.extend(h.scores)
+            got = (out, tuple(adds))
+            if len(memo) >= 8192:
+                memo.clear()
+            memo[mask] = got
+        for i, w in got[1]:
+            scores[i] += w
+        return got[0]
 
     def _apply(self, scores: list[float], mask: int) -> int:
         mask = self._combos_of(mask, scores)
@@ -625,7 +742,7 @@ class Classifier:
             seen[h.keyword] = h if old is None or old is h else _merge(old, h)
         return seen
 
-    def _score_long(self, spans: list[_Span], sentences) -> _Scored:
+    def _score_long(self, spans: list[_Span], sentences, context: int = 0) -> _Scored:
         """A long message (a letter): its head (title or first sentence) and the rest are
         matched apart and added, the head counting ``head_weight`` times; combos need their
         groups in one sentence; "resolved" counts only in the last sentence."""
@@ -639,7 +756,7 @@ class Classifier:
                 sp.hit = h
             by_sentence.setdefault(sp.sentence, []).append(sp)
         scores = [0.0] * _N
-        mask = 0
+        mask = context
         head = by_sentence.pop(0, [])
         rest = [sp for k in sorted(by_sentence) for sp in by_sentence[k]]
         for part, weight in ((head, self._head_weight), (rest, 1.0)):
@@ -669,15 +786,20 @@ class Classifier:
             norm = norm[: self._max_chars]
         tokens = self._cut(norm)
         long = len(norm) >= self._long_chars or ("\n" in text and len(norm) >= 50)
-        spans, sentences, clauses, dropped, imagined = self._scope(
-            norm, tokens, self.spans(norm, tokens), long
+        spans = self.spans(norm, tokens, long)
+        titled = not long and self._title_shaped(norm, spans)
+        spans, sentences, clauses, dropped, imagined, recalled = self._scope(
+            norm, tokens, spans, long, titled
         )
+        context = self._title_bit if titled else 0
+        if recalled and self._recalled_bit and self._was_emergency(spans, recalled):
+            context |= self._recalled_bit
         if long and sentences is not None and len(sentences) > 1:
-            sc = self._score_long(spans, sentences)
+            sc = self._score_long(spans, sentences, context)
         else:
-            sc = self._score(self._distinct(spans).values())
+            sc = self._score(self._distinct(spans).values(), context)
         sc.dropped = dropped
-        sc.imagined = imagined
+        sc.imagined = bool(imagined)
         keywords = list(
             dict.fromkeys(sp.hit.keyword for sp in sorted(spans, key=lambda x: x.start))
         )
@@ -698,7 +820,8 @@ class Classifier:
             if hazard:
                 intent = r.hazard_info[hazard]["intent"]
                 confidence = self._hazard_conf
-            elif sc.imagined:
+            elif sc.imagined or mask & self._possible:
+                # "顶楼冬天冷不冷": a state asked about as a possibility, not a problem
                 intent, confidence, reason = "none", 0.6, "not_happening"
             elif sc.dropped:  # "别派保洁来了": the only request was taken back
                 intent, confidence, reason = "none", 0.6, "declined"
@@ -750,7 +873,7 @@ class Classifier:
                 reason = "declined"
             elif mask & self._social:
                 reason = "social"
-            elif sc.imagined:
+            elif sc.imagined or mask & self._possible:
                 reason = "not_happening"
             else:
                 reason = "unknown"

@@ -46,6 +46,7 @@ EVAL_SETS = (
     "angles",
     "heldout",
     "tuning",
+    "probe2",
     "labels",
     "every",
 )
@@ -58,7 +59,19 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
     if name == "both":
         return _plan("dev", labels) + _plan("holdout", labels)
     if name == "every":
-        return _plan("both", labels) + _plan("heldout", labels)
+        return (
+            _plan("both", labels)
+            + _plan("heldout", labels)
+            + _plan("tuning", labels)
+            + _plan("probe2", labels)
+        )
+    if name == "probe2":
+        # titles only (their letters were not written), out-of-domain chat, urgent angles
+        return [
+            ("probe2 letters:title", "intent", lambda: ev.load_letters("title", "probe2")),
+            ("probe2 ood", "ood", lambda: ev.load_ood("probe2")),
+            ("probe2 angles", "angles", lambda: ev.load_angles("probe2")),
+        ]
     if name in ("heldout", "tuning"):
         which = name
         prefix = "" if which == "heldout" else "tuning "
@@ -165,8 +178,9 @@ def register(sub) -> None:
         choices=EVAL_SETS,
         default=None,
         help="dev, holdout, all (pooled), both; letters, ood, angles or heldout (issue 16's "
-        "held-out set); tuning (its tuning set); labels (--labels FILE); every (default: "
-        "dev, holdout and heldout; labels when --labels is given)",
+        "held-out set); tuning (its tuning set); probe2 (issue 16's second probe: letter "
+        "titles, out-of-domain chat, urgent look-alikes); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2; labels when --labels is given)",
     )
     p.add_argument(
         "--labels",

@@ -8,6 +8,9 @@
   scored by what the application would do with it) and residents' messages from seven
   ``angles`` (sarcasm, negation, dialect, voice-to-text, Taiwan/Hong Kong Traditional,
   two requests). ``tuning/`` has the same layout and is the one the rules were tuned on.
+- ``probe2/``: issue 16's second round, written before its rules changed: letter titles
+  only (``title``), out-of-domain chat by non-residents and urgent messages with their
+  calm twins; tuned on afterwards, so it is a fresh estimate only at first sight.
 - ``labels``: a JSONL file of ``{"text": ..., "label": ...}`` rows (``intent`` instead of
   ``label`` is read too: what ``python -m bot export-labels`` writes), i.e. residents'
   own button choices and staff corrections.

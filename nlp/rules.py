@@ -73,6 +73,7 @@ class Group:
     generic: bool = False  # says nothing about the message being for a property company
     off_topic: bool = False  # vocabulary of other trades (buying flats, loans, schools…)
     social: bool = False  # greetings, thanks, acknowledgements
+    short_only: bool = False  # its patterns are not searched in long messages (letters)
 
 
 @dataclass(slots=True)
@@ -116,6 +117,7 @@ class Compiled:
     generic_mask: int = 0
     off_topic_mask: int = 0
     social_mask: int = 0
+    short_only_mask: int = 0
     bits: dict[str, int] = field(default_factory=dict)
     lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -307,6 +309,7 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
             generic=bool(spec.get("generic", False)),
             off_topic=bool(spec.get("off_topic", False)),
             social=bool(spec.get("social", False)),
+            short_only=bool(spec.get("short_only", False)),
         )
         groups[name] = g
         for kw, factor in _as_weights(spec.get("words"), f"{key}.words").items():
@@ -441,6 +444,7 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
         generic_mask=mask_where(lambda g: g.generic),
         off_topic_mask=mask_where(lambda g: g.off_topic),
         social_mask=mask_where(lambda g: g.social),
+        short_only_mask=mask_where(lambda g: g.short_only),
         bits=dict(bits),
         lexicon=lexicon,
     )

@@ -50,6 +50,36 @@ def test_heldout_tuning_and_dev_do_not_share_messages():
     assert tune & dev <= {"晚安", "早上好呀", "冷氣機唔凍"}
 
 
+def test_probe2_is_as_described_and_shares_nothing():
+    titles = load_letters("title", "probe2")
+    assert len(titles) >= 80 and not any(e.urgent for e in titles)
+    assert {e.intent for e in titles} >= {"complaint", "repair", "consultation"}
+    ood = load_ood("probe2")
+    assert len(ood) >= 150 and sum(k == "inspect" for k, _ in ood) >= 40
+    angles = load_angles("probe2")
+    assert len(angles) >= 60 and {e.angle for e in angles} == {
+        "hans",
+        "hant_tw",
+        "hant_hk",
+        "voice",
+    }
+    urgent = [e for e in angles if e.urgent]
+    assert {e.hazard for e in urgent} == {"elevator", "power", "gas", "flood"}
+    assert len(angles) - len(urgent) >= len(urgent)  # every urgent kind has calm twins
+
+    def texts(which):
+        return (
+            {e.text for e in load_letters("title", which)}
+            | {t for _, t in load_ood(which)}
+            | {e.text for e in load_angles(which)}
+        )
+
+    probe = texts("probe2")
+    others = texts("heldout") | texts("tuning")
+    others |= {e.text for e in load_set("dev")} | {e.text for e in load_set("holdout")}
+    assert not probe & others
+
+
 def test_letter_views():
     title = load_letters("title")[0].text
     prefix = load_letters("prefix")[0].text
@@ -120,5 +150,8 @@ def test_cli_heldout_report(clf, capsys):
     assert "urgent recall" in out and "false alarms" in out
     data = json.loads(_run(["evaluate", "--set", "ood", "--json"], capsys))
     assert {"auto_ticket", "staff_work", "faq_answers"} <= set(data["ood"])
+    out = _run(["evaluate", "--set", "probe2"], capsys)
+    for name in ("probe2 letters:title", "probe2 ood", "probe2 angles"):
+        assert f"set: {name} " in out
     data = json.loads(_run(["evaluate", "--set", "holdout", "--json"], capsys))
     assert {"macro_f1", "per_intent", "urgent_recall", "confusion"} <= set(data["holdout"])
