@@ -124,6 +124,8 @@ class WeChatChannel:
         self.token = settings.wechat_token or ""
         self.aes_key = settings.wechat_aes_key or None
         self.app_id = settings.wechat_app_id or ""
+        self.mode = config.wechat.encryption
+        self.misconfigured = _misconfiguration(self.mode, self.aes_key)
         self._redis = None
         if token_store is None:
             token_store = self._token_store(settings)
@@ -169,6 +171,22 @@ class WeChatChannel:
             for i, queue in enumerate(self._queues)
         ]
         log.info("wechat: callback at %s, API %s", CALLBACK_PATH, self.settings.wechat_api_url)
+        if self.misconfigured:
+            log.error("wechat: every callback is refused: %s", self.misconfigured)
+        elif self.mode == "safe":
+            log.info("wechat: safe mode (安全模式): only encrypted callbacks are accepted")
+        elif self.mode == "compatible":
+            log.warning(
+                "wechat: compatible mode (兼容模式, wechat.encryption): plain callbacks are "
+                "accepted too; their signature does not cover the message. Switch the "
+                "console and wechat.encryption to safe mode when you can"
+            )
+        else:
+            log.warning(
+                "wechat: plain mode (明文模式, wechat.encryption): the signature does not "
+                "cover the message, so a captured request can be replayed with another body "
+                "for five minutes. Safe mode (安全模式) is recommended"
+            )
 
     async def stop(self) -> None:
         await self.drain(STOP_WAIT)  # messages not handled by then stay stored
@@ -210,28 +228,38 @@ class WeChatChannel:
             )
         except wechat_crypto.CallbackError as e:
             return self._refuse(request, e)
+        except Exception as e:  # a bug must not become a 500 with a traceback
+            return _unexpected(e)
         return web.Response(text=echo)
 
     async def callback(self, request: web.Request) -> web.Response:
         """A message or event: authenticate, store, answer "success", handle afterwards."""
-        body = await request.read()
         try:
-            xml_text, _encrypted = wechat_crypto.open_post(
-                request.query, body, self.token, self.aes_key, self.app_id, now()
-            )
-            fields = wechat_crypto.parse(xml_text)
+            return await self._callback(request)
         except wechat_crypto.CallbackError as e:
             return self._refuse(request, e)
-        except ValueError as e:  # our EncodingAESKey is wrong: nothing the sender did
-            log.error("wechat callback: cannot open the message: %s", e)
-            return web.Response(status=500, text="misconfigured")
+        except Exception as e:  # a bug must not become a 500 with a traceback
+            return _unexpected(e)
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        if self.misconfigured:
+            log.error("wechat callback not accepted: %s", self.misconfigured)
+            return web.Response(status=503, text="misconfigured")
+        if (request.content_length or 0) > wechat_crypto.MAX_BODY_BYTES:
+            raise wechat_crypto.BadRequest("body too large")
+        body = await request.read()
+        # authenticated before anything reads the body; only then parsed and checked
+        xml_text, _encrypted = wechat_crypto.open_post(
+            request.query, body, self.token, self.aes_key, self.app_id, now(), mode=self.mode
+        )
+        fields = wechat_crypto.check_fields(wechat_crypto.parse(xml_text))
         key = message_key(fields)
         if key is None:
-            return self._refuse(request, wechat_crypto.BadRequest("no FromUserName or MsgType"))
+            raise wechat_crypto.BadRequest("no FromUserName or MsgType")
         try:
             status, created = await self._store.store(key, fields)
-        except Exception:  # the database is down: WeChat will try again
-            log.exception("wechat callback: could not store %s", key)
+        except Exception as e:  # the database is down: WeChat will try again
+            log.error("wechat callback: could not store %s (%s)", key, type(e).__name__)
             return web.Response(status=503, text="try again")
         if (created or status == InboundStatus.RECEIVED) and key not in self._inflight:
             self._inflight.add(key)
@@ -369,6 +397,33 @@ async def _nothing(_row) -> None:
     return None
 
 
+def _misconfiguration(mode: str, aes_key: str | None) -> str | None:
+    """Why no callback can be accepted with this configuration, or None."""
+    if mode == "plain" and not aes_key:
+        return None
+    if not aes_key:
+        return (
+            f"wechat.encryption is {mode} and WECHAT_AES_KEY is not set (the console's "
+            "EncodingAESKey); set it, or choose wechat.encryption: plain on purpose"
+        )
+    try:
+        wechat_crypto.check_key(aes_key)
+    except ValueError as e:
+        return f"WECHAT_AES_KEY is not an EncodingAESKey: {e}"
+    return None
+
+
+def _unexpected(error: Exception) -> web.Response:
+    """One line naming where it happened (no message, no traceback: either could quote
+    what the request carried); the sender gets a plain refusal."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else "?"
+    log.error("wechat callback refused after an unexpected %s at %s", type(error).__name__, where)
+    return web.Response(status=400, text="bad")
+
+
 class StoreBatcher:
     """Store first, in groups: the callbacks that arrive while a commit is under way are
     stored together in the next transaction (one commit instead of one each), so 200
@@ -399,16 +454,33 @@ class StoreBatcher:
                 try:
                     results = await _store_many([(k, f) for k, f, _ in batch])
                 except Exception as e:
-                    for *_, future in batch:
-                        if not future.done():
-                            future.set_exception(e)
+                    if len(batch) == 1:
+                        _settle(batch[0][2], error=e)
+                        continue
+                    # one message the database refused must not fail its neighbours:
+                    # each is stored on its own (the fields were checked; this is rare)
+                    for key, fields, future in batch:
+                        try:
+                            (result,) = await _store_many([(key, fields)])
+                        except Exception as alone:
+                            _settle(future, error=alone)
+                        else:
+                            _settle(future, result)
                     continue
                 for (_, _, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+                    _settle(future, result)
         finally:
             self._flushing = None
             self._idle.set()
+
+
+def _settle(future: asyncio.Future, result: Any = None, *, error: Exception | None = None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 async def _store_many(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:

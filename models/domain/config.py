@@ -247,6 +247,14 @@ class WeChatTemplate(Strict):
 class WeChat(Strict):
     """The WeChat Official Account channel (credentials are environment variables)."""
 
+    encryption: Literal["safe", "compatible", "plain"] = Field(
+        "safe",
+        description="which callbacks are accepted, as chosen in the console (消息加解密方式): "
+        "safe (安全模式, only encrypted ones; needs WECHAT_AES_KEY), compatible (兼容模式, "
+        "encrypted ones and, while switching over, plain ones) or plain (明文模式: the "
+        "signature does not cover the message, so a captured request can be replayed with "
+        "another body for five minutes)",
+    )
     menu: dict[str, TicketKind] = Field(
         {
             "REPORT_REPAIR": "repair",
