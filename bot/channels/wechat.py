@@ -58,14 +58,21 @@ from bot.channels.wechat_api import (
 from bot.dispatcher import Delivery, SendError
 from bot.settings import Settings
 from handlers.context import Incoming, env
+from handlers.message_facts import facts
 from handlers.router import handle, register_rebuilder
 from models import telemetry
 from models import wechat as state
 from models.domain.clock import now
-from models.domain.config import Config
+from models.domain.config import (
+    TIME_FORMAT,
+    Config,
+    template_field_kind,
+    template_field_limit,
+    template_placeholders,
+)
 from models.inbound import process_once
 from models.outbox import transaction
-from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
+from models.tables import InboundMessage, InboundStatus, Resident
 
 log = logging.getLogger(__name__)
 
@@ -539,12 +546,14 @@ def _float(value: Any) -> float | None:
 
 
 # -- messages out -----------------------------------------------------------------------
-def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[str, dict, str]:
+def numbered(
+    buttons: list[list[dict[str, str]]] | None, script: str
+) -> tuple[str, dict, list[tuple[str, str]]]:
     """For a message's buttons: the line to append ("回复 1 满意，2 一般"), the choices
-    ({"1": data, "2": data}) and a short form for a template field ("1满意 2一般")."""
+    ({"1": data, "2": data}) and the (number, label) pairs, for a template field."""
     flat = [b for row in buttons or [] for b in row if b.get("data")]
     if not flat:
-        return "", {}, ""
+        return "", {}, []
     t = env().texts
     # Buttons that already carry distinct numbers ("5 非常满意") keep them.
     own = [_OWN_NUMBER.match(b["text"]) for b in flat]
@@ -559,8 +568,27 @@ def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[s
         t("wechat.choice", script, n=n, label=lbl) for n, lbl in zip(numbers, labels, strict=True)
     ]
     line = t("wechat.choices", script, choices=t("wechat.choice_sep", script).join(items))
-    short = " ".join(f"{n}{lbl}" for n, lbl in zip(numbers, labels, strict=True))
-    return line, choices, short
+    return line, choices, list(zip(numbers, labels, strict=True))
+
+
+def short_choices(pairs: list[tuple[str, str]], script: str, room: int) -> str:
+    """The numbered answers in at most ``room`` characters, never cut: all of them
+    ("回复1同意 2不用了"), else the first and the last ("回复5非常满意…1非常不满意"), else
+    the numbers ("回复5/4/3/2/1"); "" when there are none."""
+    if not pairs:
+        return ""
+    t = env().texts
+    sep = " " if script == "en" else ""
+    every = [f"{n}{sep}{label}" for n, label in pairs]
+    tries = [" ".join(every)]
+    if len(pairs) > 2:
+        tries.append(t("wechat.template_choice_range", script, first=every[0], last=every[-1]))
+    tries.append("/".join(n for n, _ in pairs))
+    for choices in tries:
+        text = t("wechat.template_choices", script, choices=choices)
+        if len(text) <= room:
+            return text
+    return t("wechat.template_choices", script, choices=tries[-1])
 
 
 class WeChatSender:
@@ -579,13 +607,18 @@ class WeChatSender:
         buttons = row.payload.get("buttons")
         text = row.payload.get("text", "")
         media = row.payload.get("media") or []
+        key = row.payload.get("text_key")
+        t = env().texts
+        reworded = f"wechat.say.{key}" if key and f"wechat.say.{key}" in t.keys() else None
         script = "hans"
-        if buttons or media:  # the numbered line and the media note: in the resident's script
+        if buttons or media or reworded:  # numbers, notes, WeChat's wording: their script
             resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
             script = resident.script if resident is not None else "hans"
-        line, choices, short = numbered(buttons, script)
+        line, choices, pairs = numbered(buttons, script)
         which = await state.take_quota(openid)  # only for followers with quota left
         if which is not None:
+            if reworded:  # "点选下面的按钮" where there are no buttons: WeChat's own words
+                text = t(reworded, script, **await facts(row.ticket_id, key))
             photos, missing = await _photos(media)
             note = _media_note(missing, script)
             full = "\n".join(part for part in (text, note, line) if part)
@@ -596,7 +629,7 @@ class WeChatSender:
                 await state.close_window(openid)
             except WeChatTransientError as e:
                 await state.give_back(openid, which)
-                raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+                raise _transient(e) from e
             except WeChatApiError as e:
                 await state.give_back(openid, which)
                 await _unfollowed(openid, e)
@@ -609,10 +642,7 @@ class WeChatSender:
         contact = await state.contact(openid)
         if not contact.subscribed:
             raise SendError(f"{openid} does not follow the Official Account", retryable=False)
-        # a template message carries no pictures, and its fields are short: a tag first
-        tag = _media_note(media, script, key="wechat.media_tag")
-        full = f"{tag} {text.strip()}" if tag else text
-        return await self._template(row, openid, full, short, choices, script)
+        return await self._template(row, openid, text, media, pairs, choices, script)
 
     async def _send_photos(self, openid: str, photos: list[MediaFile]) -> None:
         """After the text went out: each photo is uploaded and sent as an image, while
@@ -635,11 +665,23 @@ class WeChatSender:
                 return
 
     async def _template(
-        self, row, openid: str, text: str, short: str, choices: dict, script: str
+        self,
+        row,
+        openid: str,
+        text: str,
+        media: list[dict],
+        pairs: list[tuple[str, str]],
+        choices: dict,
+        script: str,
     ) -> str | None:
+        """The message as a template message: each field gets its value, made to fit the
+        field's kind (the short text, the numbered answers written shorter, never cut)."""
         cfg = self.config.wechat
         key = row.payload.get("text_key")
-        name = cfg.template_for.get(key or "") or cfg.template_for.get("default")
+        if script == "hans" and not pairs and not media and key:
+            resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
+            script = resident.script if resident is not None else "hans"
+        name = cfg.template(key)
         if name is None:
             raise SendError(
                 "the 48-hour window is closed and no template message is configured "
@@ -647,14 +689,23 @@ class WeChatSender:
                 retryable=False,
             )
         template = cfg.templates[name]
-        values = await self._values(row, text, short, script)
-        data = {field: value.format(**values) for field, value in template.fields.items()}
+        if pairs and not template.carries("choices"):
+            raise SendError(
+                f"the 48-hour window is closed and template {name!r} has no field for the "
+                f"numbered answers of {key or 'this message'}",
+                retryable=False,
+            )
+        found = await facts(row.ticket_id, key)
+        data = {
+            field: fit_field(field, value, found, text, media, pairs, key, script)
+            for field, value in template.fields.items()
+        }
         try:
             answer = await self.client.send_template(
                 openid, template.template_id, data, url=template.url
             )
         except WeChatTransientError as e:
-            raise SendError(f"wechat unreachable: {e}", retry_after=e.retry_after) from e
+            raise _transient(e) from e
         except WeChatApiError as e:
             await _unfollowed(openid, e)
             raise SendError(f"wechat refused the template message: {e}", retryable=False) from e
@@ -663,32 +714,107 @@ class WeChatSender:
         msgid = answer.get("msgid")
         return str(msgid) if msgid is not None else None
 
-    async def _values(self, row, text: str, short: str, script: str) -> dict:
-        from handlers.notify import RESIDENT_STATUS, kind_label
 
-        t = env().texts
-        values = dict.fromkeys(("number", "kind", "status", "summary", "unit", "community"), "")
-        values.update(
-            title=t("wechat.template_title", script),
-            text=" ".join(text.split()),
-            time=now().astimezone(env().config.tz).strftime("%Y-%m-%d %H:%M"),
-            choices=short,
-        )
-        ticket = await Ticket.get_or_none(id=row.ticket_id) if row.ticket_id else None
-        if ticket is not None:
-            status = RESIDENT_STATUS.get(ticket.status, (ticket.status, ticket.status))
-            values.update(
-                number=ticket.number,
-                kind=kind_label(ticket.kind, script),
-                status=status[1 if script == "en" else 0],
-                summary=ticket.summary,
-            )
-            if ticket.unit_id:
-                unit = await Unit.get_or_none(id=ticket.unit_id)
-                values["unit"] = unit.label if unit else ""
-            community = await Community.get_or_none(id=ticket.community_id)
-            values["community"] = community.name if community else ""
-        return values
+def _transient(error: WeChatTransientError) -> SendError:
+    """WeChat busy or unreachable (or a rate limit): try again later."""
+    return SendError(f"wechat unreachable: {error}", retry_after=error.retry_after)
+
+
+def _cut(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters: whitespace made single spaces, trailing
+    punctuation dropped when it is cut, and '…' where it was cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= room:
+        return text
+    if room <= 1:
+        return "…"[:room]
+    return text[: room - 1].rstrip(" ，,。.；;：:、") + "…"
+
+
+_COURTESY = re.compile(r"^(?:感谢|谢谢|多谢|您好|打扰|Thank|Hello|Sorry)[^！!。.]{0,30}[！!。.]\s*")
+
+
+def short_text(key: str | None, found: dict[str, str], text: str, script: str, room: int) -> str:
+    """The message in ``room`` characters: its short form in texts.yaml
+    (``wechat.template.<key>``) with the steward's words shortened to fit, else its own
+    words without the opening courtesy, shortened."""
+    t = env().texts
+    short_key = f"wechat.template.{key}" if key else ""
+    if short_key in t.keys():
+        form = t.template(short_key, script)
+        used = template_placeholders(form)  # facts: the steward's words, a name, a date
+        left = max(0, room - len(form.format(**dict.fromkeys(used, ""))))
+        shares = _shares([found.get(p, "") for p in used], left)
+        filled = {p: _cut(found.get(p, ""), n) for p, n in zip(used, shares, strict=True)}
+        return _cut(form.format(**filled), room)
+    words = " ".join(text.split())
+    words = _COURTESY.sub("", words, count=1) or words
+    return _cut(words, room)
+
+
+def _shares(values: list[str], room: int) -> list[int]:
+    """Room for each value: the short ones get what they need, the rest share the remainder."""
+    shares = [0] * len(values)
+    left, todo = room, sorted(range(len(values)), key=lambda i: len(values[i]))
+    while todo:
+        fair = left // len(todo)
+        i = todo.pop(0)
+        shares[i] = min(len(values[i]), fair)
+        left -= shares[i]
+    return shares
+
+
+def fit_field(
+    field: str,
+    value: str,
+    found: dict[str, str],
+    text: str,
+    media: list[dict],
+    pairs: list[tuple[str, str]],
+    key: str | None,
+    script: str,
+) -> str:
+    """One template field's value, made to fit its kind: the fixed values as they are
+    (number, status, time), the others given the room that is left."""
+    from nlp import to_script
+
+    t = env().texts
+    limit = template_field_limit(field) or 20
+    chinese = "hant" if script == "hant" else "hans"
+    no_ticket = t("wechat.template_no_ticket", chinese)
+    fixed = {
+        "number": found.get("number") or "-",
+        "status": to_script(found.get("status") or no_ticket, chinese),
+        "kind": to_script(found.get("kind") or no_ticket, chinese),
+        "time": now().astimezone(env().config.tz).strftime(TIME_FORMAT),
+    }
+    used = template_placeholders(value)
+    elastic = [p for p in used if p not in fixed]
+    literal_and_fixed = value.format(**fixed, **dict.fromkeys(elastic, ""))
+    room = max(0, limit - len(literal_and_fixed))
+    tag = _media_note(media, script, key="wechat.media_tag")
+    wanted = {
+        "title": t("wechat.template_title", script),
+        "summary": found.get("summary") or t("wechat.template_title", script),
+        "unit": found.get("unit") or "-",
+        "community": found.get("community") or "-",
+        "choices": " " * (room if pairs else 1),
+        "text": " " * room,
+    }
+    shares = _shares([wanted[p] for p in elastic], room)
+    filled = {}
+    for p, n in zip(elastic, shares, strict=True):
+        if p == "choices":
+            filled[p] = short_choices(pairs, script, n) or "-"
+        elif p == "text":
+            words = short_text(key, found, text, script, max(0, n - len(tag) - 1 if tag else n))
+            filled[p] = f"{tag} {words}".strip() if tag else words
+        else:
+            filled[p] = _cut(wanted[p], n)
+    out = " ".join(value.format(**fixed, **filled).split())
+    if not out:
+        out = "无" if template_field_kind(field) in ("phrase", "const") else "-"
+    return out
 
 
 _WECHAT_IMAGE_LIMIT = 10 * 2**20
