@@ -47,12 +47,22 @@ _CARDS = (
 
 
 class SendError(Exception):
-    """A send that did not go through. ``retryable`` failures are tried again."""
+    """A send that did not go through. ``retryable`` failures are tried again. ``outage``:
+    the platform itself is down or unreachable (5xx, a timeout, a refused connection,
+    WeChat's -1 system busy), as opposed to a refusal of this message."""
 
-    def __init__(self, message: str, *, retryable: bool = True, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        retryable: bool = True,
+        retry_after: float | None = None,
+        outage: bool = False,
+    ):
         super().__init__(message)
         self.retryable = retryable
         self.retry_after = retry_after
+        self.outage = outage
 
 
 class Throttled(Exception):

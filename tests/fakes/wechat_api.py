@@ -238,7 +238,7 @@ class FakeWeChat:
         return f"{self.url}/cgi-bin/webhook/send?key={key}"
 
     async def start(self) -> FakeWeChat:
-        app = web.Application()
+        app = web.Application(client_max_size=25 * 2**20)  # robots take 20 MB files
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self._template_send)
