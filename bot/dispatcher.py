@@ -19,6 +19,7 @@ from typing import Protocol
 
 from tortoise.transactions import in_transaction
 
+from handlers.delivery_failures import message_missed
 from models import telemetry
 from models.domain.clock import now
 from models.domain.config import Outbox as OutboxConfig
@@ -307,6 +308,7 @@ class Dispatcher:
                         last_error=str(error),
                     )
                 )
+                await message_missed(row, str(error), tx, outage=error.outage)
                 if row.ticket_id:
                     ticket = await Ticket.get(id=row.ticket_id).using_db(tx)
                     await record_event(

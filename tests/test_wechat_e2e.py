@@ -497,7 +497,9 @@ async def test_unfollow_is_recorded_and_nothing_more_is_sent(world):
             break
         await asyncio.sleep(0.02)
     assert row.status == "failed" and "does not follow" in row.last_error
-    assert not w.wx.calls()[since:]
+    assert not [c for c in w.wx.calls()[since:] if c.path in (CUSTOM, TEMPLATE)]
+    told = await w.wx.wait_for("/cgi-bin/webhook/send", since=since)  # the stewards are
+    assert "不会发出的消息" in told.body["markdown"]["content"]
 
 
 async def test_staff_use_slash_commands_in_their_own_chat(world):

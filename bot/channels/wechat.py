@@ -716,8 +716,12 @@ class WeChatSender:
 
 
 def _transient(error: WeChatTransientError) -> SendError:
-    """WeChat busy or unreachable (or a rate limit): try again later."""
-    return SendError(f"wechat unreachable: {error}", retry_after=error.retry_after)
+    """WeChat busy or unreachable (an outage), or a rate limit: try again later."""
+    outage = error.errcode not in RATE_LIMITS
+    return SendError(f"wechat unreachable: {error}", retry_after=error.retry_after, outage=outage)
+
+
+RATE_LIMITS = frozenset({45009, 45011})
 
 
 def _cut(text: str, room: int) -> str:
