@@ -465,6 +465,7 @@ async def test_window_quota_then_template_and_45015_fallback(world):
     await w.wx.wait_for(TEMPLATE, lambda c: "第4条通知" in _content(c), since=since)
     customs = [c for c in w.wx.calls()[since:] if c.path == CUSTOM and c.ok]
     assert [c.body["text"]["content"] for c in customs] == [f"第{i}条通知" for i in range(4)]
+    assert not [c for c in w.wx.calls(CUSTOM) if c.errcode == 45047]  # never overspent
 
     # WeChat itself says the window is closed (45015): the template carries it.
     since = await w.say(text_xml(RESIDENT, "谢谢"))
