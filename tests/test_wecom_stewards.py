@@ -195,3 +195,15 @@ async def test_lines_only_for_wecom_once_each_and_old_cards_only_the_latest(worl
     texts = [r.payload["text"] for r in await Outbox.filter(kind="status").order_by("id")]
     assert texts[-1] == f"工单 {ticket.number} 已重开：没修好 —— 王管家"
     assert len(texts) == 2
+
+
+async def test_phone_and_id_numbers_never_reach_the_wecom_group(world):
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(RESIDENT, "厨房水管漏水了，我电话13812345678，急"))
+    await w.to_resident(since, "工单")
+    card = await robot_line(w, since, "待接单")
+    assert "138****5678" in card and "13812345678" not in card
+    since = await w.say(text_xml(RESIDENT, "身份证110101199003071234，麻烦快点"))
+    relay = await robot_line(w, since, "业主补充")
+    assert "110101199003071234" not in relay and "1101**********1234" in relay

@@ -6,8 +6,11 @@ when WeChat's 48-hour window is closed (see ``models.wechat`` for the window rul
 
 The callback (``GET``/``POST /wechat``) is answered well within WeChat's 5 seconds:
 
-1. authenticate (signature, ±5 minutes, AES safe mode; 403 when forged or stale) and parse
-   (400 when unreadable) with ``bot.channels.wechat_crypto``;
+1. authenticate with ``bot.channels.wechat_crypto`` before anything reads the body: in the
+   mode the configuration chose (``wechat.encryption``: safe takes only encrypted
+   callbacks), the signature, ±5 minutes, the envelope opened with our key (403 when forged,
+   stale or sealed with another key); then parse and check each field's type and size
+   (400 when unreadable, for that message alone). No input gives a 500;
 2. store the message under its key (``msg:<MsgId>``; events have none:
    ``event:<openid>:<CreateTime>:<Event>``), so WeChat's three retries find it stored;
 3. answer ``success`` at once; the message is handled afterwards by this worker's handling
@@ -29,6 +32,10 @@ What WeChat has that the handlers do not know is translated here:
 * images, voice and video are downloaded at once into ``GUANJIA_MEDIA_DIR`` and referenced as
   ``{"platform": "wechat", "type": "photo", "media_id": ..., "path": ...}``; voice carries
   WeChat's recognition as the text when there is one.
+
+Going out, a message after the 48-hour window is a template message whose fields are each
+written to fit their kind (``fit_field``; see docs/wechat.md); one no template can carry is
+a ``SendError`` the dispatcher gives up on and hands to ``handlers.delivery_failures``.
 """
 
 from __future__ import annotations

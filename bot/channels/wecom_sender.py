@@ -105,7 +105,7 @@ class WeComSender:
                 hint = env().texts("staff.wecom_hint", number=ticket.number[-4:])
         files, notes = await _media(payload.get("media") or [], str(payload.get("ticket") or ""))
         content = markdown(
-            payload.get("text", "") or "…",
+            mask_personal(payload.get("text", "")) or "…",  # no phone numbers in staff chats
             card=row.kind == "card",
             urgent=bool(row.urgent),
             hint=hint,
