@@ -246,3 +246,19 @@ async def test_photos_are_sent_while_quota_lasts_and_the_rest_is_named(
     uploads = [c.body["media"].content for c in fake_wechat.calls("/cgi-bin/media/upload")]
     assert uploads == [b"\xff\xd8 kept on disk", b"\xff\xd8 from telegram"]
     assert (await state.contact("oR")).message_quota == 2  # 5 - 3
+
+
+def test_answers_keep_the_room_they_need_in_a_shared_field(config, clock):
+    """A field with the text and the answers: the answers first, whole; the text gets what
+    is left. With very little room the answers become a range ("回复5-1")."""
+    from bot.channels.wechat import fit_field
+
+    t = __import__("handlers.context", fromlist=["env"]).env().texts
+    rates = [[{"text": t(f"rate.{n}", "hans"), "data": f"r:{n}"}] for n in (5, 4, 3, 2, 1)]
+    _, _, pairs = numbered(rates, "hans")
+    found = {"number": "20261123-0001", "summary": "厨房漏水" * 5, "status": "已处理"}
+    out = fit_field(
+        "thing1", "{text}{choices}", found, "请打分", [], pairs, "followup_rate_ask", "hans"
+    )
+    assert out.endswith("回复5非常满意…1非常不满意") and len(out) <= 20
+    assert short_choices(pairs, "hans", 8) == "回复5-1"

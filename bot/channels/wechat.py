@@ -46,6 +46,7 @@ import mimetypes
 import re
 import secrets
 import zlib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,7 @@ from models import telemetry
 from models import wechat as state
 from models.domain.clock import now
 from models.domain.config import (
+    TEMPLATE_MIN_ROOM,
     TIME_FORMAT,
     Config,
     template_field_kind,
@@ -590,12 +592,18 @@ def short_choices(pairs: list[tuple[str, str]], script: str, room: int) -> str:
     tries = [" ".join(every)]
     if len(pairs) > 2:
         tries.append(t("wechat.template_choice_range", script, first=every[0], last=every[-1]))
-    tries.append("/".join(n for n, _ in pairs))
+    numbers = [n for n, _ in pairs]
+    tries.append("/".join(numbers))
+    steps = (
+        [int(b) - int(a) for a, b in pairwise(numbers)] if all(map(str.isdigit, numbers)) else []
+    )
+    if steps and len(set(steps)) == 1 and abs(steps[0]) == 1:
+        tries.append(f"{numbers[0]}-{numbers[-1]}")  # 5-1: consecutive numbers
     for choices in tries:
         text = t("wechat.template_choices", script, choices=choices)
         if len(text) <= room:
             return text
-    return t("wechat.template_choices", script, choices=tries[-1])
+    return _cut(t("wechat.template_choices", script, choices=tries[-1]), room)
 
 
 class WeChatSender:
@@ -809,15 +817,17 @@ def fit_field(
         "summary": found.get("summary") or t("wechat.template_title", script),
         "unit": found.get("unit") or "-",
         "community": found.get("community") or "-",
-        "choices": " " * (room if pairs else 1),
         "text": " " * room,
     }
-    shares = _shares([wanted[p] for p in elastic], room)
     filled = {}
+    if "choices" in elastic:  # the answers first, whole: the rest share what they leave
+        others = sum(TEMPLATE_MIN_ROOM.get(p, 0) for p in elastic if p != "choices")
+        filled["choices"] = short_choices(pairs, script, max(0, room - others)) or "-"
+        room = max(0, room - len(filled["choices"]) * elastic.count("choices"))
+        elastic = [p for p in elastic if p != "choices"]
+    shares = _shares([wanted[p] for p in elastic], room)
     for p, n in zip(elastic, shares, strict=True):
-        if p == "choices":
-            filled[p] = short_choices(pairs, script, n) or "-"
-        elif p == "text":
+        if p == "text":
             words = short_text(key, found, text, script, max(0, n - len(tag) - 1 if tag else n))
             filled[p] = f"{tag} {words}".strip() if tag else words
         else:
