@@ -40,6 +40,7 @@ from typing import Protocol
 
 from tortoise.transactions import in_transaction
 
+from handlers.delivery_failures import message_missed
 from models import delivery, telemetry
 from models.domain.clock import now
 from models.domain.config import Outbox as OutboxConfig
@@ -145,7 +146,7 @@ class Dispatcher:
         max_lanes: int = 256,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall: Callable[[], float] = time.time,
-        on_failed: Callable[[Outbox, str, object], Awaitable[None]] | None = None,
+        on_failed: Callable[..., Awaitable[None]] | None = message_missed,
     ):
         self.senders = senders
         self.config = config
@@ -452,7 +453,9 @@ class Dispatcher:
         limit = timedelta(hours=self.config.give_up_after_hours)
         if at - row.created_at <= limit:
             return False
-        await self._fail(row, f"not delivered within {self.config.give_up_after_hours:g} h")
+        await self._fail(
+            row, f"not delivered within {self.config.give_up_after_hours:g} h", outage=True
+        )
         return True
 
     async def _send(self, lane: _Lane, row: Outbox, sender: Sender) -> None:
@@ -531,9 +534,12 @@ class Dispatcher:
             "outbox %s: attempt %d failed, again in %.0fs: %s", row.id, row.attempts, delay, error
         )
 
-    async def _fail(self, row: Outbox, reason: str, *, attempted: bool = False) -> None:
+    async def _fail(
+        self, row: Outbox, reason: str, *, attempted: bool = False, outage: bool = False
+    ) -> None:
         """The message will not be sent: recorded on it and on its ticket (an alert),
-        and whoever must know is told (``on_failed``)."""
+        and whoever must know is told (``on_failed``: the stewards, the supervisors, and
+        the resident at their next message; ``outage``: because the platform was down)."""
         if attempted:
             row.attempts = max(row.attempts, 1)
         async with in_transaction() as tx:
@@ -549,7 +555,7 @@ class Dispatcher:
                     conn=tx,
                 )
             if self.on_failed is not None:
-                await self.on_failed(row, reason, tx)
+                await self.on_failed(row, reason, tx, outage=outage)
         log.error("outbox %s to %s:%s failed: %s", row.id, row.platform, row.chat_id, reason)
 
     async def fail_expired(self) -> int:
@@ -559,5 +565,7 @@ class Dispatcher:
         rows = await delivery.expired(before)
         for row in rows:
             with ticket_scope(row.payload.get("ticket")):
-                await self._fail(row, f"not delivered within {self.config.give_up_after_hours:g} h")
+                await self._fail(
+                    row, f"not delivered within {self.config.give_up_after_hours:g} h", outage=True
+                )
         return len(rows)

@@ -5,6 +5,7 @@ all in the transaction that stored it."""
 from __future__ import annotations
 
 from handlers.context import Incoming, Outcome
+from handlers.delivery_failures import tell_missed
 from handlers.intake import on_message
 from handlers.resident_buttons import on_button
 from handlers.resident_commands import on_command
@@ -18,6 +19,8 @@ from models.tables import InboundMessage, Resident
 async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
     async with transaction(join=True) as conn:
         resident = await get_resident(msg, conn)
+        if (resident.state or {}).get("missed"):  # messages of ours that did not reach them
+            await tell_missed(resident, conn)
         script = resident.script
         if msg.button:
             outcome = await on_button(msg, resident, inbound, conn)

@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from handlers import wecom_lines
 from handlers.context import env
 from models.domain.clock import now
 from models.outbox import queue_message
@@ -168,7 +169,9 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
             conn=conn,
         )
     details = dict(ticket.details or {})
-    if details.get("card_chats") != chats:
+    if any(platform == Platform.WECOM for platform, _ in chats):
+        details = wecom_lines.start(details)  # its changes get a line each (no edits there)
+    if details != (ticket.details or {}) or details.get("card_chats") != chats:
         details["card_chats"] = chats
         ticket.details = details
         await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
@@ -178,14 +181,15 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
 
 async def refresh_card(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
     """Show the ticket's current state on its card: edited in place where the
-    platform can edit (Telegram), a short status line where it cannot (WeCom)."""
+    platform can edit (Telegram), a short line per change where it cannot (WeCom)."""
     text, buttons = await render_card(ticket, conn)
     for platform, chat in (ticket.details or {}).get("card_chats", []):
         if platform == Platform.WECOM:
-            continue  # WeCom robots cannot edit; staff actions there are announced instead
+            continue  # WeCom robots cannot edit: the changes get a line each, below
         await queue_message(
             platform, chat, text, ticket=ticket, kind="edit_card", buttons=buttons, conn=conn
         )
+    await wecom_lines.announce(ticket, conn)
 
 
 async def to_managers(
@@ -269,7 +273,8 @@ async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncCl
     # a file kept on our disk (WeChat media) or a location can be shown on any platform
     portable = bool(media.get("path")) or media.get("type") == "location"
     for platform, chat in (ticket.details or {}).get("card_chats", []):
-        if media.get("platform") not in (None, platform) and not portable:
+        shown = portable or platform == Platform.WECOM  # WeCom says what it cannot show
+        if media.get("platform") not in (None, platform) and not shown:
             # a file id only means something on its own platform: describe it instead
             await queue_message(platform, chat, caption, ticket=ticket, kind="relay", conn=conn)
             continue

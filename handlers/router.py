@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import staff
+from handlers import staff, staff_welcome
 from handlers.context import Incoming, Outcome, env, serialised
 from handlers.conversation import handle_resident
 from models.inbound import STALE, finish, process_once, unhandled
@@ -114,6 +114,8 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
             return await staff.handle_reply(msg, member, card)
     if command and command[0] == "help" and member is not None:
         return await staff.handle_command(msg, member)
+    if member is not None and msg.is_private:  # staff from their first event on
+        return await staff_welcome.welcome(msg, member)
     if msg.is_private:
         return await handle_resident(msg, row)
     return Outcome(handled=False)  # group chatter that is not for the bot

@@ -115,7 +115,7 @@ async def test_a_refused_message_fails_at_once_and_the_next_goes(db, clock, conf
     )
     failed: list[str] = []
 
-    async def told(row, reason, conn):
+    async def told(row, reason, conn, *, outage):
         failed.append(f"{row.payload['text']}: {reason}")
 
     d = Dispatcher({"telegram": sender}, CFG, wall=_wall(clock), worker="w1", on_failed=told)

@@ -338,3 +338,61 @@ async def test_importable_fixture(fake_wechat, clock):
     async with client:
         await client.send_text("oX", "hi")
     assert fake_wechat.sent_to("oX")[0].body["text"]["content"] == "hi"
+
+
+# -- WeChat's rules, as the fake keeps them ----------------------------------------------------
+async def test_the_fake_keeps_the_customer_service_window(clock):
+    from tests.fakes.wechat_api import event_xml, text_xml
+
+    async with FakeWeChat(APP_ID, SECRET, clock=lambda: clock.now().timestamp(),
+                          enforce_windows=True) as wx:  # fmt: skip
+        async with WeChatClient(APP_ID, SECRET, wx.url, MemoryTokenStore(), clock=clock) as c:
+            with pytest.raises(WeChatWindowClosed) as info:  # never wrote: 45015
+                await c.send_text("oA", "x")
+            assert info.value.errcode == 45015
+            wx.saw_callback(text_xml("oA", "你好"))
+            for i in range(5):
+                await c.send_text("oA", f"{i}")
+            with pytest.raises(WeChatWindowClosed) as info:  # the sixth: 45047
+                await c.send_text("oA", "5")
+            assert info.value.errcode == 45047
+            wx.saw_callback(event_xml("oA", "CLICK", "REPORT_REPAIR"))  # a click: 3 a minute
+            for i in range(3):
+                await c.send_text("oA", f"click {i}")
+            with pytest.raises(WeChatWindowClosed):
+                await c.send_text("oA", "click 3")
+            wx.saw_callback(text_xml("oA", "在吗"))
+            clock.advance(hours=48, seconds=1)
+            with pytest.raises(WeChatWindowClosed) as info:
+                await c.send_text("oA", "too late")
+            assert info.value.errcode == 45015
+            wx.saw_callback(event_xml("oA", "unsubscribe"))
+            for call in (c.send_text("oA", "x"), c.send_template("oA", "T", {"thing1": "x"})):
+                with pytest.raises(WeChatApiError) as info:
+                    await call
+                assert info.value.errcode == 43004
+
+
+async def test_the_fake_keeps_template_field_kinds(wx, client):
+    wx.add_template("T1", "character_string1", "thing2", "phrase3", "time4")
+    good = {
+        "character_string1": "20261123-0007",
+        "thing2": "厨房水管漏水",
+        "phrase3": "已处理",
+        "time4": "2026年11月26日 10:00",
+    }
+    await client.send_template("oR", "T1", good)
+    for field, value in [
+        ("character_string1", "工单20261123"),  # Chinese in a character_string
+        ("phrase3", "resolved"),  # not Chinese
+        ("phrase3", "重新处理中了"),  # six characters
+        ("time4", "明天上午"),
+        ("thing2", ""),
+        ("thing9", "a field the template does not have"),
+    ]:
+        with pytest.raises(WeChatApiError) as info:
+            await client.send_template("oR", "T1", {**good, field: value})
+        assert info.value.errcode == 47003, (field, value)
+    with pytest.raises(WeChatApiError) as info:
+        await client.send_template("oR", "T-unknown", good)
+    assert info.value.errcode == 40037

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.channels.wechat import message_key, number_of, numbered, scene_of
+from bot.channels.wechat import message_key, number_of, numbered, scene_of, short_choices
 from bot.channels.wechat_api import WeChatClient
 from bot.channels.wecom_sender import WeComSender, markdown
 from bot.dispatcher import Dispatcher
@@ -107,15 +107,30 @@ def test_keys_scenes_and_numbers():
 
 def test_buttons_become_a_numbered_line(config):
     buttons = [[{"text": "同意", "data": "fee:yes:1"}, {"text": "不用了", "data": "fee:no:1"}]]
-    line, choices, short = numbered(buttons, "hans")
+    line, choices, pairs = numbered(buttons, "hans")
     assert line == "回复 1 同意，2 不用了"
     assert choices == {"1": "fee:yes:1", "2": "fee:no:1"}
-    assert short == "1同意 2不用了"
+    assert short_choices(pairs, "hans", 20) == "回复1同意 2不用了"
     rates = [[{"text": f"{n} 分{n}", "data": f"rate:{n}:9"}] for n in (5, 4, 3, 2, 1)]
     line, choices, _ = numbered(rates, "en")
     assert line == "Reply 5 分5, 4 分4, 3 分3, 2 分2, 1 分1"  # their own numbers are kept
     assert choices["5"] == "rate:5:9" and choices["1"] == "rate:1:9"
-    assert numbered(None, "hans") == ("", {}, "")
+    assert numbered(None, "hans") == ("", {}, [])
+
+
+def test_numbered_answers_fit_a_template_field_and_are_never_cut(config):
+    """The 回访 question's five answers do not fit 20 characters one by one: the first and
+    the last do ("回复5非常满意…1非常不满意"); with less room, the numbers alone."""
+    t = config and __import__("handlers.context", fromlist=["env"]).env().texts
+    rates = [[{"text": t(f"rate.{n}", "hans"), "data": f"rate:9:{n}"}] for n in (5, 4, 3, 2, 1)]
+    _, _, pairs = numbered(rates, "hans")
+    assert short_choices(pairs, "hans", 20) == "回复5非常满意…1非常不满意"
+    assert short_choices(pairs, "hans", 12) == "回复5/4/3/2/1"
+    accept = [[{"text": "验收通过", "data": "a:y"}, {"text": "还有问题", "data": "a:n"}]]
+    assert short_choices(numbered(accept, "hans")[2], "hans", 20) == "回复1验收通过 2还有问题"
+    en = [[{"text": t(f"rate.{n}", "en"), "data": f"rate:9:{n}"}] for n in (5, 4, 3, 2, 1)]
+    assert short_choices(numbered(en, "en")[2], "en", 20) == "Reply 5/4/3/2/1"
+    assert short_choices([], "hans", 20) == ""
 
 
 # -- config ------------------------------------------------------------------------------------
@@ -134,7 +149,8 @@ def test_template_config_is_checked(tmp_path):
     good = _config_with(
         tmp_path,
         "wechat:\n  templates:\n    t1:\n      template_id: X\n      fields:\n"
-        '        keyword1: "{number}"\n  template_for:\n    default: t1\n',
+        '        character_string1: "{number}"\n        thing2: "{text}"\n'
+        '        thing3: "{choices}"\n  template_for:\n    default: t1\n',
     )
     assert good.wechat.template_for == {"default": "t1"}
     with pytest.raises(ConfigError, match="no template 't2'"):
@@ -232,3 +248,19 @@ async def test_photos_are_sent_while_quota_lasts_and_the_rest_is_named(
     uploads = [c.body["media"].content for c in fake_wechat.calls("/cgi-bin/media/upload")]
     assert uploads == [b"\xff\xd8 kept on disk", b"\xff\xd8 from telegram"]
     assert (await state.contact("oR")).message_quota == 2  # 5 - 3
+
+
+def test_answers_keep_the_room_they_need_in_a_shared_field(config, clock):
+    """A field with the text and the answers: the answers first, whole; the text gets what
+    is left. With very little room the answers become a range ("回复5-1")."""
+    from bot.channels.wechat import fit_field
+
+    t = __import__("handlers.context", fromlist=["env"]).env().texts
+    rates = [[{"text": t(f"rate.{n}", "hans"), "data": f"r:{n}"}] for n in (5, 4, 3, 2, 1)]
+    _, _, pairs = numbered(rates, "hans")
+    found = {"number": "20261123-0001", "summary": "厨房漏水" * 5, "status": "已处理"}
+    out = fit_field(
+        "thing1", "{text}{choices}", found, "请打分", [], pairs, "followup_rate_ask", "hans"
+    )
+    assert out.endswith("回复5非常满意…1非常不满意") and len(out) <= 20
+    assert short_choices(pairs, "hans", 8) == "回复5-1"

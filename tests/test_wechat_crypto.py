@@ -205,10 +205,10 @@ def test_open_post_malformed_bodies_are_bad_requests():
         b"\xff\xfe\x00garbage",
         b"<root><a>1</a></root>",
     ):
-        with pytest.raises(BadRequest):
-            open_post(plain_query(), body, PLAIN_TOKEN, None, APP_ID, now)
-    # Safe mode with a body that has no <Encrypt>.
-    with pytest.raises(BadRequest):
+        with pytest.raises(BadRequest):  # signed (plain mode): read, and unreadable
+            parse(open_post(plain_query(), body, PLAIN_TOKEN, None, APP_ID, now)[0])
+    # Safe mode with a body that has no <Encrypt>: nothing is signed, nothing is read.
+    with pytest.raises(Forbidden):
         open_post(msg_query(), b"<xml><A>1</A></xml>", TOKEN, AES_KEY, APP_ID, int(MSG_TIMESTAMP))
 
 
@@ -225,8 +225,10 @@ def test_xml_bomb_and_external_entities_are_refused():
 <xml><Content>&xxe;</Content></xml>"""
     bare_doctype = b'<!DOCTYPE xml SYSTEM "http://127.0.0.1/x.dtd"><xml><A>1</A></xml>'
     for body in (bomb, xxe, bare_doctype):
+        now = int(PLAIN_TIMESTAMP)
+        xml_text, _ = open_post(plain_query(), body, PLAIN_TOKEN, None, APP_ID, now)
         with pytest.raises(BadRequest, match="DOCTYPE"):
-            open_post(plain_query(), body, PLAIN_TOKEN, None, APP_ID, int(PLAIN_TIMESTAMP))
+            parse(xml_text)
         with pytest.raises(BadRequest):
             parse(body)
     # Also when a UTF-16 document tries to hide its DOCTYPE from a byte search.
@@ -316,7 +318,9 @@ def test_fake_callback_requests_pass_our_checks():
     now = 1_790_000_000
     xml = text_xml("oResident", "电梯停了 ]]> <b>", create_time=now, msg_id=42)
     query, body = callback_request(xml, TOKEN, timestamp=now, openid="oResident")
-    xml_text, encrypted = open_post(query, body, TOKEN, AES_KEY, APP_ID, now)
+    with pytest.raises(Forbidden, match="safe mode"):  # a key: safe mode unless told
+        open_post(query, body, TOKEN, AES_KEY, APP_ID, now)
+    xml_text, encrypted = open_post(query, body, TOKEN, AES_KEY, APP_ID, now, mode="compatible")
     assert not encrypted
     fields = parse(xml_text)
     assert fields["Content"] == "电梯停了 ]]> <b>" and fields["MsgId"] == "42"

@@ -57,25 +57,43 @@ def make_config(tmp_path, robot_url: str):
         "    wechat_openid: null",
         f"    telegram_id: {STEWARD_ID}\n    wechat_openid: {STEWARD_OPENID}",
     )
-    text = text.replace(
-        "  templates: {}\n",
-        """  templates:
-    ticket_update:
-      template_id: TPL_TICKET_UPDATE
-      fields:
-        character_string1: "{number}"
-        thing2: "{summary}"
-        phrase3: "{status}"
-        time4: "{time}"
-        thing5: "{text}"
-""",
-    ).replace("  template_for: {}\n", "  template_for:\n    default: ticket_update\n")
+    text = with_example_templates(text)
     path = tmp_path / "guanjia.yaml"
     path.write_text(text, encoding="utf-8")
     config = load_config(path)
     assert config.community("demo").stewards_chat.wecom_webhook == robot_url
-    assert config.wechat.templates["ticket_update"].template_id == "TPL_TICKET_UPDATE"
+    assert config.wechat.templates["followup"].carries("choices")
     return config
+
+
+def with_example_templates(text: str) -> str:
+    """guanjia.example.yaml with its example templates and ``template_for`` taken in (they
+    are shipped as comments), each template id its name in capitals (TPL_TICKET_UPDATE)."""
+    out: list[str] = []
+    block = False
+    for line in text.splitlines(keepends=True):
+        if line.rstrip() in ("  templates: {}", "  template_for: {}"):
+            continue
+        if line.rstrip() in ("  # templates:", "  # template_for:"):
+            block = True
+            out.append(line.replace("  # ", "  ", 1))
+            continue
+        if block and line.startswith("  #   "):
+            out.append("  " + line[4:])
+            continue
+        block = False
+        out.append(line)
+    result = "".join(out)
+    for n, name in enumerate(EXAMPLE_TEMPLATES, 1):
+        result = result.replace(f'"your-template-id-{n}"', f"TPL_{name.upper()}")
+    return result
+
+
+EXAMPLE_TEMPLATES = {
+    "ticket_update": ("character_string1", "thing2", "phrase3", "time4", "thing5"),
+    "followup": ("character_string1", "thing2", "thing3", "time4"),
+    "closure": ("character_string1", "thing2", "time3", "thing4"),
+}
 
 
 class Env:
@@ -95,6 +113,8 @@ class Env:
         return int(self.clock.now().timestamp())
 
     async def post(self, xml: str, *, timestamp: int | None = None, query=None, body=None):
+        if timestamp is None and query is None and body is None:
+            self.wx.saw_callback(xml)  # WeChat counts what the person did before it calls us
         q, b = callback_request(
             xml,
             TOKEN,
@@ -138,7 +158,7 @@ async def world(tmp_path):
     previous = set_clock(clock)
     try:
         async with (
-            FakeWeChat(clock=lambda: clock.now().timestamp()) as wx,
+            FakeWeChat(clock=lambda: clock.now().timestamp(), enforce_windows=True) as wx,
             FakeTelegram() as tg,
         ):
             port = _free_port()
@@ -154,6 +174,8 @@ async def world(tmp_path):
                 GUANJIA_MEDIA_DIR=str(tmp_path / "media"),
                 GUANJIA_HTTP_PORT=str(port),
             )
+            for name, fields in EXAMPLE_TEMPLATES.items():
+                wx.add_template(f"TPL_{name.upper()}", *fields)
             rt = Runtime(settings, make_config(tmp_path, wx.robot_url(ROBOT_KEY)))
             await start(rt)
             env = Env(rt, wx, tg, clock, port)
@@ -231,12 +253,13 @@ async def test_voice_report_resolved_from_telegram_then_template_days_later(worl
     assert await sweep() == 1
     sent = await w.wx.wait_for(TEMPLATE, lambda c: c.body["touser"] == RESIDENT, since=since)
     data = {k: v["value"] for k, v in sent.body["data"].items()}
-    assert sent.body["template_id"] == "TPL_TICKET_UPDATE"
-    assert data["character_string1"] == ticket.number
-    assert data["phrase3"] == "已处理"
-    assert data["time4"] == "2026-11-26 10:00"
-    assert all(len(v) <= 20 for v in data.values())
-    assert data["thing5"].endswith("…")  # the question is longer than a field: cut
+    assert sent.body["template_id"] == "TPL_FOLLOWUP"  # the 回访 template, with its answers
+    assert data == {
+        "character_string1": ticket.number,
+        "thing2": "厨房水管漏水了，快来人看看",
+        "thing3": "回复1验收通过 2还有问题",  # the numbered answers, whole
+        "time4": "2026年11月26日 10:00",
+    }
     assert not [c for c in w.wx.calls(CUSTOM) if c.body["touser"] == RESIDENT and c.at > sent.at]
 
     # The resident answers with a number; the window is open again: customer service.
@@ -275,10 +298,9 @@ async def test_forged_stale_and_malformed_callbacks_are_refused(world, caplog):
     assert (await w.post(xml, query=q, body=body))[0] == 403
     assert (await w.post(xml, timestamp=w.epoch() - 301))[0] == 403
     assert (await w.post(xml, timestamp=w.epoch() + 301))[0] == 403
-    w.aes_key = None  # plain mode from here: a signed body that is not XML
-    q, _ = callback_request("x", TOKEN, timestamp=w.epoch())
-    assert (await w.post(xml, query=q, body=b"<xml><Content>unclosed"))[0] == 400
-    assert (await w.post(xml, query=q, body=b"<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>"))[0] == 400
+    # signed and sealed with our key, and unreadable inside: 400
+    assert (await w.post("<xml><Content>unclosed"))[0] == 400
+    assert (await w.post("<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>"))[0] == 400
     assert (await w.post("<xml><MsgType>text</MsgType></xml>"))[0] == 400  # no sender
     assert "refused with 403" in caplog.text and "refused with 400" in caplog.text
     assert await InboundMessage.all().count() == 0
@@ -443,6 +465,7 @@ async def test_window_quota_then_template_and_45015_fallback(world):
     await w.wx.wait_for(TEMPLATE, lambda c: "第4条通知" in _content(c), since=since)
     customs = [c for c in w.wx.calls()[since:] if c.path == CUSTOM and c.ok]
     assert [c.body["text"]["content"] for c in customs] == [f"第{i}条通知" for i in range(4)]
+    assert not [c for c in w.wx.calls(CUSTOM) if c.errcode == 45047]  # never overspent
 
     # WeChat itself says the window is closed (45015): the template carries it.
     since = await w.say(text_xml(RESIDENT, "谢谢"))
@@ -475,7 +498,9 @@ async def test_unfollow_is_recorded_and_nothing_more_is_sent(world):
             break
         await asyncio.sleep(0.02)
     assert row.status == "failed" and "does not follow" in row.last_error
-    assert not w.wx.calls()[since:]
+    assert not [c for c in w.wx.calls()[since:] if c.path in (CUSTOM, TEMPLATE)]
+    told = await w.wx.wait_for("/cgi-bin/webhook/send", since=since)  # the stewards are
+    assert "不会发出的消息" in told.body["markdown"]["content"]
 
 
 async def test_staff_use_slash_commands_in_their_own_chat(world):

@@ -164,10 +164,10 @@ async def test_errors(wx, session, clock, sleeps):
     assert [c.body["markdown"]["content"] for c in wx.robot_messages("GOOD")] == ["ok"]
 
 
-async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch):
-    """A card with three photos: the card, then the pictures that fit (a 3 MB one is left
-    to the card's line); at the robot's limit the rest are left too, and the card is
-    never sent twice."""
+async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch, config):
+    """A card with three photos: the card, then the pictures that fit (a 3 MB one, over
+    the robot's 2 MB for a picture, goes as a file); at the robot's limit the rest are
+    left to the card's line, and the card is never sent twice."""
     from bot.channels.wecom_sender import WeComSender
     from bot.dispatcher import Delivery, SendError
     from models.domain.clock import set_clock
@@ -191,8 +191,9 @@ async def test_card_then_its_photos_best_effort(wx, clock, tmp_path, monkeypatch
         try:
             await sender.send(Delivery(row))
             sent = [c for c in wx.calls(SEND) if c.ok]
-            assert [c.body["msgtype"] for c in sent] == ["markdown", "image", "image"]
-            for _ in range(17):  # fill the robot's minute: 20 accepted
+            assert [c.body["msgtype"] for c in sent] == ["markdown", "image", "file", "image"]
+            assert wx.robot_files("K")[0][1] == big.read_bytes()
+            for _ in range(16):  # fill the robot's minute: 20 accepted
                 await sender.robot().send_markdown(url, "填满")
             before = len(wx.calls(SEND))
             with pytest.raises(SendError) as waits:  # the card itself waits in the outbox

@@ -6,8 +6,11 @@ when WeChat's 48-hour window is closed (see ``models.wechat`` for the window rul
 
 The callback (``GET``/``POST /wechat``) is answered well within WeChat's 5 seconds:
 
-1. authenticate (signature, ±5 minutes, AES safe mode; 403 when forged or stale) and parse
-   (400 when unreadable) with ``bot.channels.wechat_crypto``;
+1. authenticate with ``bot.channels.wechat_crypto`` before anything reads the body: in the
+   mode the configuration chose (``wechat.encryption``: safe takes only encrypted
+   callbacks), the signature, ±5 minutes, the envelope opened with our key (403 when forged,
+   stale or sealed with another key); then parse and check each field's type and size
+   (400 when unreadable, for that message alone). No input gives a 500;
 2. store the message under its key (``msg:<MsgId>``; events have none:
    ``event:<openid>:<CreateTime>:<Event>``), so WeChat's three retries find it stored;
 3. answer ``success`` at once; the message is handled afterwards by this worker's handling
@@ -29,6 +32,10 @@ What WeChat has that the handlers do not know is translated here:
 * images, voice and video are downloaded at once into ``GUANJIA_MEDIA_DIR`` and referenced as
   ``{"platform": "wechat", "type": "photo", "media_id": ..., "path": ...}``; voice carries
   WeChat's recognition as the text when there is one.
+
+Going out, a message after the 48-hour window is a template message whose fields are each
+written to fit their kind (``fit_field``; see docs/wechat.md); one no template can carry is
+a ``SendError`` the dispatcher gives up on and hands to ``handlers.delivery_failures``.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ import mimetypes
 import re
 import secrets
 import zlib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -58,14 +66,22 @@ from bot.channels.wechat_api import (
 from bot.dispatcher import Delivery, SendError
 from bot.settings import Settings
 from handlers.context import Incoming, env
+from handlers.message_facts import facts
 from handlers.router import handle, register_rebuilder
 from models import telemetry
 from models import wechat as state
 from models.domain.clock import now
-from models.domain.config import Config
+from models.domain.config import (
+    TEMPLATE_MIN_ROOM,
+    TIME_FORMAT,
+    Config,
+    template_field_kind,
+    template_field_limit,
+    template_placeholders,
+)
 from models.inbound import process_once
 from models.outbox import transaction
-from models.tables import Community, InboundMessage, InboundStatus, Resident, Ticket, Unit
+from models.tables import InboundMessage, InboundStatus, Resident
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +140,8 @@ class WeChatChannel:
         self.token = settings.wechat_token or ""
         self.aes_key = settings.wechat_aes_key or None
         self.app_id = settings.wechat_app_id or ""
+        self.mode = config.wechat.encryption
+        self.misconfigured = _misconfiguration(self.mode, self.aes_key)
         self._redis = None
         if token_store is None:
             token_store = self._token_store(settings)
@@ -169,6 +187,22 @@ class WeChatChannel:
             for i, queue in enumerate(self._queues)
         ]
         log.info("wechat: callback at %s, API %s", CALLBACK_PATH, self.settings.wechat_api_url)
+        if self.misconfigured:
+            log.error("wechat: every callback is refused: %s", self.misconfigured)
+        elif self.mode == "safe":
+            log.info("wechat: safe mode (安全模式): only encrypted callbacks are accepted")
+        elif self.mode == "compatible":
+            log.warning(
+                "wechat: compatible mode (兼容模式, wechat.encryption): plain callbacks are "
+                "accepted too; their signature does not cover the message. Switch the "
+                "console and wechat.encryption to safe mode when you can"
+            )
+        else:
+            log.warning(
+                "wechat: plain mode (明文模式, wechat.encryption): the signature does not "
+                "cover the message, so a captured request can be replayed with another body "
+                "for five minutes. Safe mode (安全模式) is recommended"
+            )
 
     async def stop(self) -> None:
         await self.drain(STOP_WAIT)  # messages not handled by then stay stored
@@ -210,28 +244,38 @@ class WeChatChannel:
             )
         except wechat_crypto.CallbackError as e:
             return self._refuse(request, e)
+        except Exception as e:  # a bug must not become a 500 with a traceback
+            return _unexpected(e)
         return web.Response(text=echo)
 
     async def callback(self, request: web.Request) -> web.Response:
         """A message or event: authenticate, store, answer "success", handle afterwards."""
-        body = await request.read()
         try:
-            xml_text, _encrypted = wechat_crypto.open_post(
-                request.query, body, self.token, self.aes_key, self.app_id, now()
-            )
-            fields = wechat_crypto.parse(xml_text)
+            return await self._callback(request)
         except wechat_crypto.CallbackError as e:
             return self._refuse(request, e)
-        except ValueError as e:  # our EncodingAESKey is wrong: nothing the sender did
-            log.error("wechat callback: cannot open the message: %s", e)
-            return web.Response(status=500, text="misconfigured")
+        except Exception as e:  # a bug must not become a 500 with a traceback
+            return _unexpected(e)
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        if self.misconfigured:
+            log.error("wechat callback not accepted: %s", self.misconfigured)
+            return web.Response(status=503, text="misconfigured")
+        if (request.content_length or 0) > wechat_crypto.MAX_BODY_BYTES:
+            raise wechat_crypto.BadRequest("body too large")
+        body = await request.read()
+        # authenticated before anything reads the body; only then parsed and checked
+        xml_text, _encrypted = wechat_crypto.open_post(
+            request.query, body, self.token, self.aes_key, self.app_id, now(), mode=self.mode
+        )
+        fields = wechat_crypto.check_fields(wechat_crypto.parse(xml_text))
         key = message_key(fields)
         if key is None:
-            return self._refuse(request, wechat_crypto.BadRequest("no FromUserName or MsgType"))
+            raise wechat_crypto.BadRequest("no FromUserName or MsgType")
         try:
             status, created = await self._store.store(key, fields)
-        except Exception:  # the database is down: WeChat will try again
-            log.exception("wechat callback: could not store %s", key)
+        except Exception as e:  # the database is down: WeChat will try again
+            log.error("wechat callback: could not store %s (%s)", key, type(e).__name__)
             return web.Response(status=503, text="try again")
         if (created or status == InboundStatus.RECEIVED) and key not in self._inflight:
             self._inflight.add(key)
@@ -369,6 +413,33 @@ async def _nothing(_row) -> None:
     return None
 
 
+def _misconfiguration(mode: str, aes_key: str | None) -> str | None:
+    """Why no callback can be accepted with this configuration, or None."""
+    if mode == "plain" and not aes_key:
+        return None
+    if not aes_key:
+        return (
+            f"wechat.encryption is {mode} and WECHAT_AES_KEY is not set (the console's "
+            "EncodingAESKey); set it, or choose wechat.encryption: plain on purpose"
+        )
+    try:
+        wechat_crypto.check_key(aes_key)
+    except ValueError as e:
+        return f"WECHAT_AES_KEY is not an EncodingAESKey: {e}"
+    return None
+
+
+def _unexpected(error: Exception) -> web.Response:
+    """One line naming where it happened (no message, no traceback: either could quote
+    what the request carried); the sender gets a plain refusal."""
+    frame = error.__traceback__
+    while frame is not None and frame.tb_next is not None:
+        frame = frame.tb_next
+    where = f"{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}" if frame else "?"
+    log.error("wechat callback refused after an unexpected %s at %s", type(error).__name__, where)
+    return web.Response(status=400, text="bad")
+
+
 class StoreBatcher:
     """Store first, in groups: the callbacks that arrive while a commit is under way are
     stored together in the next transaction (one commit instead of one each), so 200
@@ -399,16 +470,33 @@ class StoreBatcher:
                 try:
                     results = await _store_many([(k, f) for k, f, _ in batch])
                 except Exception as e:
-                    for *_, future in batch:
-                        if not future.done():
-                            future.set_exception(e)
+                    if len(batch) == 1:
+                        _settle(batch[0][2], error=e)
+                        continue
+                    # one message the database refused must not fail its neighbours:
+                    # each is stored on its own (the fields were checked; this is rare)
+                    for key, fields, future in batch:
+                        try:
+                            (result,) = await _store_many([(key, fields)])
+                        except Exception as alone:
+                            _settle(future, error=alone)
+                        else:
+                            _settle(future, result)
                     continue
                 for (_, _, future), result in zip(batch, results, strict=True):
-                    if not future.done():
-                        future.set_result(result)
+                    _settle(future, result)
         finally:
             self._flushing = None
             self._idle.set()
+
+
+def _settle(future: asyncio.Future, result: Any = None, *, error: Exception | None = None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 async def _store_many(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, bool]]:
@@ -467,12 +555,14 @@ def _float(value: Any) -> float | None:
 
 
 # -- messages out -----------------------------------------------------------------------
-def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[str, dict, str]:
+def numbered(
+    buttons: list[list[dict[str, str]]] | None, script: str
+) -> tuple[str, dict, list[tuple[str, str]]]:
     """For a message's buttons: the line to append ("回复 1 满意，2 一般"), the choices
-    ({"1": data, "2": data}) and a short form for a template field ("1满意 2一般")."""
+    ({"1": data, "2": data}) and the (number, label) pairs, for a template field."""
     flat = [b for row in buttons or [] for b in row if b.get("data")]
     if not flat:
-        return "", {}, ""
+        return "", {}, []
     t = env().texts
     # Buttons that already carry distinct numbers ("5 非常满意") keep them.
     own = [_OWN_NUMBER.match(b["text"]) for b in flat]
@@ -487,11 +577,37 @@ def numbered(buttons: list[list[dict[str, str]]] | None, script: str) -> tuple[s
         t("wechat.choice", script, n=n, label=lbl) for n, lbl in zip(numbers, labels, strict=True)
     ]
     line = t("wechat.choices", script, choices=t("wechat.choice_sep", script).join(items))
-    short = " ".join(f"{n}{lbl}" for n, lbl in zip(numbers, labels, strict=True))
-    return line, choices, short
+    return line, choices, list(zip(numbers, labels, strict=True))
+
+
+def short_choices(pairs: list[tuple[str, str]], script: str, room: int) -> str:
+    """The numbered answers in at most ``room`` characters, never cut: all of them
+    ("回复1同意 2不用了"), else the first and the last ("回复5非常满意…1非常不满意"), else
+    the numbers ("回复5/4/3/2/1"); "" when there are none."""
+    if not pairs:
+        return ""
+    t = env().texts
+    sep = " " if script == "en" else ""
+    every = [f"{n}{sep}{label}" for n, label in pairs]
+    tries = [" ".join(every)]
+    if len(pairs) > 2:
+        tries.append(t("wechat.template_choice_range", script, first=every[0], last=every[-1]))
+    numbers = [n for n, _ in pairs]
+    tries.append("/".join(numbers))
+    steps = (
+        [int(b) - int(a) for a, b in pairwise(numbers)] if all(map(str.isdigit, numbers)) else []
+    )
+    if steps and len(set(steps)) == 1 and abs(steps[0]) == 1:
+        tries.append(f"{numbers[0]}-{numbers[-1]}")  # 5-1: consecutive numbers
+    for choices in tries:
+        text = t("wechat.template_choices", script, choices=choices)
+        if len(text) <= room:
+            return text
+    return _cut(t("wechat.template_choices", script, choices=tries[-1]), room)
 
 
 def _transient(e: WeChatTransientError) -> SendError:
+    """WeChat's rate limit (the lane waits), or WeChat busy or unreachable (an outage)."""
     if e.rate_limited:
         return SendError(f"wechat rate limit: {e}", retry_after=e.retry_after or 60)
     return SendError(f"wechat unreachable: {e}", outage=True)
@@ -518,13 +634,18 @@ class WeChatSender:
         buttons = row.payload.get("buttons")
         text = row.payload.get("text", "")
         media = row.payload.get("media") or []
+        key = row.payload.get("text_key")
+        t = env().texts
+        reworded = f"wechat.say.{key}" if key and f"wechat.say.{key}" in t.keys() else None
         script = "hans"
-        if buttons or media:  # the numbered line and the media note: in the resident's script
+        if buttons or media or reworded:  # numbers, notes, WeChat's wording: their script
             resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
             script = resident.script if resident is not None else "hans"
-        line, choices, short = numbered(buttons, script)
+        line, choices, pairs = numbered(buttons, script)
         which = await state.take_quota(openid)  # only for followers with quota left
         if which is not None:
+            if reworded:  # "点选下面的按钮" where there are no buttons: WeChat's own words
+                text = t(reworded, script, **await facts(row.ticket_id, key))
             photos, missing = await _photos(media)
             note = _media_note(missing, script)
             full = "\n".join(part for part in (text, note, line) if part)
@@ -548,10 +669,7 @@ class WeChatSender:
         contact = await state.contact(openid)
         if not contact.subscribed:
             raise SendError(f"{openid} does not follow the Official Account", retryable=False)
-        # a template message carries no pictures, and its fields are short: a tag first
-        tag = _media_note(media, script, key="wechat.media_tag")
-        full = f"{tag} {text.strip()}" if tag else text
-        return await self._template(row, openid, full, short, choices, script)
+        return await self._template(row, openid, text, media, pairs, choices, script)
 
     async def _send_photos(self, openid: str, photos: list[MediaFile]) -> None:
         """After the text went out: each photo is uploaded and sent as an image, while
@@ -574,11 +692,23 @@ class WeChatSender:
                 return
 
     async def _template(
-        self, row, openid: str, text: str, short: str, choices: dict, script: str
+        self,
+        row,
+        openid: str,
+        text: str,
+        media: list[dict],
+        pairs: list[tuple[str, str]],
+        choices: dict,
+        script: str,
     ) -> str | None:
+        """The message as a template message: each field gets its value, made to fit the
+        field's kind (the short text, the numbered answers written shorter, never cut)."""
         cfg = self.config.wechat
         key = row.payload.get("text_key")
-        name = cfg.template_for.get(key or "") or cfg.template_for.get("default")
+        if script == "hans" and not pairs and not media and key:
+            resident = await Resident.get_or_none(platform=PLATFORM, platform_user_id=openid)
+            script = resident.script if resident is not None else "hans"
+        name = cfg.template(key)
         if name is None:
             raise SendError(
                 "the 48-hour window is closed and no template message is configured "
@@ -586,8 +716,17 @@ class WeChatSender:
                 retryable=False,
             )
         template = cfg.templates[name]
-        values = await self._values(row, text, short, script)
-        data = {field: value.format(**values) for field, value in template.fields.items()}
+        if pairs and not template.carries("choices"):
+            raise SendError(
+                f"the 48-hour window is closed and template {name!r} has no field for the "
+                f"numbered answers of {key or 'this message'}",
+                retryable=False,
+            )
+        found = await facts(row.ticket_id, key)
+        data = {
+            field: fit_field(field, value, found, text, media, pairs, key, script)
+            for field, value in template.fields.items()
+        }
         try:
             answer = await self.client.send_template(
                 openid, template.template_id, data, url=template.url
@@ -602,32 +741,104 @@ class WeChatSender:
         msgid = answer.get("msgid")
         return str(msgid) if msgid is not None else None
 
-    async def _values(self, row, text: str, short: str, script: str) -> dict:
-        from handlers.notify import RESIDENT_STATUS, kind_label
 
-        t = env().texts
-        values = dict.fromkeys(("number", "kind", "status", "summary", "unit", "community"), "")
-        values.update(
-            title=t("wechat.template_title", script),
-            text=" ".join(text.split()),
-            time=now().astimezone(env().config.tz).strftime("%Y-%m-%d %H:%M"),
-            choices=short,
-        )
-        ticket = await Ticket.get_or_none(id=row.ticket_id) if row.ticket_id else None
-        if ticket is not None:
-            status = RESIDENT_STATUS.get(ticket.status, (ticket.status, ticket.status))
-            values.update(
-                number=ticket.number,
-                kind=kind_label(ticket.kind, script),
-                status=status[1 if script == "en" else 0],
-                summary=ticket.summary,
-            )
-            if ticket.unit_id:
-                unit = await Unit.get_or_none(id=ticket.unit_id)
-                values["unit"] = unit.label if unit else ""
-            community = await Community.get_or_none(id=ticket.community_id)
-            values["community"] = community.name if community else ""
-        return values
+def _cut(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters: whitespace made single spaces, trailing
+    punctuation dropped when it is cut, and '…' where it was cut."""
+    text = " ".join(str(text).split())
+    if len(text) <= room:
+        return text
+    if room <= 1:
+        return "…"[:room]
+    return text[: room - 1].rstrip(" ，,。.；;：:、") + "…"
+
+
+_COURTESY = re.compile(r"^(?:感谢|谢谢|多谢|您好|打扰|Thank|Hello|Sorry)[^！!。.]{0,30}[！!。.]\s*")
+
+
+def short_text(key: str | None, found: dict[str, str], text: str, script: str, room: int) -> str:
+    """The message in ``room`` characters: its short form in texts.yaml
+    (``wechat.template.<key>``) with the steward's words shortened to fit, else its own
+    words without the opening courtesy, shortened."""
+    t = env().texts
+    short_key = f"wechat.template.{key}" if key else ""
+    if short_key in t.keys():
+        form = t.template(short_key, script)
+        used = template_placeholders(form)  # facts: the steward's words, a name, a date
+        left = max(0, room - len(form.format(**dict.fromkeys(used, ""))))
+        shares = _shares([found.get(p, "") for p in used], left)
+        filled = {p: _cut(found.get(p, ""), n) for p, n in zip(used, shares, strict=True)}
+        return _cut(form.format(**filled), room)
+    words = " ".join(text.split())
+    words = _COURTESY.sub("", words, count=1) or words
+    return _cut(words, room)
+
+
+def _shares(values: list[str], room: int) -> list[int]:
+    """Room for each value: the short ones get what they need, the rest share the remainder."""
+    shares = [0] * len(values)
+    left, todo = room, sorted(range(len(values)), key=lambda i: len(values[i]))
+    while todo:
+        fair = left // len(todo)
+        i = todo.pop(0)
+        shares[i] = min(len(values[i]), fair)
+        left -= shares[i]
+    return shares
+
+
+def fit_field(
+    field: str,
+    value: str,
+    found: dict[str, str],
+    text: str,
+    media: list[dict],
+    pairs: list[tuple[str, str]],
+    key: str | None,
+    script: str,
+) -> str:
+    """One template field's value, made to fit its kind: the fixed values as they are
+    (number, status, time), the others given the room that is left."""
+    from nlp import to_script
+
+    t = env().texts
+    limit = template_field_limit(field) or 20
+    chinese = "hant" if script == "hant" else "hans"
+    no_ticket = t("wechat.template_no_ticket", chinese)
+    fixed = {
+        "number": found.get("number") or "-",
+        "status": to_script(found.get("status") or no_ticket, chinese),
+        "kind": to_script(found.get("kind") or no_ticket, chinese),
+        "time": now().astimezone(env().config.tz).strftime(TIME_FORMAT),
+    }
+    used = template_placeholders(value)
+    elastic = [p for p in used if p not in fixed]
+    literal_and_fixed = value.format(**fixed, **dict.fromkeys(elastic, ""))
+    room = max(0, limit - len(literal_and_fixed))
+    tag = _media_note(media, script, key="wechat.media_tag")
+    wanted = {
+        "title": t("wechat.template_title", script),
+        "summary": found.get("summary") or t("wechat.template_title", script),
+        "unit": found.get("unit") or "-",
+        "community": found.get("community") or "-",
+        "text": " " * room,
+    }
+    filled = {}
+    if "choices" in elastic:  # the answers first, whole: the rest share what they leave
+        others = sum(TEMPLATE_MIN_ROOM.get(p, 0) for p in elastic if p != "choices")
+        filled["choices"] = short_choices(pairs, script, max(0, room - others)) or "-"
+        room = max(0, room - len(filled["choices"]) * elastic.count("choices"))
+        elastic = [p for p in elastic if p != "choices"]
+    shares = _shares([wanted[p] for p in elastic], room)
+    for p, n in zip(elastic, shares, strict=True):
+        if p == "text":
+            words = short_text(key, found, text, script, max(0, n - len(tag) - 1 if tag else n))
+            filled[p] = f"{tag} {words}".strip() if tag else words
+        else:
+            filled[p] = _cut(wanted[p], n)
+    out = " ".join(value.format(**fixed, **filled).split())
+    if not out:
+        out = "无" if template_field_kind(field) in ("phrase", "const") else "-"
+    return out
 
 
 _WECHAT_IMAGE_LIMIT = 10 * 2**20

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from models.domain.clock import Clock, get_clock
+from models.domain.config import template_field_limit
 
 __all__ = [
     "TEMPLATE_FIELD_LIMIT",
@@ -460,11 +461,16 @@ class WeChatClient:
         data: Mapping[str, str],
         url: str | None = None,
     ) -> dict[str, Any]:
-        """A template message; every value is cut to 20 characters ('…' counted inside)."""
+        """A template message. The values should fit their fields already; as a last
+        resort each is cut to its field's length ('…' counted inside): 20 characters for a
+        ``thing``, 32 for a ``character_string``, 5 for a ``phrase``."""
         body: dict[str, Any] = {
             "touser": openid,
             "template_id": template_id,
-            "data": {name: {"value": truncate_field(value)} for name, value in data.items()},
+            "data": {
+                name: {"value": truncate_field(value, template_field_limit(name) or 64)}
+                for name, value in data.items()
+            },
         }
         if url:
             body["url"] = url

@@ -24,6 +24,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import aiohttp
 
@@ -37,6 +38,7 @@ __all__ = [
     "TEXT_MAX_BYTES",
     "WeComRobot",
     "cut_utf8",
+    "upload_url",
 ]
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,15 @@ log = logging.getLogger(__name__)
 MARKDOWN_MAX_BYTES = 4096
 TEXT_MAX_BYTES = 2048
 RATE_LIMIT_ERRCODE = 45009
+
+
+def upload_url(webhook_url: str, kind: str = "file") -> str:
+    """The robot's upload address: ``…/webhook/upload_media?key=K&type=file`` for the
+    webhook ``…/webhook/send?key=K``."""
+    parts = urlsplit(webhook_url)
+    path = parts.path.replace("/webhook/send", "/webhook/upload_media")
+    query = urlencode([*parse_qsl(parts.query), ("type", kind)])
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
 class WeComRobot:
@@ -97,6 +108,40 @@ class WeComRobot:
             "md5": hashlib.md5(content).hexdigest(),
         }
         return await self._send(webhook_url, {"msgtype": "image", "image": image})
+
+    async def upload(
+        self, webhook_url: str, content: bytes, filename: str, kind: str = "file"
+    ) -> str:
+        """Upload a file (5 bytes to 20 MB) or an AMR voice (up to 2 MB) to the robot; its
+        media id, good for that robot's ``file``/``voice`` messages for three days. An
+        upload is not a message: it does not count against the 20 a minute."""
+        url = upload_url(webhook_url, kind)
+        data = aiohttp.FormData()
+        data.add_field("media", content, filename=filename, content_type="application/octet-stream")
+        try:
+            async with self.session.post(
+                url, data=data, timeout=aiohttp.ClientTimeout(total=self.timeout)
+            ) as response:
+                body = await response.read()
+                status = response.status
+        except TimeoutError:
+            raise WeChatTransientError(f"timeout after {self.timeout}s uploading") from None
+        except aiohttp.ClientError as exc:
+            raise WeChatTransientError(f"{type(exc).__name__} uploading to a robot") from None
+        if status >= 500:
+            raise WeChatTransientError(f"HTTP {status} from wecom robot upload", status=status)
+        try:
+            answer = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            raise WeChatApiError(-2, f"unreadable upload answer (HTTP {status})") from None
+        errcode = int(answer.get("errcode") or 0) if isinstance(answer, dict) else -2
+        if errcode or not answer.get("media_id"):
+            raise WeChatApiError(errcode or -2, str(answer.get("errmsg", "no media_id")))
+        return str(answer["media_id"])
+
+    async def send_file(self, webhook_url: str, media_id: str, kind: str = "file") -> dict:
+        """A file (or voice) message of a media id :meth:`upload` gave."""
+        return await self._send(webhook_url, {"msgtype": kind, kind: {"media_id": media_id}})
 
     def sent_in_window(self, webhook_url: str) -> int:
         """How many messages this client sent to the robot in the current window."""

@@ -11,21 +11,25 @@ count say wait anyway (another sender shares it), the row waits with its place k
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 
-from bot.channels.media import media_bytes
+from bot.channels.media import MediaFile, media_bytes
 from bot.channels.wechat_api import WeChatApiError, WeChatTransientError
 from bot.channels.wecom import WeComRobot
 from bot.dispatcher import Delivery, Pace, SendError
 from handlers.context import env
 from models.tables import Ticket
+from nlp import mask_personal
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "wecom"
 MIN_WAIT = 0.5  # seconds
 ROBOT_IMAGE_LIMIT = 2 * 2**20  # bytes: WeCom's limit for a robot image
+ROBOT_FILE_MIN, ROBOT_FILE_LIMIT = 5, 20 * 2**20  # bytes: and for a robot's file
 
 
 class _MustWait(Exception):
@@ -39,17 +43,34 @@ async def _do_not_sleep(seconds: float) -> None:
     raise _MustWait(seconds)
 
 
-def markdown(text: str, *, card: bool = False, urgent: bool = False, hint: str = "") -> str:
-    """WeCom markdown for a staff message: a card's first line in bold, urgent in orange."""
+def markdown(
+    text: str, *, card: bool = False, urgent: bool = False, hint: str = "", notes=()
+) -> str:
+    """WeCom markdown for a staff message: a card's first line in bold, urgent in orange;
+    then the notes (a location and its map, a file that could not be had), then the hint."""
     first, _, rest = text.strip().partition("\n")
     if card:
         first = f"**{first}**"
     if urgent:
         first = f'<font color="warning">{first}</font>'
     out = first + ("\n" + rest if rest else "")
+    for note in notes:
+        out += f"\n{note}"
     if hint:
         out += f"\n> {hint}"
     return out
+
+
+def map_url(latitude: float, longitude: float, label: str = "") -> str:
+    """A map of the point (AMap, which reads WeChat's GCJ-02 coordinates as they are)."""
+    query = urlencode(
+        {
+            "position": f"{longitude:.6f},{latitude:.6f}",
+            "name": label or "业主位置",
+            "src": "guanjia",
+        }
+    )
+    return f"https://uri.amap.com/marker?{query}"
 
 
 class WeComSender:
@@ -86,11 +107,13 @@ class WeComSender:
             ticket = await Ticket.get_or_none(id=row.ticket_id)
             if ticket is not None:
                 hint = env().texts("staff.wecom_hint", number=ticket.number[-4:])
+        files, notes = await _media(payload.get("media") or [], str(payload.get("ticket") or ""))
         content = markdown(
-            payload.get("text", "") or "…",
+            mask_personal(payload.get("text", "")) or "…",  # no phone numbers in staff chats
             card=row.kind == "card",
             urgent=bool(row.urgent),
             hint=hint,
+            notes=notes,
         )
         try:
             await self.robot().send_markdown(row.chat_id, content)
@@ -104,22 +127,75 @@ class WeComSender:
             raise SendError(f"wecom robot unreachable: {e}", outage=True) from e
         except WeChatApiError as e:
             raise SendError(f"wecom robot refused: {e}", retryable=False) from e
-        await self._send_photos(row.chat_id, payload.get("media") or [])
+        await self._send_files(row.chat_id, files)
         return None
 
-    async def _send_photos(self, url: str, media: list[dict]) -> None:
-        """After the card or relay (which names every photo): the photos themselves.
-        Best effort, so the card is never sent twice: a photo that is too big, cannot be
-        had, or meets the robot's limit of 20 a minute is left to the card's line (and
-        the Telegram group, which gets every photo)."""
-        for item in media:
-            if item.get("type") != "photo":
-                continue
-            file = await media_bytes(item)
-            if file is None or not file.is_picture(ROBOT_IMAGE_LIMIT):
-                continue
+    async def _send_files(self, url: str, files: Files) -> None:
+        """After the card or relay (which names every file): the files themselves, photos
+        as pictures, voice, video and the rest as files a steward can open. Best effort, so
+        the card is never sent twice: what the robot refuses, or meets its limit of 20 a
+        minute, is left to the card's line (and the Telegram group, which gets them all)."""
+        robot = self.robot()
+        for how, file, name in files:
             try:
-                await self.robot().send_image(url, file.content)
-            except (_MustWait, WeChatApiError) as e:
-                log.info("wecom robot: a photo was not sent (%s)", e)
+                if how == "image":
+                    await robot.send_image(url, file.content)
+                else:
+                    media_id = await robot.upload(url, file.content, name)
+                    await robot.send_file(url, media_id)
+            except (_MustWait, WeChatApiError, WeChatTransientError) as e:
+                log.info("wecom robot: a %s was not sent (%s)", how, e)
                 return
+
+
+Files = list[tuple[str, MediaFile, str]]
+
+
+async def _media(items: list[dict], number: str) -> tuple[Files, list[str]]:
+    """What a message's media become in a robot's group: the files to send after the text
+    (``image`` for photos the robot shows, ``file`` for the rest), and the lines the text
+    gets (a location with its label and a map, a file that could not be had or is too big)."""
+    t = env().texts
+    files: Files = []
+    notes: list[str] = []
+    for item in items:
+        kind = str(item.get("type") or "document")
+        what = (
+            t(f"staff.media.{kind}")
+            if f"staff.media.{kind}" in t.keys()
+            else t("staff.media.document")
+        )
+        if kind == "location":
+            notes.append(_location(item))
+            continue
+        if kind == "sticker":
+            continue
+        file = await media_bytes(item)
+        if file is None:
+            notes.append(t("staff.wecom_media_missing", what=what))
+            continue
+        if kind == "photo" and file.is_picture(ROBOT_IMAGE_LIMIT):
+            files.append(("image", file, file.filename))
+        elif ROBOT_FILE_MIN <= len(file.content) <= ROBOT_FILE_LIMIT:
+            suffix = Path(file.filename).suffix[:8]
+            # an ASCII name: the robot shows it as it is
+            files.append(("file", file, f"{kind}-{number or 'guanjia'}{suffix}"))
+        else:
+            notes.append(t("staff.wecom_media_too_big", what=what))
+    return files, notes
+
+
+def _location(item: dict) -> str:
+    t = env().texts
+    label = mask_personal(str(item.get("label") or "")).strip()
+    try:
+        latitude, longitude = float(item["latitude"]), float(item["longitude"])
+    except (KeyError, TypeError, ValueError):
+        return t("staff.wecom_location_unknown", label=label or t("staff.media.location"))
+    return t(
+        "staff.wecom_location",
+        label=label or t("staff.media.location"),
+        url=map_url(latitude, longitude, label),
+        latitude=f"{latitude:.5f}",
+        longitude=f"{longitude:.5f}",
+    )

@@ -220,6 +220,117 @@ TEMPLATE_VALUES = (
     "choices",
 )
 
+# -- template fields (模板消息): what each kind of field takes ---------------------------------
+# WeChat's category templates (类目模板, the only ones since 2023) name a field by its kind and
+# a number (thing5, character_string1, phrase3, time4) and refuse a value that does not fit
+# the kind (47003). The limits are those of 类目模板消息参数值内容限制.
+TEXT_KINDS = {"thing": 20, "keyword": 20}  # any characters; keywordN: the old library's fields
+ASCII_KINDS = {"character_string": 32}  # digits, letters and symbols: no Chinese
+HAN_KINDS = {"phrase": 5, "const": 20}  # phrase: Chinese only; const: approved words
+TIME_KINDS = ("time", "date")
+OTHER_KINDS = ("number", "letter", "symbol", "amount", "phone_number", "car_number", "name")
+RETIRED_FIELDS = ("first", "remark")  # no longer shown since May 2023
+
+# Each value: the longest it can be when it has a fixed form, or None when it is cut (or,
+# for choices, written shorter) to fit the room its field leaves it; and the characters.
+TEMPLATE_VALUE_FORMS: dict[str, tuple[int | None, str]] = {
+    "number": (13, "ascii"),  # 20261123-0007 (or "-" for a message about no ticket)
+    "time": (17, "time"),  # 2026年11月26日 10:00
+    "status": (5, "han"),  # 重新处理中
+    "kind": (2, "han"),  # 报修 投诉 保洁 咨询
+    "title": (None, "any"),
+    "text": (None, "any"),
+    "summary": (None, "any"),
+    "unit": (None, "any"),
+    "community": (None, "any"),
+    "choices": (None, "any"),
+}
+# the least room a value that is cut to fit needs to still say something
+TEMPLATE_MIN_ROOM = {"text": 6, "summary": 4, "unit": 4, "community": 2, "title": 4, "choices": 8}
+TIME_FORMAT = "%Y年%m月%d日 %H:%M"
+
+
+def template_field_kind(field: str) -> str:
+    """``thing`` for ``thing5``, ``character_string`` for ``character_string12``."""
+    return field.rstrip("0123456789")
+
+
+def template_field_limit(field: str) -> int | None:
+    """How many characters a field takes (None: a time, whose form is fixed)."""
+    kind = template_field_kind(field)
+    for table in (TEXT_KINDS, ASCII_KINDS, HAN_KINDS):
+        if kind in table:
+            return table[kind]
+    return None if kind in TIME_KINDS else 20
+
+
+def template_placeholders(value: str) -> list[str]:
+    """The placeholders of a field's value, in order ("{kind}：{text}" → kind, text)."""
+    import string
+
+    return [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+
+
+def _literal(value: str) -> str:
+    import string
+
+    return "".join(text for text, _, _, _ in string.Formatter().parse(value))
+
+
+def _is_han(text: str) -> bool:
+    return all("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def template_field_problem(field: str, value: str) -> str | None:
+    """Why ``value`` (with placeholders) cannot go into template field ``field``, or None.
+    A field must be able to carry its longest fixed values and still leave each value that
+    is cut to fit (the text, the summary …) some room; the answers ({choices}) are never cut,
+    they are written shorter ("回复5非常满意…1非常不满意")."""
+    kind = template_field_kind(field)
+    try:
+        used = template_placeholders(value)
+    except ValueError as e:
+        return str(e)
+    unknown = sorted(set(used) - set(TEMPLATE_VALUES))
+    if unknown:
+        return f"unknown placeholder(s) {', '.join(unknown)} (known: {', '.join(TEMPLATE_VALUES)})"
+    literal = _literal(value)
+    if "\n" in value:
+        return "a template value cannot hold a line break (WeChat drops what follows it)"
+    if kind in RETIRED_FIELDS:
+        return f"WeChat no longer shows {kind} fields (since May 2023): use the template's own"
+    if kind in TIME_KINDS:
+        if value.strip() != "{time}":
+            return f"a {kind} field takes exactly {{time}} (e.g. 2026年11月26日 10:00)"
+        return None
+    if kind in OTHER_KINDS:
+        if used:
+            return f"a {kind} field takes none of our values ({', '.join(used)})"
+        return None
+    limit = template_field_limit(field) or 20
+    forms = [TEMPLATE_VALUE_FORMS[p] for p in used]
+    if kind in ASCII_KINDS:
+        wrong = [p for p, (_, chars) in zip(used, forms, strict=True) if chars != "ascii"]
+        if wrong or not literal.isascii():
+            what = ", ".join("{" + p + "}" for p in wrong) or "its Chinese words"
+            return f"a {kind} field takes letters, digits and symbols only: not {what}"
+    if kind in HAN_KINDS:
+        wrong = [p for p, (_, chars) in zip(used, forms, strict=True) if chars != "han"]
+        if wrong or not _is_han(literal):
+            what = ", ".join("{" + p + "}" for p in wrong) or "words other than Chinese"
+            return f"a {kind} field takes Chinese words only: not {what}"
+    fixed = len(literal) + sum(n for n, _ in forms if n is not None)
+    needed = fixed + sum(
+        TEMPLATE_MIN_ROOM[p] for p, (n, _) in zip(used, forms, strict=True) if n is None
+    )
+    if needed > limit:
+        return f"a {kind} field takes {limit} characters; {value!r} needs at least {needed}" + (
+            " (each value cut to fit needs some room)" if needed > fixed else ""
+        )
+    if not used and not literal:
+        return "empty value"
+    return None
+
 
 class WeChatTemplate(Strict):
     """A template message (模板消息) approved in the Official Account's console."""
@@ -230,31 +341,40 @@ class WeChatTemplate(Strict):
         min_length=1,
         description="template field (e.g. character_string1) -> its value, with placeholders "
         + " ".join("{" + v + "}" for v in TEMPLATE_VALUES)
-        + "; every value is cut to 20 characters",
+        + "; each value must fit its field's kind (thing 20 characters, character_string 32 "
+        "letters, digits or symbols, phrase 5 Chinese characters, time {time} only)",
     )
 
     @field_validator("fields")
     @classmethod
-    def _known_placeholders(cls, v: dict[str, str]) -> dict[str, str]:
-        import string
-
+    def _fields_fit(cls, v: dict[str, str]) -> dict[str, str]:
         for name, value in v.items():
-            try:
-                used = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-            except ValueError as e:
-                raise ValueError(f"{name}: {e}") from None
-            unknown = used - set(TEMPLATE_VALUES)
-            if unknown:
-                raise ValueError(
-                    f"{name}: unknown placeholder(s) {', '.join(sorted(unknown))} "
-                    f"(known: {', '.join(TEMPLATE_VALUES)})"
-                )
+            problem = template_field_problem(name, value)
+            if problem:
+                raise ValueError(f"{name}: {problem}")
         return v
+
+    def carries(self, value: str) -> bool:
+        """Whether one of the fields shows ``value`` (e.g. "choices")."""
+        return any(value in template_placeholders(v) for v in self.fields.values())
+
+
+KEYS_WITH_CHOICES = ("followup_accept_ask", "followup_rate_ask")
+"""Messages days after the resident's last word whose answer is a number: a template that
+carries them must show the numbered answers."""
 
 
 class WeChat(Strict):
     """The WeChat Official Account channel (credentials are environment variables)."""
 
+    encryption: Literal["safe", "compatible", "plain"] = Field(
+        "safe",
+        description="which callbacks are accepted, as chosen in the console (消息加解密方式): "
+        "safe (安全模式, only encrypted ones; needs WECHAT_AES_KEY), compatible (兼容模式, "
+        "encrypted ones and, while switching over, plain ones) or plain (明文模式: the "
+        "signature does not cover the message, so a captured request can be replayed with "
+        "another body for five minutes)",
+    )
     menu: dict[str, TicketKind] = Field(
         {
             "REPORT_REPAIR": "repair",
@@ -279,7 +399,27 @@ class WeChat(Strict):
             if name not in self.templates:
                 known = ", ".join(self.templates) or "none defined"
                 raise ValueError(f"template_for.{key}: no template {name!r} ({known})")
+        for key in sorted({*self.template_for, *KEYS_WITH_CHOICES}):
+            name = self.template(key)
+            if name is None:
+                continue
+            template = self.templates[name]
+            how = key if key in self.template_for else "default"
+            if key in KEYS_WITH_CHOICES and not template.carries("choices"):
+                raise ValueError(
+                    f"template_for.{how}: {key} goes out as {name!r}, which has no field with "
+                    "{choices}: the resident would not see which number to answer"
+                )
+            if key not in KEYS_WITH_CHOICES and not template.carries("text"):
+                raise ValueError(
+                    f"template_for.{key}: {name!r} has no field with {{text}}: the message "
+                    "itself would not be shown"
+                )
         return self
+
+    def template(self, text_key: str | None) -> str | None:
+        """The name of the template that carries a message with this reply-text key."""
+        return self.template_for.get(text_key or "") or self.template_for.get("default")
 
 
 TextOverride = Annotated[dict[Literal["zh_hans", "zh_hant", "en"], str], Field(min_length=1)]

@@ -13,10 +13,30 @@ Endpoints: ``GET /cgi-bin/token``, ``POST /cgi-bin/message/custom/send``,
 ``POST /cgi-bin/message/template/send``, ``GET /cgi-bin/media/get``,
 ``POST /cgi-bin/media/upload?type=image`` (multipart field ``media``; the file is kept and
 its new media id works for ``media/get`` and image messages),
-``GET /cgi-bin/user/info``, ``POST /cgi-bin/webhook/send?key=K``. Answers follow WeChat's
-error codes (41001 missing token, 40001 invalid token, 42001 expired token, 45015 window
-closed, 47003 template value too long, 40007 bad media id, 45009 robot over 20/minute,
-40058 markdown over 4096 bytes).
+``GET /cgi-bin/user/info``, ``POST /cgi-bin/webhook/send?key=K`` and
+``POST /cgi-bin/webhook/upload_media?key=K&type=file|voice`` (a robot's files). Answers
+follow WeChat's error codes (41001 missing token, 40001 invalid token, 42001 expired token,
+45015 window closed, 45047 replies used up, 43004 not a follower, 40037 unknown template,
+47003 template value that does not fit its field, 40007 bad or expired media id, 45009
+robot over 20/minute, 40058 markdown over 4096 bytes).
+
+WeChat's rules that the fake enforces (``enforce_windows=True``, or the test's own
+``close_window``):
+
+* customer-service messages (公众号客服消息下发额度, June 2023): after the person writes,
+  5 within 48 hours; after a follow, a menu click or a scan, 3 within a minute; the sixth
+  (or fourth) is answered 45047, anything after 48 hours 45015. The fake hears of what the
+  person did from :meth:`FakeWeChat.saw_callback` (the test's callbacks go through it);
+* someone who unfollowed gets nothing (43004);
+* template fields by their kind (the name without its number; 类目模板消息参数值内容限制):
+  ``thing`` 20 characters, ``character_string`` 32 letters, digits or symbols (no Chinese),
+  ``phrase`` 5 Chinese characters, ``time`` a time of day with an optional date
+  ("15:01", "2019年10月1日 15:01"), ``number``, ``letter``, ``symbol``, ``amount``,
+  ``phone_number``, ``car_number``, ``name``, ``const``; registered templates
+  (:meth:`FakeWeChat.add_template`) also check the template id and its field names;
+* a WeCom robot takes 20 messages a minute, markdown up to 4096 bytes, images up to 2 MB
+  (JPG/PNG, with their md5), files of 5 bytes to 20 MB and AMR voice up to 2 MB uploaded
+  to that robot first (its media id is good for that robot only).
 
 The signature/encryption in :func:`callback_request` is written here independently of
 ``bot.channels.wechat_crypto`` (hashlib + wechatpy's PrpCrypto), so tests of the callback
@@ -31,6 +51,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import re
 import secrets
 import socket
 import time
@@ -38,6 +59,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape
 
 import pytest
@@ -59,7 +81,43 @@ __all__ = [
 
 ROBOT_LIMIT_PER_MINUTE = 20
 ROBOT_MARKDOWN_MAX_BYTES = 4096
-TEMPLATE_VALUE_MAX = 20
+TEMPLATE_VALUE_MAX = 20  # a field of no known kind (keyword1, first, remark …)
+MESSAGE_WINDOW, MESSAGE_QUOTA = 48 * 3600, 5
+EVENT_WINDOW, EVENT_QUOTA = 60, 3
+
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?"
+_DAY = r"(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
+_TIME = rf"(?:{_DAY} ?)?{_CLOCK}"
+_DATE = rf"{_DAY}(?: ?{_CLOCK})?"
+TEMPLATE_KINDS: dict[str, Callable[[str], bool]] = {
+    "thing": lambda v: 0 < len(v) <= 20,
+    "character_string": lambda v: 0 < len(v) <= 32 and v.isascii() and v.isprintable(),
+    "phrase": lambda v: re.fullmatch(f"[{_HAN}]{{1,5}}", v) is not None,
+    "time": lambda v: re.fullmatch(f"{_TIME}(?:~{_TIME})?", v) is not None,
+    "date": lambda v: re.fullmatch(f"{_DATE}(?:~{_DATE})?", v) is not None,
+    "number": lambda v: re.fullmatch(r"-?\d+(?:\.\d+)?", v) is not None and len(v) <= 32,
+    "letter": lambda v: re.fullmatch(r"[A-Za-z]{1,32}", v) is not None,
+    "symbol": lambda v: 0 < len(v) <= 5 and not any(c.isalnum() for c in v),
+    "amount": lambda v: re.fullmatch(r"[¥$€£]?\d{1,10}(?:\.\d{1,2})?元?", v) is not None,
+    "phone_number": lambda v: re.fullmatch(r"[0-9+\-() ]{1,17}", v) is not None,
+    "car_number": lambda v: 0 < len(v) <= 8,
+    "name": lambda v: re.fullmatch(f"[{_HAN}·]{{1,10}}|[A-Za-z .·-]{{1,20}}", v) is not None,
+    "const": lambda v: len(v) <= 20,
+}
+
+
+def template_kind(field_name: str) -> str:
+    """``thing`` for ``thing5``, ``character_string`` for ``character_string12``."""
+    return field_name.rstrip("0123456789")
+
+
+def template_value_fits(field_name: str, value: str) -> bool:
+    """Whether WeChat takes ``value`` in a template field called ``field_name``."""
+    check = TEMPLATE_KINDS.get(template_kind(field_name))
+    if check is None:
+        return len(value) <= TEMPLATE_VALUE_MAX
+    return check(value)
 
 
 @dataclass
@@ -105,6 +163,19 @@ class _Media:
 @dataclass
 class _Robot:
     accepted: deque[float] = field(default_factory=deque)
+    media: dict[str, _Media] = field(default_factory=dict)
+
+
+@dataclass
+class _Contact:
+    """What WeChat knows of a follower: the windows their actions opened."""
+
+    following: bool = True
+    message_until: float = 0.0
+    message_left: int = 0
+    event_until: float = 0.0
+    event_left: int = 0
+    ever_opened: bool = False
 
 
 def _free_port(host: str) -> int:
@@ -127,6 +198,7 @@ class FakeWeChat:
         expires_in: int = 7200,
         host: str = "127.0.0.1",
         clock: Callable[[], float] = time.time,
+        enforce_windows: bool = False,
     ):
         self.app_id = app_id
         self.app_secret = app_secret
@@ -142,6 +214,9 @@ class FakeWeChat:
         self.users: dict[str, dict[str, Any]] = {}
         self.media: dict[str, _Media] = {}
         self.robot_keys: set[str] | None = None  # None: any key is a robot
+        self.enforce_windows = enforce_windows
+        self.contacts: dict[str, _Contact] = {}
+        self.templates: dict[str, set[str]] = {}  # template id -> its fields (when registered)
         self._robots: dict[str, _Robot] = {}
         self._calls: list[WeChatCall] = []
         self._faults: dict[str, list[_Fault]] = {}
@@ -163,7 +238,7 @@ class FakeWeChat:
         return f"{self.url}/cgi-bin/webhook/send?key={key}"
 
     async def start(self) -> FakeWeChat:
-        app = web.Application()
+        app = web.Application(client_max_size=25 * 2**20)  # robots take 20 MB files
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
         app.router.add_post("/cgi-bin/message/template/send", self._template_send)
@@ -171,6 +246,7 @@ class FakeWeChat:
         app.router.add_post("/cgi-bin/media/upload", self._media_upload)
         app.router.add_get("/cgi-bin/user/info", self._user_info)
         app.router.add_post("/cgi-bin/webhook/send", self._robot_send)
+        app.router.add_post("/cgi-bin/webhook/upload_media", self._robot_upload)
         app.router.add_get("/video/{media_id}", self._video)
         self._runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
         await self._runner.setup()
@@ -213,6 +289,63 @@ class FakeWeChat:
         """Customer-service messages to ``openid`` now answer ``errcode`` (45015/45047)."""
         self.window_closed.add(openid)
         self.window_error = errcode
+
+    def saw_callback(self, xml: str, at: float | None = None) -> None:
+        """What WeChat knows when it delivers callback ``xml``: a message opens the 48-hour
+        window (5 replies), a follow, a scan or a menu click the one-minute one (3), an
+        unfollow closes everything."""
+        try:
+            root = ET.fromstring(xml)
+        except ET.ParseError:
+            return  # not a message WeChat would deliver: nobody did anything
+        openid = root.findtext("FromUserName") or ""
+        msg_type = (root.findtext("MsgType") or "").lower()
+        at = self.clock() if at is None else at
+        contact = self.contacts.setdefault(openid, _Contact())
+        if msg_type != "event":
+            contact.following = True
+            contact.message_until, contact.message_left = at + MESSAGE_WINDOW, MESSAGE_QUOTA
+            contact.ever_opened = True
+            return
+        event = (root.findtext("Event") or "").lower()
+        if event == "unsubscribe":
+            self.contacts[openid] = _Contact(following=False)
+        elif event in ("subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"):
+            contact.following = True
+            contact.event_until, contact.event_left = at + EVENT_WINDOW, EVENT_QUOTA
+            contact.ever_opened = True
+
+    def unfollow(self, openid: str) -> None:
+        self.contacts[openid] = _Contact(following=False)
+
+    def add_template(self, template_id: str, *fields: str) -> None:
+        """A template of the account (模板库 → 我的模板) and its field names: other template
+        ids are answered 40037, unknown fields 47003."""
+        self.templates[template_id] = set(fields)
+
+    def expire_media(self, media_id: str) -> None:
+        """WeChat keeps a resident's media three days: afterwards its id is invalid."""
+        self.media.pop(media_id, None)
+
+    def _window_problem(self, openid: str) -> dict[str, Any] | None:
+        contact = self.contacts.get(openid)
+        if contact is not None and not contact.following:
+            return {"errcode": 43004, "errmsg": "require subscribe"}
+        if not self.enforce_windows:
+            return None
+        now = self.clock()
+        if contact is not None and contact.event_until > now and contact.event_left > 0:
+            contact.event_left -= 1
+            return None
+        if contact is not None and contact.message_until > now and contact.message_left > 0:
+            contact.message_left -= 1
+            return None
+        if contact is not None and now < max(contact.message_until, contact.event_until):
+            return {"errcode": 45047, "errmsg": "out of response count limit"}
+        return {
+            "errcode": 45015,
+            "errmsg": "response out of time limit or subscription is canceled",
+        }
 
     def add_media(
         self,
@@ -427,6 +560,10 @@ class FakeWeChat:
         msgtype = body.get("msgtype")
         if not body.get("touser") or msgtype not in body:
             return self._answer(call, {"errcode": 44002, "errmsg": "empty post data"})
+        if body["touser"] not in self.window_closed:
+            problem = self._window_problem(body["touser"])
+            if problem:
+                return self._answer(call, problem)
         if body["touser"] in self.window_closed:
             return self._answer(
                 call,
@@ -448,9 +585,17 @@ class FakeWeChat:
         body = call.body if isinstance(call.body, dict) else {}
         if not body.get("touser") or not body.get("template_id"):
             return self._answer(call, {"errcode": 40037, "errmsg": "invalid template_id"})
+        if self.templates and body["template_id"] not in self.templates:
+            return self._answer(call, {"errcode": 40037, "errmsg": "invalid template_id"})
+        contact = self.contacts.get(body["touser"])
+        if contact is not None and not contact.following:
+            return self._answer(call, {"errcode": 43004, "errmsg": "require subscribe"})
+        known = self.templates.get(body["template_id"])
         for name, item in (body.get("data") or {}).items():
             value = item.get("value", "") if isinstance(item, dict) else ""
-            if len(value) > TEMPLATE_VALUE_MAX:
+            if (known is not None and name not in known) or not template_value_fits(
+                name, str(value)
+            ):
                 return self._answer(
                     call,
                     {"errcode": 47003, "errmsg": f"argument invalid! data.{name}.value invalid"},
@@ -520,8 +665,15 @@ class FakeWeChat:
             return self._answer(call, {"errcode": 93000, "errmsg": "invalid webhook url"})
         body = call.body if isinstance(call.body, dict) else {}
         msgtype = body.get("msgtype")
-        if msgtype not in ("text", "markdown", "image") or not isinstance(body.get(msgtype), dict):
+        kinds = ("text", "markdown", "image", "file", "voice")
+        if msgtype not in kinds or not isinstance(body.get(msgtype), dict):
             return self._answer(call, {"errcode": 40008, "errmsg": "invalid message type"})
+        if msgtype in ("file", "voice"):
+            robot = self._robots.setdefault(key, _Robot())
+            media = robot.media.get(str(body[msgtype].get("media_id") or ""))
+            if media is None or (msgtype == "voice" and media.content_type != "voice"):
+                return self._answer(call, {"errcode": 40007, "errmsg": "invalid media_id"})
+            return self._robot_accept(call, key)
         if msgtype == "image":
             problem = _robot_image_problem(body["image"])
             if problem:
@@ -537,6 +689,51 @@ class FakeWeChat:
                 {"errcode": 40058, "errmsg": f"{msgtype}.content exceed max length {limit}"},
             )
         return self._robot_accept(call, key)
+
+    async def _robot_upload(self, request: web.Request) -> web.Response:
+        """A robot's file (5 B to 20 MB) or AMR voice (up to 2 MB): kept for that robot,
+        its media id good for its ``file``/``voice`` messages (WeCom keeps them 3 days)."""
+        call, early = await self._begin(request)
+        if early is not None:
+            return early
+        key = request.query.get("key", "")
+        if not key or (self.robot_keys is not None and key not in self.robot_keys):
+            return self._answer(call, {"errcode": 93000, "errmsg": "invalid webhook url"})
+        kind = request.query.get("type", "")
+        if kind not in ("file", "voice"):
+            return self._answer(call, {"errcode": 40004, "errmsg": "invalid media type"})
+        media = (call.body or {}).get("media") if isinstance(call.body, dict) else None
+        if not isinstance(media, _Media):
+            return self._answer(call, {"errcode": 41005, "errmsg": "media data missing"})
+        size = len(media.content)
+        if size < 5 or size > 20 * 2**20:
+            return self._answer(call, {"errcode": 40006, "errmsg": "invalid file size"})
+        if kind == "voice" and (size > 2 * 2**20 or not media.content.startswith(b"#!AMR")):
+            return self._answer(call, {"errcode": 40005, "errmsg": "invalid file type"})
+        media_id = f"robot{next(self._upload_seq)}-{secrets.token_hex(4)}"
+        robot = self._robots.setdefault(key, _Robot())
+        robot.media[media_id] = _Media(media.content, kind, media.filename)
+        return self._answer(
+            call,
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "type": kind,
+                "media_id": media_id,
+                "created_at": str(int(self.clock())),
+            },
+        )
+
+    def robot_files(self, key: str) -> list[tuple[str, bytes]]:
+        """(file name, content) of the file and voice messages robot ``key`` accepted."""
+        robot = self._robots.get(key, _Robot())
+        out = []
+        for call in self.robot_messages(key):
+            kind = call.body.get("msgtype")
+            if kind in ("file", "voice"):
+                media = robot.media[call.body[kind]["media_id"]]
+                out.append((media.filename, media.content))
+        return out
 
     def _robot_accept(self, call: WeChatCall, key: str) -> web.Response:
         robot = self._robots.setdefault(key, _Robot())
