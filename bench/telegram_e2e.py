@@ -409,7 +409,7 @@ async def serve_guanjia(spec: dict[str, Any]) -> dict[str, Any]:
     )
     rt = Runtime(settings, make_config(tmp))
     t_start = time.monotonic()
-    await start(rt, create_schema=True)  # the models' schema (issue 19: no migration yet)
+    await start(rt)
     startup_s = time.monotonic() - t_start
     sender = rt.senders["telegram"]
     # set-up and warm-up are not what is measured: the limiter is switched in later

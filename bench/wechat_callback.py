@@ -69,7 +69,7 @@ async def run(residents: int, messages: int, pause: float) -> dict:
                 GUANJIA_HTTP_PORT=str(port),
             )
             rt = Runtime(settings, load_config(EXAMPLE_CONFIG))
-            await start(rt, create_schema=True)  # the models' schema (issue 19: no migration yet)
+            await start(rt)
             url = f"http://127.0.0.1:{port}/wechat"
             try:
                 # The residents run in a separate process, so their signing and encrypting

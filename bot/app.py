@@ -73,17 +73,14 @@ def describe_channels(settings: Settings, config: Config | None = None) -> dict[
     return status
 
 
-async def start(rt: Runtime, *, migrate_db: bool = True, create_schema: bool = False) -> None:
-    """``create_schema`` (tests, benchmarks): build the schema from the models instead of
-    the migrations."""
+async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     settings, config = rt.settings, rt.config
-    if migrate_db and not create_schema:
+    if migrate_db:
         applied = await migrate.upgrade(settings.database_url)
         if applied:
             log.info("database migrated: %s", ", ".join(applied))
-    await open_db(settings.database_url, create=create_schema)
-    if migrate_db and not create_schema:
-        await migrate.create_unmigrated_tables()
+    await open_db(settings.database_url)
+    await migrate.create_unmigrated_tables()
     await sync_config(config)
 
     from nlp import init_nlp

@@ -89,7 +89,7 @@ async def _running(tmp_path, tg: FakeTelegram, webhook: bool):
         env["TELEGRAM_WEBHOOK_SECRET"] = "s3cret-token"
     settings = Settings(**env)
     rt = Runtime(settings, make_config(tmp_path))
-    await start(rt, create_schema=True)  # the models' schema (issue 19: no migration yet)
+    await start(rt)
     return rt
 
 

@@ -155,7 +155,7 @@ async def world(tmp_path):
                 GUANJIA_HTTP_PORT=str(port),
             )
             rt = Runtime(settings, make_config(tmp_path, wx.robot_url(ROBOT_KEY)))
-            await start(rt, create_schema=True)  # the models' schema (issue 19: no migration yet)
+            await start(rt)
             env = Env(rt, wx, tg, clock, port)
             try:
                 yield env
