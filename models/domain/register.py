@@ -130,7 +130,7 @@ ROLES = {
 ROLE_ZH = {"owner": "业主", "tenant": "租户", "family": "家属"}
 
 
-def _squash(text: Any) -> str:
+def squash(text: Any) -> str:
     """A heading or value as compared: half-width, lower-case, without spaces, marks
     (* 必填) and anything in brackets (面积（㎡）)."""
     s = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
@@ -139,12 +139,12 @@ def _squash(text: Any) -> str:
     return re.sub(r"[\s*_\-.:：#]", "", s)
 
 
-_LOOKUP = {_squash(h): col for col, names in HEADINGS.items() for h in names}
+_LOOKUP = {squash(h): col for col, names in HEADINGS.items() for h in names}
 
 
 def column_of(heading: Any) -> str | None:
     """Which column a heading names (None: not one of ours)."""
-    return _LOOKUP.get(_squash(heading))
+    return _LOOKUP.get(squash(heading))
 
 
 def header_columns(cells: list[Any]) -> dict[str, int]:
@@ -249,7 +249,7 @@ def read_row(
             entrance = int(tokens[0])
         else:
             problems.append(f"单元“{entrance_text}”应为数字，例如 2 或 2单元")
-    room = _text(values.get("room"))
+    room = re.sub(r"\s*(室|房)$", "", _text(values.get("room")))  # 1201室 is room 1201
     if not room:
         problems.append("房号为空")
     elif not part_tokens(room):
@@ -267,8 +267,8 @@ def read_row(
             problems.append(f"手机号“{phone_text}”格式不对（应为 11 位手机号，或带区号的座机）")
     role = "owner"
     if has_role:
-        role_text = _squash(values.get("role"))
-        role = next((r for r, words in ROLES.items() if role_text in map(_squash, words)), "")
+        role_text = squash(values.get("role"))
+        role = next((r for r, words in ROLES.items() if role_text in map(squash, words)), "")
         if not role_text:
             problems.append("身份为空（应为 业主、租户 或 家属）")
         elif not role:
@@ -309,7 +309,7 @@ class Duplicates:
         self._seen: dict[tuple[str, str, str], int] = {}
 
     def check(self, row: Row) -> RowError | None:
-        person = (building_key(row.building), row.key, _squash(row.name))
+        person = (building_key(row.building), row.key, squash(row.name))
         first = self._seen.setdefault(person, row.number)
         if first == row.number:
             return None

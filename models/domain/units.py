@@ -14,7 +14,14 @@ import re
 from dataclasses import dataclass
 
 from models.domain.config import Building, Community
-from models.domain.unit_text import is_named, key_of, normalise, part_tokens, windows
+from models.domain.unit_text import (
+    ROOM_WORDS,
+    is_named,
+    key_of,
+    normalise,
+    part_tokens,
+    windows,
+)
 
 
 @dataclass(frozen=True)
@@ -60,9 +67,11 @@ def label(community: Community, building: Building, entrance: int | None, room: 
     fmt = building.unit_format
     if fmt is None:
         fmt = "{building}{room}" if is_named(building.name) else community.unit_format
-    return _format(
-        fmt, {"building": building.name, "entrance": str(entrance or ""), "room": room.strip()}
-    )
+    room = room.strip()
+    word = fmt.partition("{room}")[2][:1]  # "12号" in "{room}号别墅" is not "12号号别墅"
+    if word and word in ROOM_WORDS and room.endswith(word):
+        room = room[: -len(word)]
+    return _format(fmt, {"building": building.name, "entrance": str(entrance or ""), "room": room})
 
 
 def example(community: Community) -> str:
