@@ -6,7 +6,7 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify
+from handlers import notify, verification
 from handlers.context import Incoming, Outcome, env
 from handlers.residents import bind_unit, community_of, save_state, unit_example_for
 from handlers.tickets import find_ticket
@@ -49,7 +49,7 @@ async def on_command(
             unit = await bind_unit(resident, rest, conn)
             if unit is not None:
                 await save_state(resident, conn)
-                await notify.to_resident(resident, "unit_bound", unit=unit.label, conn=conn)
+                await verification.unit_bound(resident, unit, conn)
                 return Outcome()
         await save_state(resident, conn, awaiting="unit")
         await notify.to_resident(
