@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 import nlp
 from handlers import notify, verification
@@ -56,10 +57,11 @@ async def on_command(
             resident, "ask_unit", example=await unit_example_for(resident, conn), conn=conn
         )
         return Outcome()
-    if name == "my":
-        tickets = (
-            await Ticket.filter(resident_id=resident.id).using_db(conn).order_by("-id").limit(10)
-        )
+    if name == "my":  # a verified resident sees the unit's tickets, others only their own
+        mine = Q(resident_id=resident.id)
+        if await verification.is_verified(resident, conn):
+            mine |= Q(unit_id=resident.unit_id, anonymous=False)
+        tickets = await Ticket.filter(mine).using_db(conn).order_by("-id").limit(10)
         if not tickets:
             await notify.to_resident(resident, "my_tickets_none", conn=conn)
             return Outcome()
@@ -79,6 +81,10 @@ async def on_command(
             await notify.to_resident(resident, "cancel_usage", example="0007", conn=conn)
             return Outcome()
         ticket = await find_ticket(number, conn, resident_id=resident.id)
+        if ticket is None and await verification.is_verified(resident, conn):
+            other = await find_ticket(number, conn)  # the unit's, for a verified resident
+            if other and other.unit_id == resident.unit_id and not other.anonymous:
+                ticket = other
         if ticket is None or ticket.status not in OPEN_STATUSES:
             await notify.to_resident(resident, "cancel_not_found", number=number, conn=conn)
             return Outcome()
