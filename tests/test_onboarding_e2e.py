@@ -439,3 +439,59 @@ async def test_three_wrong_tails_ask_a_steward(db, clock, tmp_path):
     assert "请贴心管家核实" in await wechat("5678", "wx-2")  # locked: even the right one
     claim = await UnitClaim.get(resident__platform_user_id="wx-2")
     assert claim.verified_at is None and claim.failures == 3 and claim.card_at is not None
+
+
+def test_holidays_of_a_year_nobody_gave_are_warned_about(caplog):
+    from datetime import UTC, datetime
+
+    from bot.app import warn_unknown_holidays
+    from handlers.context import env
+    from models.domain.clock import FakeClock, set_clock
+
+    last = max(env().calendar.public_years)
+    previous = set_clock(FakeClock(datetime(last, 12, 10, 2, 0, tzinfo=UTC)))
+    try:
+        with caplog.at_level("WARNING", logger="guanjia"):
+            assert warn_unknown_holidays(env().calendar, env().config) == [last + 1]
+        assert f"public holidays of {last + 1} are not known yet" in caplog.text
+        set_clock(FakeClock(datetime(last, 6, 1, 2, 0, tzinfo=UTC)))
+        assert warn_unknown_holidays(env().calendar, env().config) == []
+    finally:
+        set_clock(previous)
+
+
+def test_staff_commands_invite_and_list(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path}/g.db",
+        "GUANJIA_CONFIG": str(ROOT / "guanjia.example.yaml"),
+    }
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "staff", *args],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    invited = run("invite", "王管家")
+    assert invited.returncode == 0, invited.stderr
+    assert "/start " in invited.stdout and "/join " in invited.stdout
+    code = invited.stdout.split("一次性邀请码 ")[1].split()[0]
+    group = run("invite-group", "supervisors")
+    assert "/bindgroup " in group.stdout
+    listed = run("list")
+    assert "王管家  贴心管家  示例花园  Telegram: 未绑定" in listed.stdout
+    assert code in listed.stdout and "示例花园 管家群：未设置" in listed.stdout
+    unknown = run("invite", "某某")
+    assert unknown.returncode == 1 and "没有“某某”" in unknown.stderr
