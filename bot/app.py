@@ -88,7 +88,8 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     from handlers.context import setup as setup_handlers
 
-    setup_handlers(config)
+    handlers_env = setup_handlers(config)
+    warn_unknown_holidays(handlers_env.calendar, config)
 
     rt.channel_status = describe_channels(settings, config)
     for name, text in rt.channel_status.items():
@@ -148,6 +149,22 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
     settle_memory()
+
+
+def warn_unknown_holidays(calendar, config: Config) -> list[int]:
+    """Say when the public holidays of this or the coming year are unknown (the
+    chinesecalendar package learns each year when the State Council publishes it)."""
+    from models.domain.clock import now
+
+    years = calendar.unknown_years(now().astimezone(config.tz).date())
+    for year in years:
+        log.warning(
+            "public holidays of %s are not known yet: upgrade chinesecalendar, or list the "
+            "year's holidays and 调休 working days under business_hours.holidays and "
+            "business_hours.extra_workdays; until then only weekends are days off",
+            year,
+        )
+    return years
 
 
 def settle_memory() -> None:

@@ -17,7 +17,7 @@ EXIT_CONFIG = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from bot import commands
+    from bot import commands, onboarding
     from nlp import cli as nlp_cli
 
     parser = argparse.ArgumentParser(
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.register(sub)
+    onboarding.register(sub)
     nlp_cli.register(sub)
     return parser
 

@@ -63,6 +63,15 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         f"{path}: OK ({len(config.communities)} communities, {buildings} buildings, "
         f"{len(config.staff)} staff, timezone {config.timezone})"
     )
+    from models.domain.calendar import BusinessCalendar
+    from models.domain.clock import now
+
+    calendar = BusinessCalendar.from_config(config)
+    for year in calendar.unknown_years(now().astimezone(config.tz).date()):
+        print(
+            f"warning: the public holidays of {year} are not known yet (upgrade chinesecalendar, "
+            "or list them under business_hours.holidays / extra_workdays)"
+        )
     return 0
 
 

@@ -30,6 +30,7 @@ class Incoming:
     media: list[dict[str, Any]] = field(default_factory=list)
     reply_to: str | None = None  # the platform message id this one replies to
     button: str | None = None  # callback data of a pressed button
+    contact: dict[str, Any] | None = None  # a shared contact: {"phone", "user_id"}
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property

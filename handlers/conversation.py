@@ -4,12 +4,13 @@ all in the transaction that stored it."""
 
 from __future__ import annotations
 
+from handlers import verification
 from handlers.context import Incoming, Outcome
 from handlers.delivery_failures import tell_missed
-from handlers.intake import on_message
+from handlers.intake import on_message, understand
 from handlers.resident_buttons import on_button
 from handlers.resident_commands import on_command
-from handlers.residents import get_resident
+from handlers.residents import get_resident, save_state
 from models.inbound import finish
 from models.outbox import transaction
 from models.storage.statements import update_where
@@ -24,6 +25,23 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
         script = resident.script
         if msg.button:
             outcome = await on_button(msg, resident, inbound, conn)
+        elif msg.contact is not None:
+            outcome = Outcome()
+            pending = (resident.state or {}).get("pending")
+            if await verification.on_contact(msg, resident, conn) and pending:
+                await save_state(resident, conn)  # the report that waited for the unit
+                outcome = await understand(
+                    pending["text"],
+                    resident,
+                    inbound,
+                    conn,
+                    media=pending.get("media", []),
+                    inbound_id=pending.get("inbound_id"),
+                    chosen=pending.get("chosen"),
+                )
+        elif await verification.wants_tail(msg, resident, conn):
+            await verification.on_tail(msg, resident, conn)
+            outcome = Outcome()
         elif msg.command:
             name, rest = msg.command
             outcome = await on_command(name, rest, msg, resident, inbound, conn)

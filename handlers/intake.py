@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify
+from handlers import notify, verification
 from handlers.booking import is_home_service, matching_fee, offer_slots
 from handlers.context import Incoming, Outcome, env
 from handlers.residents import bind_unit, remember_script, save_state, unit_example_for
@@ -54,7 +54,7 @@ async def on_message(
     if state.get("awaiting") == "unit" or (resident.unit_id is None and text and len(text) < 30):
         unit = await bind_unit(resident, text, conn) if text else None
         if unit is not None:
-            await notify.to_resident(resident, "unit_bound", unit=unit.label, conn=conn)
+            await verification.unit_bound(resident, unit, conn)
             pending = state.get("pending")
             await save_state(resident, conn)
             if pending:

@@ -14,7 +14,7 @@ from handlers import wecom_lines
 from handlers.context import env
 from models.domain.clock import now
 from models.outbox import queue_message
-from models.storage.db import community_row, unit_label
+from models.storage.db import bound_chats, community_row, unit_label
 from models.tables import Community, Platform, Resident, Staff, Status, Ticket
 
 KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}
@@ -52,6 +52,11 @@ def staff_chats(community_code: str, which: str) -> list[tuple[str, str]]:
         out.append((Platform.TELEGRAM.value, str(chats.telegram)))
     if chats.wecom_webhook:
         out.append((Platform.WECOM.value, chats.wecom_webhook))
+    for platform, chat in bound_chats(community_code, which):  # /bindgroup
+        if platform == Platform.TELEGRAM and chats.telegram is not None:
+            continue  # the config's chat comes first
+        if (platform, chat) not in out:
+            out.append((platform, chat))
     return out
 
 
@@ -62,8 +67,15 @@ def card_chats(about_staff: bool, community_code: str) -> list[list[str]]:
     return [list(chat) for chat in staff_chats(community_code, which)]
 
 
-async def _unit_label(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
-    return await unit_label(ticket.unit_id, conn) or "未登记"
+async def unit_text(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
+    """The ticket's unit as staff see it: 未登记 when unknown, marked 未核实 while the
+    resident's claim to it is not verified (``handlers.verification``)."""
+    label = await unit_label(ticket.unit_id, conn)
+    if label is None:
+        return "未登记"
+    if (ticket.details or {}).get("unverified"):
+        label += env().texts("staff.card_unverified")
+    return label
 
 
 async def render_card(
@@ -102,7 +114,7 @@ async def render_card(
         else "",
         status=t(f"staff.status.{ticket.status}"),
         assignee=assignee,
-        unit="（匿名反映）" if ticket.anonymous else await _unit_label(ticket, conn),
+        unit="（匿名反映）" if ticket.anonymous else await unit_text(ticket, conn),
         summary=ticket.summary,
         words=clip(details.get("words", ticket.summary), 300),
         media=t("staff.card_media", count=len(media)) if media else "",
@@ -249,7 +261,7 @@ async def tell_staff(
 async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None:
     """A resident's follow-up words, to the card's chats; replies to it reach them."""
     t = env().texts
-    unit = await _unit_label(ticket, conn)
+    unit = await unit_text(ticket, conn)
     for platform, chat in (ticket.details or {}).get("card_chats", []):
         await queue_message(
             platform,
@@ -263,7 +275,7 @@ async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None
 
 async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncClient) -> None:
     t = env().texts
-    unit = await _unit_label(ticket, conn)
+    unit = await unit_text(ticket, conn)
     what = (
         t(f"staff.media.{media.get('type', 'document')}")
         if f"staff.media.{media.get('type')}" in t.keys()

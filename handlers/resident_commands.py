@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 import nlp
-from handlers import notify
+from handlers import notify, verification
 from handlers.context import Incoming, Outcome, env
 from handlers.residents import bind_unit, community_of, save_state, unit_example_for
 from handlers.tickets import find_ticket
@@ -49,17 +50,18 @@ async def on_command(
             unit = await bind_unit(resident, rest, conn)
             if unit is not None:
                 await save_state(resident, conn)
-                await notify.to_resident(resident, "unit_bound", unit=unit.label, conn=conn)
+                await verification.unit_bound(resident, unit, conn)
                 return Outcome()
         await save_state(resident, conn, awaiting="unit")
         await notify.to_resident(
             resident, "ask_unit", example=await unit_example_for(resident, conn), conn=conn
         )
         return Outcome()
-    if name == "my":
-        tickets = (
-            await Ticket.filter(resident_id=resident.id).using_db(conn).order_by("-id").limit(10)
-        )
+    if name == "my":  # a verified resident sees the unit's tickets, others only their own
+        mine = Q(resident_id=resident.id)
+        if await verification.is_verified(resident, conn):
+            mine |= Q(unit_id=resident.unit_id, anonymous=False)
+        tickets = await Ticket.filter(mine).using_db(conn).order_by("-id").limit(10)
         if not tickets:
             await notify.to_resident(resident, "my_tickets_none", conn=conn)
             return Outcome()
@@ -79,6 +81,10 @@ async def on_command(
             await notify.to_resident(resident, "cancel_usage", example="0007", conn=conn)
             return Outcome()
         ticket = await find_ticket(number, conn, resident_id=resident.id)
+        if ticket is None and await verification.is_verified(resident, conn):
+            other = await find_ticket(number, conn)  # the unit's, for a verified resident
+            if other and other.unit_id == resident.unit_id and not other.anonymous:
+                ticket = other
         if ticket is None or ticket.status not in OPEN_STATUSES:
             await notify.to_resident(resident, "cancel_not_found", number=number, conn=conn)
             return Outcome()

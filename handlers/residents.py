@@ -11,11 +11,12 @@ from handlers import notify
 from handlers.context import Incoming, env
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES
+from models.domain.units import UnitRef
 from models.domain.units import example as unit_example
-from models.domain.units import find_unit
 from models.storage.db import community_row
 from models.storage.statements import update_returning
 from models.tables import Building, Community, Resident, Ticket, Unit
+from models.units import find_units, store_ref
 
 
 async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
@@ -66,32 +67,40 @@ async def unit_example_for(resident: Resident, conn: BaseDBAsyncClient) -> str:
 
 
 async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> Unit | None:
-    """Bind the unit named in ``text`` if it exists; None if it does not."""
+    """Bind the unit named in ``text`` if exactly one exists; None if none (or several)
+    does. The unit is claimed, not verified (``handlers.verification``)."""
     config = env().config
-    candidates = config.communities
+    codes = [c.code for c in config.communities]
     if resident.community_id is not None:
-        current = await community_row(resident.community_id, conn=conn)
-        candidates = [config.community(current.code)]
-    found = find_unit(text, candidates)
+        codes = [(await community_row(resident.community_id, conn=conn)).code]
     building = (resident.state or {}).get("building")
-    if not found and building:  # known from the building's QR code: "2单元1201" is enough
-        found = find_unit(f"{building}#{text}", candidates)
-    if len(found) != 1:
+    matches: list[tuple[Community, Unit | UnitRef]] = []
+    for code in codes:
+        community = await community_row(code=code, conn=conn)
+        found = await find_units(text, community, config.community(code), conn)
+        if not found and building:  # known from the building's QR code: "2单元1201" is enough
+            found = await find_units(f"{building}#{text}", community, config.community(code), conn)
+        matches.extend((community, u) for u in found)
+    if len(matches) != 1:
         return None
-    ref = found[0]
-    community = await community_row(code=ref.community, conn=conn)
-    building = await Building.get(community=community, name=ref.building).using_db(conn)
-    unit, _ = await Unit.get_or_create(
-        building=building,
-        entrance=ref.entrance,
-        room=ref.room,
-        defaults={"label": ref.label},
-        using_db=conn,
-    )
+    community, unit = matches[0]
+    if isinstance(unit, UnitRef):
+        unit = await store_ref(unit, community, conn)
+    await attach_unit(resident, unit, conn, community_id=community.id)
+    return unit
+
+
+async def attach_unit(
+    resident: Resident, unit: Unit, conn: BaseDBAsyncClient, *, community_id: int | None = None
+) -> None:
+    """The resident's unit is now ``unit``; tickets opened before it was known (urgent,
+    voice, questions) get it."""
+    if community_id is None:
+        building = await Building.get(id=unit.building_id).using_db(conn)
+        community_id = building.community_id
     resident.unit_id = unit.id
-    resident.community_id = community.id
+    resident.community_id = community_id
     await resident.save(update_fields=["unit_id", "community_id"], using_db=conn)
-    # tickets opened before the unit was known (urgent, voice, questions) get it now
     waiting = await Ticket.filter(
         resident_id=resident.id,
         unit_id__isnull=True,
@@ -99,10 +108,11 @@ async def bind_unit(resident: Resident, text: str, conn: BaseDBAsyncClient) -> U
     ).using_db(conn)
     for ticket in waiting:
         ticket.unit_id = unit.id
-        await Ticket.filter(id=ticket.id).using_db(conn).update(unit_id=unit.id)
-        if (ticket.details or {}).get("card_chats"):
+        details = {**(ticket.details or {}), "unverified": True}
+        ticket.details = details
+        await Ticket.filter(id=ticket.id).using_db(conn).update(unit_id=unit.id, details=details)
+        if details.get("card_chats"):
             await notify.refresh_card(ticket, conn)
-    return unit
 
 
 def remember_script(resident: Resident, classification) -> None:

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import staff, staff_welcome
+from handlers import invitations, resident_admin, staff, staff_welcome, verification
 from handlers.context import Incoming, Outcome, env, serialised
 from handlers.conversation import handle_resident
 from models.inbound import STALE, finish, process_once, unhandled
@@ -99,9 +99,15 @@ async def _handle(msg: Incoming, answered_after: bool) -> Outcome:
 async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
     member = await staff.find_staff(msg.platform, msg.sender_id)
     action = (msg.button or "").partition(":")[0]
+    if msg.button and action == "verify":
+        return await verification.staff_button(msg, member)
     if msg.button and action in staff.STAFF_BUTTONS:
         return await staff.handle_button(msg, member)
     command = msg.command
+    if command and invitations.is_invitation(command):
+        return await invitations.use(msg, member)
+    if command and command[0] in resident_admin.COMMANDS and (member or not msg.is_private):
+        return await resident_admin.handle(msg, member)
     if (command and command[0] in staff.STAFF_COMMANDS and command[0] != "help") or (
         command and not msg.is_private
     ):

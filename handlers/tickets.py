@@ -10,13 +10,12 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify
+from handlers import notify, verification
 from handlers.context import env
 from handlers.residents import community_of, save_state, unit_example_for
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, EventKind
 from models.domain.ticket import ACTIVE_STATUSES
-from models.storage.db import unit_label
 from models.storage.statements import markers, select
 from models.tables import Community, InboundMessage, Kind, Resident, Status, Ticket
 from models.tickets import create_ticket, record_event, transition
@@ -73,6 +72,8 @@ async def open_ticket(
     community = await community_of(resident, conn)
     about_staff = kind == Kind.COMPLAINT and (c.complaint_class == "attitude" or names_staff(text))
     details: dict[str, Any] = {"words": text[:MAX_TEXT], "media": media}
+    if resident.unit_id is not None and not await verification.is_verified(resident, conn):
+        details["unverified"] = True  # the card says 未核实
     if voice:
         details["voice"] = True  # words are a placeholder: someone must listen
     if slot:
@@ -163,7 +164,7 @@ async def announce(
     next (urgent: safety advice first, and the supervisors at once)."""
     await notify.post_card(ticket, community, conn)
     t = env().texts
-    unit = await unit_label(ticket.unit_id, conn) or "未登记"
+    unit = await notify.unit_text(ticket, conn)
     words = notify.clip(text, 300)
     if ticket.urgent:
         hazard = notify.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
@@ -322,7 +323,7 @@ async def add_to_ticket(
             env().texts(
                 "staff.agitated_alert",
                 community=community.name,
-                unit=await unit_label(ticket.unit_id, conn) or "未登记",
+                unit=await notify.unit_text(ticket, conn),
                 number=ticket.number,
                 words=notify.clip(text, 300),
             ),

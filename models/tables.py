@@ -78,6 +78,62 @@ class Unit(Model):
         unique_together = (("building", "entrance", "room"),)
 
 
+class RegisteredUnit(Model):
+    """What the owners' register (业户档案) says of a unit: that it is on the register
+    (a building with registered units is known by its register only), and its area."""
+
+    id = fields.IntField(primary_key=True)
+    unit: fields.OneToOneRelation[Unit] = fields.OneToOneField(
+        "models.Unit", related_name="register", on_delete=fields.CASCADE
+    )
+    area = fields.FloatField(null=True, description="面积, square metres")
+    imported_at = DatetimeField(description="last seen in an imported register")
+
+    class Meta:
+        table = "registered_unit"
+
+
+class UnitAlias(Model):
+    """A key a unit is known by in what residents write (3.2.1201, S.101 …; see
+    ``models.domain.unit_text``): several per unit; a key two units share is
+    ambiguous, and the resident is asked again."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="unit_aliases", on_delete=fields.CASCADE
+    )
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="aliases", on_delete=fields.CASCADE
+    )
+    key = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "unit_alias"
+        indexes = (("community", "key"),)
+
+
+class Occupant(Model):
+    """A person of the owners' register: who owns or lives in a unit. The phone is kept
+    whole to check residents against it; a staff chat only ever sees it masked, and a
+    staff member who asks for it gets it alone, recorded on the ticket."""
+
+    id = fields.IntField(primary_key=True)
+    unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="occupants", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=64)
+    phone = fields.CharField(max_length=20, null=True, db_index=True)
+    role = fields.CharField(max_length=8, description="owner | tenant | family")
+    note = fields.TextField(default="")
+    source_row = fields.IntField(null=True, description="its row in the last import")
+    imported_at = DatetimeField()
+    updated_at = DatetimeField()
+
+    class Meta:
+        table = "occupant"
+        unique_together = (("unit", "name"),)
+
+
 class Resident(Model):
     """One row per platform identity: the same person on WeChat and Telegram is two rows."""
 
@@ -117,6 +173,95 @@ class Staff(Model):
 
     class Meta:
         table = "staff"
+
+
+class UnitClaim(Model):
+    """A resident's claim to their unit (``Resident.unit``) and its check (业主认证):
+    verified when ``verified_at`` is set for that same unit — by their phone against the
+    register, by the last four digits of it, or by a steward. One row per resident;
+    a new unit starts a new, unverified claim, and staff may revoke a verified one."""
+
+    id = fields.IntField(primary_key=True)
+    resident: fields.OneToOneRelation[Resident] = fields.OneToOneField(
+        "models.Resident", related_name="claim", on_delete=fields.CASCADE
+    )
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    verified_at = DatetimeField(null=True)
+    verified_via = fields.CharField(max_length=16, null=True, description="phone|phone_tail|staff")
+    verified_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="verified_claims", null=True, on_delete=fields.SET_NULL
+    )
+    occupant: fields.ForeignKeyNullableRelation[Occupant] = fields.ForeignKeyField(
+        "models.Occupant", related_name="claims", null=True, on_delete=fields.SET_NULL
+    )
+    failures = fields.IntField(default=0, description="wrong phone tails given, ever")
+    card_at = DatetimeField(null=True, description="when a steward was asked to check")
+    updated_at = DatetimeField()
+
+    class Meta:
+        table = "unit_claim"
+
+
+class StaffAccount(Model):
+    """A staff member's platform account bound by invitation (``/start CODE``,
+    ``/join CODE``); an id the config gives for that platform comes first."""
+
+    id = fields.IntField(primary_key=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="accounts", on_delete=fields.CASCADE
+    )
+    platform = fields.CharField(max_length=16)
+    platform_user_id = fields.CharField(max_length=128)
+    bound_at = DatetimeField()
+
+    class Meta:
+        table = "staff_account"
+        unique_together = (("staff", "platform"), ("platform", "platform_user_id"))
+
+
+class Invitation(Model):
+    """A one-time code: for a staff member of the config (binds the platform account
+    that uses it), or for a group chat (``/bindgroup``: the community's stewards' or
+    supervisors' chat)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=16, unique=True)
+    kind = fields.CharField(max_length=8, description="staff | group")
+    staff: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="invitations", null=True, on_delete=fields.CASCADE
+    )
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="invitations", null=True, on_delete=fields.CASCADE
+    )
+    chat_role = fields.CharField(max_length=16, null=True, description="stewards | supervisors")
+    created_at = DatetimeField()
+    expires_at = DatetimeField()
+    used_at = DatetimeField(null=True)
+    used_by = fields.CharField(max_length=160, null=True, description="platform:id")
+
+    class Meta:
+        table = "invitation"
+
+
+class ChatBinding(Model):
+    """A group chat bound with ``/bindgroup`` as a community's stewards' or supervisors'
+    chat on a platform (the config's chat, when it names one, comes first)."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="chat_bindings", on_delete=fields.CASCADE
+    )
+    chat_role = fields.CharField(max_length=16, description="stewards | supervisors")
+    platform = fields.CharField(max_length=16)
+    chat_id = fields.CharField(max_length=191)
+    bound_at = DatetimeField()
+    bound_by = fields.CharField(max_length=160, default="", description="platform:id")
+
+    class Meta:
+        table = "chat_binding"
+        unique_together = (("community", "chat_role", "platform"),)
 
 
 class DailySequence(Model):

@@ -58,3 +58,46 @@ def test_quiet_hours_hold_until_morning_but_not_urgent():
     assert CAL.after_quiet(evening, urgent=True) == evening
     noon = local(2026, 11, 24, 12, 0)
     assert not CAL.is_quiet(noon) and CAL.after_quiet(noon) == noon
+
+
+def test_2026_national_day_is_a_holiday_and_its_swapped_saturday_a_working_day():
+    """From the chinesecalendar package: 1–7 October 2026 are closed (Thursday 1st
+    included), Saturday 10 October is worked in exchange (调休)."""
+    assert date(2026, 10, 10).weekday() == 5
+    for day in range(1, 8):
+        assert not CAL.is_workday(date(2026, 10, day)), day
+        assert CAL.is_holiday(date(2026, 10, day))
+    assert CAL.is_workday(date(2026, 10, 10))
+    assert not CAL.is_workday(date(2026, 10, 11))  # the Sunday after stays a weekend
+    # a repair reported on Wednesday 30 September at 17:00 runs on into Thursday 8 October
+    due = CAL.due(local(2026, 9, 30, 17, 0), timedelta(hours=1), urgent=False)
+    assert due == local(2026, 10, 8, 9, 0)
+    # and the swapped Saturday counts business hours like any working day
+    assert CAL.is_open(local(2026, 10, 10, 10, 0))
+
+
+def test_the_configuration_overrides_the_public_calendar():
+    hours = BusinessHours(holidays=[date(2026, 10, 10)], extra_workdays=[date(2026, 10, 8)])
+    cal = BusinessCalendar(hours, QuietHours(), SH)
+    assert not cal.is_workday(date(2026, 10, 10))  # the company does not work the 调休
+    assert cal.is_workday(date(2026, 10, 8))  # and opens on a public holiday
+    none = BusinessCalendar(BusinessHours(public_holidays="none"), QuietHours(), SH)
+    assert none.is_workday(date(2026, 10, 1)) and not none.is_workday(date(2026, 10, 10))
+
+
+def test_a_year_the_package_does_not_know_is_named():
+    last = max(CAL.public_years)
+    assert CAL.unknown_years(date(last, 6, 1)) == []
+    assert CAL.unknown_years(date(last, 12, 1)) == [last + 1]  # within 45 days
+    listed = BusinessHours(holidays=[date(last + 1, 1, 1)])
+    assert BusinessCalendar(listed, QuietHours(), SH).unknown_years(date(last, 12, 1)) == []
+    off = BusinessCalendar(BusinessHours(public_holidays="none"), QuietHours(), SH)
+    assert off.unknown_years(date(last, 12, 1)) == []
+
+
+def test_a_day_cannot_be_both_closed_and_worked():
+    import pytest
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="both as a holiday and as a working day"):
+        BusinessHours(holidays=[date(2026, 10, 8)], extra_workdays=[date(2026, 10, 8)])

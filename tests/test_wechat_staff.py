@@ -18,7 +18,7 @@ async def test_a_steward_following_the_account_is_staff_from_the_first_event(wor
     welcome = await w.to_resident(since, "已登记为物业工作人员", openid=STEWARD_OPENID)
     text = _content(welcome)
     assert text.startswith("王管家，您好！") and "贴心管家" in text and "/claim N" in text
-    assert "房号" not in text and "欢迎联系" not in text
+    assert "告诉我们您的房号" not in text and "欢迎联系" not in text
     for xml in (
         event_xml(STEWARD_OPENID, "CLICK", "REPORT_REPAIR", create_time=w.epoch() + 1),
         text_xml(STEWARD_OPENID, "你好"),

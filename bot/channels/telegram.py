@@ -136,6 +136,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
     if message is None or message.get("from") is None:
         return None
     reply_to = message.get("reply_to_message")
+    contact = message.get("contact")
     return Incoming(
         platform=PLATFORM,
         key=key,
@@ -147,6 +148,11 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         text=message.get("text") or message.get("caption") or "",
         media=_media(message),
         reply_to=str(reply_to["message_id"]) if reply_to is not None else None,
+        contact=(
+            {"phone": contact.get("phone_number", ""), "user_id": contact.get("user_id")}
+            if contact is not None
+            else None
+        ),
         raw=update,
     )
 
@@ -278,6 +284,20 @@ def _keyboard(buttons: list[list[dict[str, str]]] | None) -> dict | None:
     }
 
 
+def _reply_keyboard(payload: dict[str, Any]) -> dict | None:
+    """A reply keyboard with one "share my phone number" button (request_contact: the
+    client sends the user's own contact), or the keyboard removed once it served."""
+    if payload.get("contact_button"):
+        return {
+            "keyboard": [[{"text": payload["contact_button"], "request_contact": True}]],
+            "resize_keyboard": True,
+            "one_time_keyboard": True,
+        }
+    if payload.get("remove_keyboard"):
+        return {"remove_keyboard": True}
+    return None
+
+
 def _reply(payload: dict[str, Any]) -> dict | None:
     """The message a payload answers, as the Bot API's ReplyParameters (JSON)."""
     if not payload.get("reply_to"):
@@ -339,7 +359,8 @@ class TelegramSender:
                     raise
             return delivery.edit_message_id
         media = payload.get("media") or []
-        keyboard, reply = _keyboard(payload.get("buttons")), _reply(payload)
+        keyboard = _keyboard(payload.get("buttons")) or _reply_keyboard(payload)
+        reply = _reply(payload)
         if not media:
             sent = await self._call(
                 "sendMessage",
@@ -352,7 +373,8 @@ class TelegramSender:
         # media go through PTB's own methods, which take its objects. Each call is a step
         # recorded as it goes, so a retry repeats none (a location or a sticker carries no
         # caption: its words are a step of their own, before it)
-        markup = InlineKeyboardMarkup.de_json(keyboard, self.bot) if keyboard else None
+        inline = _keyboard(payload.get("buttons"))
+        markup = InlineKeyboardMarkup.de_json(inline, self.bot) if inline else None
         reply = ReplyParameters.de_json(reply, self.bot) if reply else None
         steps: list[tuple[str, dict | None, InlineKeyboardMarkup | None]] = []
         for i, item in enumerate(media):

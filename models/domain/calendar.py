@@ -5,14 +5,32 @@ Non-urgent deadlines count only business time (a complaint at 17:30 on Friday is
 not overdue on Saturday morning); urgent ones count every minute. Quiet hours
 hold non-urgent messages until morning. All inputs and outputs are aware
 datetimes; the arithmetic happens in the company's timezone.
+
+Which days are worked: the configured week days, except China's public holidays,
+plus the weekends worked in exchange (调休), both from the chinesecalendar package
+(``business_hours.public_holidays: cn``, the default). The configuration's own
+``holidays`` and ``extra_workdays`` override it, and cover a year the package does not
+know yet (``unknown_years`` says which; start-up and ``check-config`` warn).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from models.domain.config import WEEKDAYS, BusinessHours, Config, QuietHours
+
+
+@lru_cache(maxsize=1)
+def _public_calendar() -> tuple[frozenset[date], frozenset[date], range]:
+    """(public holidays, weekend days worked in exchange, the years the package knows)."""
+    import chinese_calendar
+
+    holidays = frozenset(chinese_calendar.holidays)
+    workdays = frozenset(d for d in chinese_calendar.workdays if d.weekday() >= 5)
+    years = {d.year for d in holidays}
+    return holidays, workdays, range(min(years), max(years) + 1)
 
 
 class BusinessCalendar:
@@ -23,6 +41,11 @@ class BusinessCalendar:
         self._days = {WEEKDAYS.index(d) for d in hours.days}
         self._holidays = set(hours.holidays)
         self._extra = set(hours.extra_workdays)
+        self.public_years: range = range(0)
+        if hours.public_holidays == "cn":
+            public, swapped, self.public_years = _public_calendar()
+            self._holidays |= public - self._extra
+            self._extra |= swapped - set(hours.holidays)
 
     @classmethod
     def from_config(cls, config: Config) -> BusinessCalendar:
@@ -33,6 +56,19 @@ class BusinessCalendar:
         if day in self._extra:
             return True
         return day.weekday() in self._days and day not in self._holidays
+
+    def is_holiday(self, day: date) -> bool:
+        """A public holiday (or a closed day of the configuration)."""
+        return day in self._holidays
+
+    def unknown_years(self, today: date, ahead_days: int = 45) -> list[int]:
+        """Years from ``today`` to ``ahead_days`` later whose public holidays nobody gave:
+        the package does not know them and the configuration lists none in them."""
+        if self.hours.public_holidays != "cn":
+            return []
+        listed = {d.year for d in (*self.hours.holidays, *self.hours.extra_workdays)}
+        years = range(today.year, (today + timedelta(days=ahead_days)).year + 1)
+        return [y for y in years if y not in self.public_years and y not in listed]
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         start = datetime.combine(day, self.hours.start, self.tz)

@@ -56,17 +56,54 @@ def _parse_hhmm(value: Any) -> time:
 
 
 class Building(Strict):
-    """A building: its name as residents say it, and the shape of its unit numbers."""
+    """A building as residents and the register name it. Its units come from the
+    owners' register (``python -m bot import residents``); a small site without a
+    register may give the building's shape instead (entrances × floors × rooms per
+    floor), and a unit that fits the shape exists. A plain name (``- 商铺``) is a
+    building whose units only the register lists."""
 
-    name: str = Field(description="building number or name, e.g. '3'")
+    name: str = Field(description="building number or name, e.g. '3', 'A座', '商铺'")
     entrances: int = Field(1, ge=1, le=20, description="单元 per building")
-    floors: int = Field(ge=1, le=200)
-    rooms_per_floor: int = Field(ge=1, le=99)
+    floors: int | None = Field(None, ge=1, le=200)
+    rooms_per_floor: int | None = Field(None, ge=1, le=99)
+    unit_format: str | None = Field(
+        None, description="how units of this building are written (default: the community's)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_name(cls, v: Any) -> Any:
+        return {"name": str(v)} if isinstance(v, str | int) else v
 
     @field_validator("name", mode="before")
     @classmethod
     def _name_as_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
+
+    @field_validator("unit_format")
+    @classmethod
+    def _format_has_room(cls, v: str | None) -> str | None:
+        return v if v is None else _check_unit_format(v)
+
+    @model_validator(mode="after")
+    def _whole_shape(self) -> Building:
+        if (self.floors is None) != (self.rooms_per_floor is None):
+            raise ValueError("give both floors and rooms_per_floor, or neither")
+        return self
+
+    @property
+    def arithmetic(self) -> bool:
+        """Whether the building's shape says which units exist."""
+        return self.floors is not None and self.rooms_per_floor is not None
+
+
+def _check_unit_format(v: str) -> str:
+    if "{room}" not in v:
+        raise ValueError("must contain {room}")
+    unknown = set(re.findall(r"{(\w*)}", v)) - {"building", "entrance", "room"}
+    if unknown:
+        raise ValueError(f"unknown placeholder(s): {', '.join(sorted(unknown))}")
+    return v
 
 
 class PlatformChats(Strict):
@@ -90,16 +127,15 @@ class Community(Strict):
     @field_validator("unit_format")
     @classmethod
     def _format_has_room(cls, v: str) -> str:
-        if "{building}" not in v or "{room}" not in v:
+        if "{building}" not in v:
             raise ValueError("must contain {building} and {room}")
-        unknown = set(re.findall(r"{(\w*)}", v)) - {"building", "entrance", "room"}
-        if unknown:
-            raise ValueError(f"unknown placeholder(s): {', '.join(sorted(unknown))}")
-        return v
+        return _check_unit_format(v)
 
     @model_validator(mode="after")
     def _unique_buildings(self) -> Community:
-        names = [b.name for b in self.buildings]
+        from models.domain.unit_text import key_of, normalise, part_tokens
+
+        names = [key_of(part_tokens(b.name)) or normalise(b.name) for b in self.buildings]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"building listed twice: {', '.join(dupes)}")
@@ -135,8 +171,15 @@ class BusinessHours(Strict):
     days: list[Weekday] = ["mon", "tue", "wed", "thu", "fri"]
     start: time = time(8, 30)
     end: time = time(17, 30)
-    holidays: list[date] = Field([], description="closed days (public holidays)")
-    extra_workdays: list[date] = Field([], description="weekend days that are worked (调休)")
+    public_holidays: Literal["cn", "none"] = Field(
+        "cn",
+        description="cn: China's public holidays and 调休 working weekends from the "
+        "chinesecalendar package; none: only the days listed here",
+    )
+    holidays: list[date] = Field([], description="closed days (over the public calendar)")
+    extra_workdays: list[date] = Field(
+        [], description="days that are worked (over the public calendar)"
+    )
 
     _hhmm = field_validator("start", "end", mode="before")(_parse_hhmm)
 
@@ -144,6 +187,9 @@ class BusinessHours(Strict):
     def _start_before_end(self) -> BusinessHours:
         if self.start >= self.end:
             raise ValueError("start must be before end")
+        both = sorted(set(self.holidays) & set(self.extra_workdays))
+        if both:
+            raise ValueError(f"{both[0]} is listed both as a holiday and as a working day")
         return self
 
 

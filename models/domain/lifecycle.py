@@ -50,6 +50,7 @@ class EventKind:
     ALERT = "alert"
     COMMAND = "command"
     FOLLOWUP = "followup"
+    CONTACT = "contact"  # a resident's phone given to one staff member on request
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 
+from models.domain.clock import now
 from models.domain.config import Config
 from models.storage import statements
 
@@ -95,7 +97,7 @@ async def sync_config(config: Config) -> None:
 
     Rows are matched by their natural keys, so re-running is harmless; staff who
     left the config are deactivated (their history keeps pointing at them)."""
-    from models.tables import Building, Community, Staff
+    from models.tables import Building, Community, Staff, StaffAccount
 
     communities: dict[str, Community] = {}
     for c in config.communities:
@@ -107,14 +109,23 @@ async def sync_config(config: Config) -> None:
         for b in c.buildings:
             await Building.get_or_create(community=row, name=b.name)
 
+    accounts: dict[tuple[int, str], str] = {
+        (a.staff_id, a.platform): a.platform_user_id for a in await StaffAccount.all()
+    }
     seen: set[int] = set()
     for s in config.staff:
         community = communities.get(s.community) if s.community else None
         row = await Staff.filter(name=s.name, community=community).first()
+        # who is staff, with which role and community: the config, always; an account
+        # the config does not give may have been bound by invitation
+        bound = {} if row is None else accounts
+        telegram = s.telegram_id
+        if telegram is None and row is not None and (row.id, "telegram") in bound:
+            telegram = int(bound[(row.id, "telegram")])
         values = {
             "role": s.role,
-            "telegram_id": s.telegram_id,
-            "wechat_openid": s.wechat_openid,
+            "telegram_id": telegram,
+            "wechat_openid": s.wechat_openid or bound.get((row.id if row else 0, "wechat")),
             "active": True,
         }
         if row is None:
@@ -124,22 +135,65 @@ async def sync_config(config: Config) -> None:
         seen.add(row.id)
     await Staff.filter(active=True).exclude(id__in=list(seen)).update(active=False)
     forget_cached_rows()
+    await load_directory()
 
 
-# Communities and staff only change through ``sync_config`` (at start-up), so every
-# message can read them from memory instead of the database.
+# Communities only change through ``sync_config`` (at start-up), so every message can
+# read them from memory. Staff accounts and group chats also change by invitation
+# (``/start CODE``, ``/join CODE``, ``/bindgroup CODE``): the worker that binds one
+# reloads at once, every other worker within ``DIRECTORY_SECONDS``.
 _communities: dict[int | str, Any] = {}
 _staff: dict[tuple[str, str], Any] | None = None
+_chats: dict[tuple[str, str], list[tuple[str, str]]] = {}
+_loaded_at: datetime | None = None
+DIRECTORY_SECONDS = 30
 
 
 _unit_labels: dict[int, str] = {}
 
 
 def forget_cached_rows() -> None:
-    global _staff
+    global _staff, _loaded_at
     _communities.clear()
     _unit_labels.clear()
     _staff = None
+    _loaded_at = None
+
+
+async def load_directory(conn: BaseDBAsyncClient | None = None) -> None:
+    """Read staff accounts and bound group chats into memory."""
+    global _staff, _loaded_at
+    from models.tables import ChatBinding, Community, Staff
+
+    table: dict[tuple[str, str], Any] = {}
+    for row in await Staff.filter(active=True).order_by("id").using_db(conn):
+        if row.telegram_id is not None:
+            table.setdefault(("telegram", str(row.telegram_id)), row)
+        if row.wechat_openid:
+            table.setdefault(("wechat", row.wechat_openid), row)
+    codes = {c.id: c.code for c in await Community.all().using_db(conn)}
+    chats: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for b in await ChatBinding.all().order_by("id").using_db(conn):
+        chats.setdefault((codes[b.community_id], b.chat_role), []).append((b.platform, b.chat_id))
+    _staff = table
+    _chats.clear()
+    _chats.update(chats)
+    _loaded_at = now()
+
+
+async def refresh_directory(conn: BaseDBAsyncClient | None = None) -> None:
+    """Reload staff accounts and group chats when another worker may have bound one."""
+    if (
+        _staff is None
+        or _loaded_at is None
+        or now() - _loaded_at > timedelta(seconds=DIRECTORY_SECONDS)
+    ):
+        await load_directory(conn)
+
+
+def bound_chats(community_code: str, chat_role: str) -> list[tuple[str, str]]:
+    """(platform, chat id) of the group chats bound with /bindgroup (from memory)."""
+    return list(_chats.get((community_code, chat_role), []))
 
 
 async def unit_label(unit_id: int | None, conn: BaseDBAsyncClient | None = None) -> str | None:
@@ -173,15 +227,6 @@ async def community_row(
 
 async def staff_member(platform: str, platform_id: str, conn: BaseDBAsyncClient | None = None):
     """The active staff member with this platform identity, or None."""
-    global _staff
-    from models.tables import Staff
-
-    if _staff is None:
-        table: dict[tuple[str, str], Any] = {}
-        for row in await Staff.filter(active=True).order_by("id").using_db(conn):
-            if row.telegram_id is not None:
-                table.setdefault(("telegram", str(row.telegram_id)), row)
-            if row.wechat_openid:
-                table.setdefault(("wechat", row.wechat_openid), row)
-        _staff = table
+    await refresh_directory(conn)
+    assert _staff is not None
     return _staff.get((platform, str(platform_id)))

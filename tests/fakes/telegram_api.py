@@ -195,6 +195,19 @@ class TelegramCall:
         markup = self.params.get("reply_markup") or {}
         return markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
 
+    @property
+    def reply_keyboard(self) -> list[list[dict]]:
+        """Rows of reply-keyboard buttons (``KeyboardButton``: text, request_contact …),
+        each a dict (a plain string button becomes {"text": …})."""
+        markup = self.params.get("reply_markup") or {}
+        rows = markup.get("keyboard", []) if isinstance(markup, dict) else []
+        return [[b if isinstance(b, dict) else {"text": b} for b in row] for row in rows]
+
+    @property
+    def removes_keyboard(self) -> bool:
+        markup = self.params.get("reply_markup") or {}
+        return isinstance(markup, dict) and bool(markup.get("remove_keyboard"))
+
 
 @dataclass
 class _Fault:
@@ -860,6 +873,26 @@ class FakeTelegram:
         }
         return self.make_message_update(user_id, chat_id, sticker=sticker, **kwargs)
 
+    def make_contact_update(
+        self,
+        user_id: int,
+        chat_id: int,
+        phone_number: str,
+        *,
+        contact_user_id: int | None = None,
+        first_name: str = "张三",
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """A shared contact. Pressing a ``request_contact`` button sends the user's own
+        (``contact_user_id`` = the sender, the default); forwarding someone else's
+        contact card carries that person's user id, or none for a number typed in."""
+        contact: dict[str, Any] = {"phone_number": phone_number, "first_name": first_name}
+        if contact_user_id is None:
+            contact_user_id = user_id
+        if contact_user_id:
+            contact["user_id"] = contact_user_id
+        return self.make_message_update(user_id, chat_id, contact=contact, **kwargs)
+
     def make_location_update(
         self, user_id: int, chat_id: int, latitude: float, longitude: float, **kwargs: Any
     ) -> dict[str, Any]:
@@ -1057,11 +1090,18 @@ class FakeTelegram:
 
     # ------------------------------------------------------------------ message building
 
-    def _check_markup(self, markup: Any) -> dict | None:
+    def _check_markup(self, markup: Any, chat: dict[str, Any] | None = None) -> dict | None:
         if markup is None:
             return None
         if not isinstance(markup, dict):
             raise TelegramApiError(400, "Bad Request: can't parse reply keyboard markup JSON")
+        for row in markup.get("keyboard", []):
+            for button in row:
+                button = button if isinstance(button, dict) else {"text": button}
+                if not button.get("text"):
+                    raise TelegramApiError(400, "Bad Request: text buttons are unallowed")
+                if button.get("request_contact") and chat and chat.get("type") != "private":
+                    raise TelegramApiError(400, "Bad Request: BUTTON_TYPE_INVALID")
         for row in markup.get("inline_keyboard", []):
             for button in row:
                 data = button.get("callback_data")
@@ -1109,7 +1149,7 @@ class FakeTelegram:
             if params.get("caption_entities"):
                 message["caption_entities"] = params["caption_entities"]
         message.update(content)
-        markup = self._check_markup(params.get("reply_markup"))
+        markup = self._check_markup(params.get("reply_markup"), chat)
         if markup and "inline_keyboard" in markup:
             message["reply_markup"] = markup
         self.messages[(key, message["message_id"])] = message

@@ -1,0 +1,152 @@
+"""Staff and the residents of a unit: who is bound where (/residents UNIT), a check on
+request (/verify R12 posts the steward's card here), revoking a binding (/revoke R12:
+the tenant moved out, the phone changed hands), and a resident's phone given to one
+staff member on request (/contact N), privately and recorded on the ticket."""
+
+from __future__ import annotations
+
+from handlers import notify, verification
+from handlers.context import Incoming, Outcome, env
+from handlers.staff_actions import Ctx, t
+from handlers.tickets import find_ticket
+from models.domain.clock import now
+from models.domain.lifecycle import EventKind
+from models.domain.register import mask_phone
+from models.outbox import queue_message, transaction
+from models.storage.db import community_row, unit_label
+from models.tables import Occupant, Resident, Staff, Ticket, Unit, UnitClaim
+from models.tickets import record_event
+from models.units import find_units
+
+COMMANDS = ("residents", "verify", "revoke", "contact")
+PLATFORM_ZH = {"telegram": "Telegram", "wechat": "微信"}
+
+
+async def handle(msg: Incoming, staff: Staff | None) -> Outcome:
+    name, rest = msg.command or ("", "")
+    async with transaction(join=True) as conn:
+        ctx = Ctx(msg, staff, conn)
+        if staff is None:
+            await ctx.say(t("staff.not_staff"))
+        elif name == "residents":
+            await residents(ctx, rest)
+        elif name == "contact":
+            await contact(ctx, rest)
+        else:
+            resident = await _resident(ctx, rest)
+            if resident is not None and name == "verify":
+                claim = await verification._claim(resident, conn)
+                await verification.ask_steward(
+                    resident, claim, "no_phone", conn, chat=(msg.platform, msg.chat_id)
+                )
+            elif resident is not None:
+                await revoke(ctx, resident)
+    return Outcome()
+
+
+async def _resident(ctx: Ctx, ref: str) -> Resident | None:
+    ref = ref.strip().upper().removeprefix("R")
+    resident = await Resident.get_or_none(id=int(ref)).using_db(ctx.conn) if ref.isdigit() else None
+    if resident is not None and resident.unit_id is not None and _mine(ctx.staff, resident):
+        return resident
+    await ctx.say(t("staff.no_resident", ref=ref or "?"))
+    return None
+
+
+def _mine(staff: Staff, resident: Resident) -> bool:
+    return staff.community_id in (None, resident.community_id)
+
+
+async def residents(ctx: Ctx, text: str) -> None:
+    """The register's people of a unit (phones masked) and the chat residents bound to
+    it, verified or not."""
+    config = env().config
+    found: list[Unit] = []
+    for c in config.communities:
+        community = await community_row(code=c.code, conn=ctx.conn)
+        if ctx.staff.community_id in (None, community.id) and text.strip():
+            units = await find_units(text, community, c, ctx.conn)
+            found += [u for u in units if isinstance(u, Unit)]
+    if len(found) != 1:
+        await ctx.say(t("staff.residents_none", unit=text.strip()))
+        return
+    unit = found[0]
+    lines = [t("staff.residents_header", unit=unit.label)]
+    for o in await Occupant.filter(unit_id=unit.id).using_db(ctx.conn).order_by("id"):
+        role = env().texts(f"role.{o.role}")
+        lines.append(
+            t("staff.residents_register", name=o.name, role=role, phone=mask_phone(o.phone))
+        )
+    for r in await Resident.filter(unit_id=unit.id).using_db(ctx.conn).order_by("id"):
+        claim = await UnitClaim.get_or_none(resident_id=r.id).using_db(ctx.conn)
+        verified = claim is not None and claim.verified_at and claim.unit_id == unit.id
+        state = "已核实" if verified else "未核实"
+        lines.append(
+            t(
+                "staff.residents_bound",
+                resident=r.id,
+                platform=PLATFORM_ZH.get(r.platform, r.platform),
+                state=state,
+            )
+        )
+    await ctx.say("\n".join(lines))
+
+
+async def revoke(ctx: Ctx, resident: Resident) -> None:
+    """The resident is no longer bound to their unit (they may claim one again)."""
+    label = await unit_label(resident.unit_id, ctx.conn)
+    await (
+        UnitClaim.filter(resident_id=resident.id)
+        .using_db(ctx.conn)
+        .update(
+            unit_id=None, verified_at=None, verified_via=None, occupant_id=None, updated_at=now()
+        )
+    )
+    resident.unit_id = None
+    await resident.save(update_fields=["unit_id"], using_db=ctx.conn)
+    await notify.to_resident(resident, "binding_revoked", unit=label, conn=ctx.conn)
+    await ctx.say(t("staff.revoked", resident=resident.id, unit=label, staff=ctx.staff.name))
+
+
+async def contact(ctx: Ctx, ref: str) -> None:
+    """The verified resident's registered phone, to the asking staff member only."""
+    ticket = await find_ticket(ref.split()[0], ctx.conn) if ref.strip() else None
+    if ticket is None and ctx.msg.reply_to:
+        from models.tables import GroupCard
+
+        card = await GroupCard.get_or_none(
+            platform=ctx.msg.platform, chat_id=ctx.msg.chat_id, message_id=ctx.msg.reply_to
+        ).using_db(ctx.conn)
+        ticket = await Ticket.get(id=card.ticket_id).using_db(ctx.conn) if card else None
+    if ticket is None:
+        await ctx.say(t("staff.need_ticket", command="contact"))
+        return
+    resident = await notify.resident_of(ticket, ctx.conn)
+    claim = await verification.claim_of(resident, ctx.conn) if resident else None
+    occupant = None
+    if claim and claim.verified_at and claim.occupant_id and claim.unit_id == ticket.unit_id:
+        occupant = await Occupant.get_or_none(id=claim.occupant_id).using_db(ctx.conn)
+    if occupant is None or not occupant.phone:
+        await ctx.say(t("staff.contact_none", number=ticket.number))
+        return
+    own_chat = ctx.staff.telegram_id if ctx.msg.platform == "telegram" else ctx.staff.wechat_openid
+    if not own_chat:
+        await ctx.say(t("staff.contact_no_chat"))
+        return
+    text = t(
+        "staff.contact_private",
+        number=ticket.number,
+        unit=await unit_label(ticket.unit_id, ctx.conn),
+        name=occupant.name,
+        phone=occupant.phone,
+    )
+    await queue_message(ctx.msg.platform, own_chat, text, ticket=ticket, conn=ctx.conn)
+    await record_event(
+        ticket,
+        EventKind.CONTACT,
+        ctx.actor,
+        f"业主联系方式已私信给 {ctx.staff.name}",
+        {"to_staff": ctx.staff.id, "platform": ctx.msg.platform, "asked_in": ctx.msg.chat_id},
+        conn=ctx.conn,
+    )
+    await ctx.say(t("staff.contact_sent", number=ticket.number, staff=ctx.staff.name))
