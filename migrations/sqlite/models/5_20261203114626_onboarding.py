@@ -14,7 +14,7 @@ async def upgrade(db: BaseDBAsyncClient) -> str:
     "bound_by" VARCHAR(160) NOT NULL /* platform:id */,
     "community_id" INT NOT NULL REFERENCES "community" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_chat_bindin_communi_3e3e84" UNIQUE ("community_id", "chat_role", "platform")
-) /* A group chat bound with ``\/bindgroup`` as a community's stewards' or supervisors' */;
+) /* A group chat bound with ``/bindgroup`` as a community's stewards' or supervisors' */;
         CREATE TABLE IF NOT EXISTS "invitation" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "code" VARCHAR(16) NOT NULL UNIQUE,
@@ -54,7 +54,7 @@ CREATE INDEX IF NOT EXISTS "idx_occupant_phone_263506" ON "occupant" ("phone");
     "staff_id" INT NOT NULL REFERENCES "staff" ("id") ON DELETE CASCADE,
     CONSTRAINT "uid_staff_accou_staff_i_7ade84" UNIQUE ("staff_id", "platform"),
     CONSTRAINT "uid_staff_accou_platfor_235be5" UNIQUE ("platform", "platform_user_id")
-) /* A staff member's platform account bound by invitation (``\/start CODE``, */;
+) /* A staff member's platform account bound by invitation (``/start CODE``, */;
         CREATE TABLE IF NOT EXISTS "unit_alias" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "key" VARCHAR(64) NOT NULL,
