@@ -10,6 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
 from handlers.context import Incoming, Outcome, env
+from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_reported, t
 from handlers.staff_queries import list_tickets, show_ticket
 from handlers.tickets import find_ticket
@@ -53,7 +54,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
         return Outcome(callback_answer=t("staff.not_staff"))
     async with transaction(join=True) as conn:
         ticket = await Ticket.get_or_none(id=int(arg)).using_db(conn) if arg.isdigit() else None
-        if ticket is None:
+        if ticket is None or not may_act(staff, ticket):
             return Outcome(callback_answer=t("staff.no_ticket", ref=arg))
         ctx = Ctx(msg, staff, conn)
         await record_event(
@@ -102,9 +103,12 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
                 )
             await ctx.say(t("staff.not_staff"))
             return Outcome()
-        if ticket is None:
+        if ticket is None or not may_act(staff, ticket):
+            # another community's ticket is, to this staff member, a ticket that is not there
             await ctx.say(
-                t("staff.no_ticket", ref=ref) if ref else t("staff.need_ticket", command=name)
+                t("staff.no_ticket", ref=ref or ticket.number)
+                if ref or ticket
+                else t("staff.need_ticket", command=name)
             )
             return Outcome()
         await record_event(
@@ -137,6 +141,9 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
     async with transaction(join=True) as conn:
         ctx = Ctx(msg, staff, conn)
         ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
+        if not may_act(staff, ticket):
+            await ctx.say(t("staff.no_ticket", ref=ticket.number))
+            return Outcome()
         text = msg.text.strip()
         await mark_reported(ticket, conn)
         if text.startswith("//"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers import notify
 from handlers.context import env
+from handlers.permissions import community_scope
 from handlers.staff_actions import Ctx, t
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -17,8 +18,9 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
         await ctx.say(t("staff.list_bad_filter"))
         return
     q = Ticket.filter(status__in=[s.value for s in ACTIVE_STATUSES])
-    if ctx.staff.community_id is not None:
-        q = q.filter(community_id=ctx.staff.community_id)
+    scope = community_scope(ctx.staff)
+    if scope is not None:
+        q = q.filter(community_id=scope)
     if which == "overdue":
         q = q.filter(deadline_at__lte=now(), status__in=[s.value for s in OPEN_STATUSES])
     elif which == "mine":
