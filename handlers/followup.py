@@ -186,5 +186,7 @@ async def comment(ticket_id: int, text: str, resident: Resident, conn: BaseDBAsy
         {"comment": True},
         conn=conn,
     )
-    await notify.tell_staff(ticket, _result_line(ticket, ticket.satisfaction, text[:500]), conn)
+    await notify.tell_staff(
+        ticket, _result_line(ticket, ticket.satisfaction, notify.staff_words(text, 500)), conn
+    )
     await notify.to_resident(resident, "followup_comment_thanks", conn=conn)

@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+import nlp
 from handlers import wecom_lines
 from handlers.context import env
 from models.domain.clock import now
@@ -116,7 +117,7 @@ async def render_card(
         assignee=assignee,
         unit="（匿名反映）" if ticket.anonymous else await unit_text(ticket, conn),
         summary=ticket.summary,
-        words=clip(details.get("words", ticket.summary), 300),
+        words=staff_words(details.get("words", ticket.summary)),
         media=t("staff.card_media", count=len(media)) if media else "",
         deadline=deadline,
         escalation=t("staff.card_escalation", level=t(f"staff.level.{ticket.escalation_level}"))
@@ -163,6 +164,13 @@ COMPLAINT_CLASS_ZH = {
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def staff_words(text: str, limit: int = 300) -> str:
+    """A resident's words as staff chats show them: phone, ID and card numbers and
+    e-mail addresses masked (保密制度: the unit and the problem, never the contact),
+    cut to ``limit`` (the ticket keeps them whole)."""
+    return clip(nlp.mask_personal(text or ""), limit)
 
 
 async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClient) -> None:
@@ -266,7 +274,7 @@ async def relay_text(ticket: Ticket, text: str, conn: BaseDBAsyncClient) -> None
         await queue_message(
             platform,
             chat,
-            t("staff.relay", number=ticket.number, unit=unit, text=clip(text, 3500)),
+            t("staff.relay", number=ticket.number, unit=unit, text=staff_words(text, 3500)),
             ticket=ticket,
             kind="relay",
             conn=conn,

@@ -1,4 +1,4 @@
-"""The monthly complaint statistics (《顾客投诉分类统计表》, WORKFLOWS.md "Records and
+"""The monthly complaint statistics (《顾客投诉分类统计表》, docs/domain.md "Records and
 statistics"): complaints by content class, how many were reported back and answered
 on time, satisfaction, reopenings; with the month's requests of every kind.
 

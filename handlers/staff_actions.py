@@ -159,7 +159,7 @@ async def eta(ctx: Ctx, ticket: Ticket, when: str) -> str:
 
 
 async def sensitive(ctx: Ctx, ticket: Ticket, reason: str) -> str:
-    """Sensitive cases get no follow-up (WORKFLOWS.md)."""
+    """Sensitive cases get no follow-up (docs/domain.md)."""
     from models.domain.deadlines import NO_CLOCK
 
     clock = NO_CLOCK if ticket.due_kind == "followup" else {}

@@ -70,5 +70,6 @@ async def show_ticket(ctx: Ctx, ticket: Ticket) -> None:
         if e.to_status:
             what = f"{notify.RESIDENT_STATUS.get(e.to_status, (e.to_status,))[0]}"
         who = e.actor_name or {"resident": "业主", "system": "系统"}.get(e.actor_type, "")
-        lines.append(f"{e.at.astimezone(tz):%m-%d %H:%M} {who} {what} {e.text[:60]}".rstrip())
+        said = notify.staff_words(e.text, 60)
+        lines.append(f"{e.at.astimezone(tz):%m-%d %H:%M} {who} {what} {said}".rstrip())
     await ctx.say("\n".join(lines))

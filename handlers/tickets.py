@@ -28,9 +28,16 @@ MAX_TEXT = 4000  # stored in full on the inbound row; tickets keep this much
 
 
 def summarise(text: str) -> str:
-    """One line of what the resident said, for confirmations and cards."""
-    line = " ".join(text.split()).rstrip("。.!！?？~～ ")
-    return line if len(line) <= SUMMARY_LEN else line[: SUMMARY_LEN - 1] + "…"
+    """One line of what the resident said, for confirmations, cards and lists: personal
+    numbers masked (staff see it), cut at a word's end where words have spaces."""
+    line = nlp.mask_personal(" ".join(text.split())).rstrip("。.!！?？~～,，;； ")
+    if len(line) <= SUMMARY_LEN:
+        return line
+    cut = line[: SUMMARY_LEN - 1]
+    space = cut.rfind(" ")
+    if space >= SUMMARY_LEN // 2 and line[SUMMARY_LEN - 1] not in " ":
+        cut = cut[:space]  # English and the like: not in the middle of a word
+    return cut.rstrip(" ,，;；") + "…"
 
 
 async def set_inbound(
@@ -165,7 +172,7 @@ async def announce(
     await notify.post_card(ticket, community, conn)
     t = env().texts
     unit = await notify.unit_text(ticket, conn)
-    words = notify.clip(text, 300)
+    words = notify.staff_words(text)
     if ticket.urgent:
         hazard = notify.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
         await notify.tell_staff(
@@ -325,7 +332,7 @@ async def add_to_ticket(
                 community=community.name,
                 unit=await notify.unit_text(ticket, conn),
                 number=ticket.number,
-                words=notify.clip(text, 300),
+                words=notify.staff_words(text),
             ),
             conn,
             supervisors=True,

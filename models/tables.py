@@ -308,7 +308,7 @@ class Ticket(Model):
     claimed_at = DatetimeField(null=True)
     resolved_at = DatetimeField(null=True)
     closed_at = DatetimeField(null=True)
-    # Deadlines are data (ARCHITECTURE.md): the next due time, what it is, and how
+    # Deadlines are data (docs/architecture.md): the next due time, what it is, and how
     # far up the ladder the ticket has climbed; sweepers select on due_at.
     due_at = DatetimeField(null=True, db_index=True)  # next time a sweeper looks
     due_kind = fields.CharField(max_length=32, null=True)  # claim, report_back, answer, …

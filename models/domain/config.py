@@ -151,7 +151,7 @@ class StaffMember(Strict):
 
 
 class Deadlines(Strict):
-    """Defaults from WORKFLOWS.md; every one can be changed by the company."""
+    """Defaults from docs/domain.md; every one can be changed by the company."""
 
     urgent_claim_minutes: int = Field(15, ge=1)
     repair_claim_minutes: int = Field(30, ge=1)

@@ -1,5 +1,5 @@
 """Which clock a ticket runs, from its kind, urgency and state: the one place for
-the deadlines table of WORKFLOWS.md.
+the deadlines table of docs/domain.md.
 
 A clock is four columns on the ticket row: ``deadline_at`` (what is chased),
 ``due_kind`` (claim, report_back, answer, slot, followup), ``due_phase`` (the next
