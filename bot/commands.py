@@ -146,15 +146,20 @@ def _ticket_dict(t: Any, tz) -> dict[str, Any]:
 
 
 def cmd_tickets_show(args: argparse.Namespace) -> int:
+    from handlers.context import setup
     from models.tables import Ticket
 
     config = _load(get_settings())
+    setup(config)  # find_ticket reads the company's day from it
     tz = config.tz
 
     async def body() -> int:
-        t = await Ticket.get_or_none(number=args.number).prefetch_related(
-            "community", "unit", "assignee"
-        )
+        from handlers.tickets import find_ticket
+
+        found = await find_ticket(args.number)  # full number, or today's last four digits
+        t = None
+        if found is not None:
+            t = await Ticket.get(id=found.id).prefetch_related("community", "unit", "assignee")
         if t is None:
             print(f"no ticket {args.number}", file=sys.stderr)
             return 1

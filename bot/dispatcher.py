@@ -550,7 +550,7 @@ class Dispatcher:
                     ticket,
                     EventKind.ALERT,
                     Actor.system("dispatcher"),
-                    f"message to {row.platform}:{row.chat_id} could not be delivered: {reason}",
+                    f"消息未能送达（{row.platform}）：{reason}",
                     {"outbox_id": row.id, "attempts": row.attempts},
                     conn=tx,
                 )

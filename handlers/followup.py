@@ -56,7 +56,7 @@ async def ask(
         ticket,
         EventKind.FOLLOWUP,
         Actor.system("follow-up"),
-        "reminder sent" if reminder else "follow-up asked",
+        "已发回访提醒" if reminder else "已发回访",
         {"reminder": reminder},
         conn=conn,
     )
@@ -103,7 +103,7 @@ async def answer(action: str, arg: str, resident: Resident, conn: BaseDBAsyncCli
             ticket,
             EventKind.FOLLOWUP,
             actor,
-            "work accepted" if accepted else "work not accepted",
+            "验收通过" if accepted else "验收未通过",
             {"accepted": accepted},
             conn=conn,
         )
@@ -117,7 +117,7 @@ async def answer(action: str, arg: str, resident: Resident, conn: BaseDBAsyncCli
         await Ticket.filter(id=ticket.id).using_db(conn).update(satisfaction=score)
         ticket.satisfaction = score
         await record_event(
-            ticket, EventKind.FOLLOWUP, actor, f"rated {score}", {"score": score}, conn=conn
+            ticket, EventKind.FOLLOWUP, actor, f"评分 {score}", {"score": score}, conn=conn
         )
         if score >= SATISFIED_FROM:
             await transition(ticket, Status.CLOSED, actor, f"回访满意（{score} 分）", conn=conn)

@@ -176,7 +176,10 @@ async def understand(
     if intent == "consultation" and not c.urgent:
         if faq is not None:
             await notify.to_resident(
-                resident, "faq_answer", answer=faq.in_script(resident.script), conn=conn
+                resident,
+                "faq_answer",
+                answer=faq.in_script(resident.script, unit_known=resident.unit_id is not None),
+                conn=conn,
             )
             return Outcome()
         await open_ticket(

@@ -143,6 +143,22 @@ async def render_card(
     return text, buttons
 
 
+EVENT_ZH = {
+    "created": "登记",
+    "status": "状态",
+    "message_in": "业主消息",
+    "message_out": "回复业主",
+    "note": "备注",
+    "assigned": "指派",
+    "escalated": "升级",
+    "reminder": "提醒",
+    "alert": "告警",
+    "command": "操作",
+    "followup": "回访",
+    "contact": "查看联系方式",
+}
+"""How a ticket's history names each kind of event (``models.domain.lifecycle``)."""
+
 RESIDENT_STATUS = {
     "new": ("待确认", "waiting for your answer"),
     "dispatched": ("已受理", "received"),

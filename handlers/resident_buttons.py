@@ -69,7 +69,7 @@ async def on_button(
                 ticket,
                 EventKind.NOTE,
                 Actor.resident(resident.id),
-                "resident agreed to the fee",
+                "业主同意收费",
                 {"fee": details["fee"]},
                 conn=conn,
             )
@@ -80,7 +80,7 @@ async def on_button(
                 ticket,
                 Status.CANCELLED,
                 Actor.resident(resident.id),
-                "resident declined the paid service",
+                "业主不同意收费，取消",
                 conn=conn,
             )
             await notify.to_resident(resident, "fee_refused", number=ticket.number, conn=conn)
@@ -133,7 +133,7 @@ async def on_button(
             ticket,
             EventKind.NOTE,
             Actor.resident(resident.id),
-            "resident said the previous message is a separate matter",
+            "业主说明上一条是另一件事",
             {"inbound_id": source.id},
             conn=conn,
         )

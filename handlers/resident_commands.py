@@ -93,7 +93,7 @@ async def on_command(
                 ticket,
                 Status.CANCELLED,
                 Actor.resident(resident.id),
-                "cancelled by the resident",
+                "业主取消",
                 conn=conn,
             )
         except IllegalTransition:
@@ -105,6 +105,9 @@ async def on_command(
             await notify.tell_staff(
                 ticket, t("staff.resident_cancelled", number=ticket.number), conn
             )
+        return Outcome()
+    if name in ("close", "resolve", "done"):  # what a resident means by it: cancelling
+        await notify.to_resident(resident, "close_is_cancel", example="0007", conn=conn)
         return Outcome()
     # /help and anything unknown
     await notify.to_resident(resident, "help_resident", conn=conn)

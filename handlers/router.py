@@ -108,9 +108,9 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
         return await invitations.use(msg, member)
     if command and command[0] in resident_admin.COMMANDS and (member or not msg.is_private):
         return await resident_admin.handle(msg, member)
-    if (command and command[0] in staff.STAFF_COMMANDS and command[0] != "help") or (
-        command and not msg.is_private
-    ):
+    if command and not msg.is_private:  # in a group, every command is a staff command
+        return await staff.handle_command(msg, member)
+    if command and member is not None and command[0] in staff.STAFF_COMMANDS:
         return await staff.handle_command(msg, member)
     if msg.reply_to and member is not None:
         card = await GroupCard.get_or_none(

@@ -15,7 +15,7 @@ from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_report
 from handlers.staff_queries import list_tickets, show_ticket
 from handlers.tickets import find_ticket
 from models.domain.clock import now
-from models.domain.lifecycle import Actor, EventKind
+from models.domain.lifecycle import EventKind
 from models.outbox import transaction
 from models.storage.db import staff_member
 from models.tables import GroupCard, Staff, Ticket
@@ -32,6 +32,7 @@ STAFF_COMMANDS = (
     "assign",
     "resolve",
     "close",
+    "cancel",
     "reopen",
     "note",
     "eta",
@@ -82,6 +83,11 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
             else:
                 await list_tickets(ctx, rest)
             return Outcome()
+        if name not in STAFF_COMMANDS:
+            await ctx.say(
+                t("staff.unknown_command", command=name) if staff else t("staff.not_staff")
+            )
+            return Outcome()
         ref, _, text = rest.partition(" ")
         ticket = await find_ticket(ref, conn) if ref else None
         if ticket is None and msg.reply_to:
@@ -91,16 +97,8 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
             if card is not None:
                 ticket = await Ticket.get(id=card.ticket_id).using_db(conn)
                 text = rest  # no number given: everything after the command is the text
-        if staff is None:
-            if ticket is not None:
-                await record_event(
-                    ticket,
-                    EventKind.COMMAND,
-                    Actor("unknown", msg.sender_id),
-                    msg.text[:500],
-                    {"refused": "not staff"},
-                    conn=conn,
-                )
+        if staff is None:  # nobody acted: logged for the operator, not on the ticket
+            log.warning("refused %s from %s:%s (not staff)", name, msg.platform, msg.sender_id)
             await ctx.say(t("staff.not_staff"))
             return Outcome()
         if ticket is None or not may_act(staff, ticket):

@@ -128,6 +128,13 @@ async def close(ctx: Ctx, ticket: Ticket, reason: str) -> str:
     return await act(ctx, ticket, Status.CLOSED, "办结", reason, "closed_notice", "staff.closed")
 
 
+async def cancel(ctx: Ctx, ticket: Ticket, reason: str) -> str:
+    """A ticket that is not work (a duplicate, a mistake): cancelled, the resident told why."""
+    return await act(
+        ctx, ticket, Status.CANCELLED, "取消", reason, "cancelled_by_staff", "staff.cancelled"
+    )
+
+
 async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
     return await act(
         ctx, ticket, Status.REOPENED, "重开", reason, "reopened_notice", "staff.reopened"
@@ -169,7 +176,7 @@ async def sensitive(ctx: Ctx, ticket: Ticket, reason: str) -> str:
         ticket,
         EventKind.NOTE,
         ctx.actor,
-        reason or "marked sensitive",
+        reason or "标记为敏感事项",
         {"sensitive": True},
         conn=ctx.conn,
     )
@@ -210,6 +217,7 @@ ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
     "claim": claim,
     "resolve": resolve,
     "close": close,
+    "cancel": cancel,
     "reopen": reopen,
     "note": note,
     "escalate": escalate,
@@ -221,6 +229,7 @@ ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
 NEEDS_TEXT = {
     "resolve": ("处理结果", "已更换水龙头"),
     "close": ("办结原因", "业主确认已解决"),
+    "cancel": ("取消原因", "与 0006 重复"),
     "reopen": ("重开原因", "业主反映仍然漏水"),
     "note": ("备注内容", "已联系业主约明早上门"),
     "eta": ("预计完成时间", "11月26日下午"),
@@ -235,7 +244,7 @@ async def assign(ctx: Ctx, ticket: Ticket, who: str) -> None:
         return
     if ticket.status in (Status.DISPATCHED, Status.REOPENED):
         refusal = await move(
-            ctx, ticket, Status.CLAIMED, "指派", f"assigned to {target.name}", assignee_id=target.id
+            ctx, ticket, Status.CLAIMED, "指派", f"指派给 {target.name}", assignee_id=target.id
         )
         if refusal:
             await ctx.say(refusal)

@@ -66,7 +66,7 @@ async def show_ticket(ctx: Ctx, ticket: Ticket) -> None:
     events = await ticket.events.all().using_db(ctx.conn).order_by("id")
     lines = [text, ""]
     for e in events[-15:]:
-        what = e.kind
+        what = notify.EVENT_ZH.get(e.kind, e.kind)
         if e.to_status:
             what = f"{notify.RESIDENT_STATUS.get(e.to_status, (e.to_status,))[0]}"
         who = e.actor_name or {"resident": "业主", "system": "系统"}.get(e.actor_type, "")

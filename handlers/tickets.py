@@ -376,7 +376,9 @@ async def add_to_ticket(
 async def find_ticket(
     ref: str, conn: BaseDBAsyncClient | None = None, *, resident_id: int | None = None
 ) -> Ticket | None:
-    """A ticket by its full number, or by the last four digits of today's ticket."""
+    """A ticket by its full number, or by its last four digits: today's ticket with
+    them, else the latest of the past week's (a 0007 typed just after midnight means
+    last evening's 0007, not a ticket of the new day that does not exist yet)."""
     ref = ref.strip().lstrip("#")
     q = Ticket.all()
     if resident_id is not None:
@@ -384,6 +386,9 @@ async def find_ticket(
     if len(ref) == 13 and ref[8] == "-":
         return await q.filter(number=ref).using_db(conn).first()
     if ref.isdigit() and len(ref) <= 4:
-        today = now().astimezone(env().config.tz).strftime("%Y%m%d")
-        return await q.filter(number=f"{today}-{int(ref):04d}").using_db(conn).first()
+        today = now().astimezone(env().config.tz).date()
+        days = [today - timedelta(days=n) for n in range(7)]
+        numbers = [f"{day:%Y%m%d}-{int(ref):04d}" for day in days]
+        found = await q.filter(number__in=numbers).using_db(conn)
+        return max(found, key=lambda t: t.number, default=None)
     return None

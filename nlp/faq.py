@@ -32,13 +32,17 @@ class FaqAnswer:
     question: str
     answer: str
     answer_en: str | None = None
+    known_unit: str | None = None  # the answer when we already have the resident's unit
+    known_unit_en: str | None = None
 
-    def in_script(self, script: str) -> str:
+    def in_script(self, script: str, *, unit_known: bool = False) -> str:
         """Traditional is converted from the Simplified answer; English residents get the
-        English answer where the FAQ has one (else the Chinese)."""
+        English answer where the FAQ has one (else the Chinese). ``unit_known``: the
+        answer that does not ask for the unit number, where the entry has one."""
+        zh = (self.known_unit if unit_known else None) or self.answer
         if script == EN:
-            return self.answer_en or self.answer
-        return to_script(self.answer, script)
+            return (self.known_unit_en if unit_known else None) or self.answer_en or zh
+        return to_script(zh, script)
 
 
 class Faq:
@@ -56,7 +60,18 @@ class Faq:
                 raise ValueError(f"{path}: {e['id']}: replies never use 但是")
             if english and re.search(r"\b(but|however)\b", english, re.IGNORECASE):
                 raise ValueError(f"{path}: {e['id']}: replies never use 'but' (但是)")
-            self.entries.append(FaqAnswer(str(e["id"]), str(e["question"]), answer, english))
+            known = e.get("answer_known_unit")
+            known_en = e.get("answer_en_known_unit")
+            self.entries.append(
+                FaqAnswer(
+                    str(e["id"]),
+                    str(e["question"]),
+                    answer,
+                    english,
+                    " ".join(str(known).split()).replace(" ", "") if known else None,
+                    " ".join(str(known_en).split()) if known_en else None,
+                )
+            )
             for kind, w in (("topics", TOPIC_WEIGHT), ("hints", HINT_WEIGHT)):
                 for kw in e.get(kind) or []:
                     slot = table.setdefault(str(kw).lower(), {})

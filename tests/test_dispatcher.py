@@ -102,7 +102,7 @@ async def test_a_message_that_keeps_failing_ends_failed_with_an_alert(db, clock,
     fresh = await Outbox.get(id=row.id)
     assert (fresh.status, fresh.attempts) == ("failed", 4)
     alert = await TicketEvent.get(ticket=ticket, kind="alert")
-    assert "could not be delivered" in alert.text
+    assert "未能送达" in alert.text
 
 
 async def test_a_refused_message_fails_at_once_and_the_next_goes(db, clock, config):

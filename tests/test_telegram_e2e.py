@@ -311,8 +311,8 @@ async def test_close_from_non_staff_is_refused(webhook):
     assert "工作人员" in text_of(refusal)
     fresh = await Ticket.get(id=ticket.id)
     assert fresh.status == "dispatched"
-    refused = await TicketEvent.filter(ticket=ticket, kind="command")
-    assert len(refused) == 1 and refused[0].data["refused"] == "not staff"
+    # nobody acted: the refused attempt is not in the ticket's history as an action
+    assert await TicketEvent.filter(ticket=ticket, kind="command").count() == 0
 
 
 @pytest.mark.parametrize("kind", ["empty", "long", "emoji", "sticker", "half_emoji"])
