@@ -8,6 +8,7 @@ consent) lives on the resident's row, so any worker can take the next message.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -16,17 +17,19 @@ import nlp
 from handlers import notify, verification
 from handlers.booking import is_home_service, matching_fee, offer_slots
 from handlers.context import Incoming, Outcome, env
+from handlers.placement import offer_person, open_second_requests, open_tickets, tell_progress
 from handlers.residents import bind_unit, remember_script, save_state, unit_example_for
 from handlers.tickets import (
     TICKET_KINDS,
     add_to_ticket,
-    is_acknowledgement,
     open_ticket,
     recent_ticket,
     set_inbound,
     summarise,
 )
-from models.tables import InboundMessage, Kind, Resident
+from models.domain.clock import now
+from models.domain.intake import place
+from models.tables import InboundMessage, Kind, Resident, Ticket
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +88,12 @@ async def on_message(
         return Outcome()
 
     if not text:  # a photo, a voice note, a location: keep it with a ticket
+        if all(m.get("type") == "sticker" for m in media):  # a smile: answered, not relayed
+            await notify.to_resident(resident, "social_reply", conn=conn)
+            return Outcome()
         ticket, _ = await recent_ticket(resident, None, conn)
         if ticket is not None:
             await add_to_ticket(ticket, resident, "", media, inbound, conn)
-            return Outcome()
-        if all(m.get("type") == "sticker" for m in media):
-            await notify.to_resident(resident, "chitchat", conn=conn)
             return Outcome()
         if any(m.get("type") == "voice" for m in media):
             return await voice_ticket(resident, media, inbound, conn, state)
@@ -147,30 +150,40 @@ async def understand(
     # the FAQ entry a question finds, looked up once
     faq = nlp.faq.answer(text) if intent == "consultation" and not c.urgent else None
 
-    if not chosen and not c.urgent:
-        # Part of a burst, or about a ticket of the same kind still open: add to it.
-        recent, in_burst = await recent_ticket(
-            resident,
-            intent if intent in TICKET_KINDS else None,
-            conn,
-            about_work_done=c.intent == "complaint" and c.complaint_class == "quality",
+    if not chosen or c.urgent:
+        placement = place(
+            c,
+            await open_tickets(resident, conn),
+            now(),
+            burst_window=timedelta(seconds=env().config.burst_window_seconds),
+            media=bool(media),
+            chosen=bool(chosen),
         )
-        # a question the FAQ answers is answered, even in the middle of a burst
-        belongs = in_burst and not is_acknowledgement(c.normalized) and faq is None
-        if recent is not None and (belongs or intent in TICKET_KINDS or media):
-            await add_to_ticket(recent, resident, text, media, inbound, conn, offer_split=True)
+        if placement.action == "social":
+            await notify.to_resident(resident, "social_reply", conn=conn)
             return Outcome()
-        if c.uncertain:
-            await ask_kind(text, resident, inbound, media, c.candidates, conn)
+        if placement.action == "progress":
+            await tell_progress(placement.ticket.id, resident, text, inbound, conn)
             return Outcome()
+        if placement.action == "join" and not (faq is not None and not c.asks_progress):
+            ticket = await Ticket.get(id=placement.ticket.id).using_db(conn)
+            await add_to_ticket(
+                ticket, resident, text, media, inbound, conn, offer_split=placement.guessed
+            )
+            return Outcome()
+    if not chosen and not c.urgent and c.uncertain:
+        await ask_kind(text, resident, inbound, media, c.candidates, conn)
+        return Outcome()
 
     if intent == "none" and not c.urgent:
-        key = (
-            "help_resident"
-            if len(text) <= 4 and text.lower() in ("help", "帮助", "菜单")
-            else "chitchat"
-        )
-        await notify.to_resident(resident, key, conn=conn)
+        if len(text) <= 4 and text.lower() in ("help", "帮助", "菜单"):
+            await notify.to_resident(resident, "help_resident", conn=conn)
+        elif not c.in_domain or c.reason in ("off_topic", "advert"):
+            await offer_person(resident, inbound, conn, key="out_of_domain")
+        elif c.reason == "not_happening":
+            await notify.to_resident(resident, "not_happening_reply", conn=conn)
+        else:
+            await notify.to_resident(resident, "chitchat", conn=conn)
         return Outcome()
 
     if intent == "consultation" and not c.urgent:
@@ -182,9 +195,12 @@ async def understand(
                 conn=conn,
             )
             return Outcome()
-        await open_ticket(
-            resident, Kind.CONSULTATION, c, text, media, inbound, conn, inbound_id=inbound_id
-        )
+        if chosen:  # they asked for a person: the front desk answers
+            await open_ticket(
+                resident, Kind.CONSULTATION, c, text, media, inbound, conn, inbound_id=inbound_id
+            )
+        else:  # no answer of ours fits: say what we can do, and offer a person
+            await offer_person(resident, inbound, conn, key="no_faq_answer")
         return Outcome()
 
     kind = Kind(intent) if intent in TICKET_KINDS else Kind.REPAIR
@@ -214,6 +230,8 @@ async def understand(
 
     fee = None if c.urgent else matching_fee(c.normalized)
     await open_ticket(resident, kind, c, text, media, inbound, conn, fee=fee, inbound_id=inbound_id)
+    if not chosen and not c.urgent and fee is None:
+        await open_second_requests(resident, c, inbound, conn, inbound_id=inbound_id)
     return Outcome()
 
 

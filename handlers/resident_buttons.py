@@ -144,6 +144,19 @@ async def on_button(
         await understand(source.text, resident, inbound, conn, inbound_id=source.id, chosen=chosen)
         return Outcome(callback_answer=ok)
 
+    if action == "person":  # "请前台同事回复": the words we had no answer for, to a person
+        source = (
+            await InboundMessage.get_or_none(id=int(arg)).using_db(conn)
+            if arg.isdigit() and len(arg) < 19
+            else None
+        )
+        if source is None or source.sender_id != msg.sender_id or source.ticket_id:
+            return Outcome(callback_answer=ok)  # not theirs, or already with a person
+        await understand(
+            source.text, resident, inbound, conn, inbound_id=source.id, chosen="consultation"
+        )
+        return Outcome(callback_answer=ok)
+
     if action == "menu":  # a menu button (WeChat): the kind of the next message
         if arg in (*TICKET_KINDS, "consultation"):
             await save_state(resident, conn, **{**state, "preset_kind": arg})

@@ -181,6 +181,7 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
             {"media": msg.media, "to": "resident"},
             conn=conn,
         )
-        await Ticket.filter(id=ticket.id).using_db(conn).update(updated_at=now())
+        details = {**(ticket.details or {}), "staff_asked_at": now().isoformat()}
+        await Ticket.filter(id=ticket.id).using_db(conn).update(updated_at=now(), details=details)
         await ctx.say(t("staff.sent_to_resident", number=ticket.number))
         return Outcome()

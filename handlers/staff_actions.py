@@ -161,6 +161,8 @@ async def eta(ctx: Ctx, ticket: Ticket, when: str) -> str:
             conn=ctx.conn,
         )
     await record_event(ticket, EventKind.MESSAGE_OUT, ctx.actor, when, {"eta": when}, conn=ctx.conn)
+    ticket.details = {**(ticket.details or {}), "eta": when}  # told again when they ask
+    await Ticket.filter(id=ticket.id).using_db(ctx.conn).update(details=ticket.details)
     await mark_reported(ticket, ctx.conn)
     return t("staff.eta_relayed", number=ticket.number, eta=when)
 

@@ -14,6 +14,7 @@ from handlers import notify, verification
 from handlers.context import env
 from handlers.residents import community_of, save_state, unit_example_for
 from models.domain.clock import now
+from models.domain.intake import things
 from models.domain.lifecycle import Actor, EventKind
 from models.domain.ticket import ACTIVE_STATUSES
 from models.storage.statements import markers, select
@@ -78,7 +79,11 @@ async def open_ticket(
 ) -> Ticket:
     community = await community_of(resident, conn)
     about_staff = kind == Kind.COMPLAINT and (c.complaint_class == "attitude" or names_staff(text))
-    details: dict[str, Any] = {"words": text[:MAX_TEXT], "media": media}
+    details: dict[str, Any] = {
+        "words": text[:MAX_TEXT],
+        "media": media,
+        "keywords": sorted(things(c.keywords)),  # what the ticket is about (models.domain.intake)
+    }
     if resident.unit_id is not None and not await verification.is_verified(resident, conn):
         details["unverified"] = True  # the card says 未核实
     if voice:
@@ -314,6 +319,7 @@ async def add_to_ticket(
         )
     details = dict(ticket.details or {})
     details["media"] = [*details.get("media", []), *media]
+    details.pop("staff_asked_at", None)  # answered: what comes next is not an answer
     newly_agitated = said is not None and not ticket.agitated and said.agitated
     await (
         Ticket.filter(id=ticket.id)

@@ -90,6 +90,18 @@ class Company:
         await shutdown(self.rt)
 
     # -- writing --------------------------------------------------------------------
+    async def settled(self, seconds: float = 10.0) -> None:
+        """Until everything queued so far has gone out (a story's next line starts
+        after the answers to the last one)."""
+        import asyncio
+
+        from models.tables import Outbox
+
+        for _ in range(int(seconds / 0.02)):
+            if not await Outbox.filter(status="pending").exists():
+                return
+            await asyncio.sleep(0.02)
+
     def say(self, user: int, text: str, *, chat: int | None = None, **kw) -> int:
         since = self.tg.mark()
         chat = user if chat is None else chat
