@@ -27,16 +27,21 @@ def matching_fee(normalized: str):
 
 
 def slot_choices(at: datetime) -> list[tuple[str, datetime, datetime]]:
-    """(label, start, end) of the bookable slots: the configured ones in the coming
-    days, at least an hour ahead."""
+    """(label, start, end) of the bookable slots: the configured ones on the coming
+    ``days_ahead`` working days (today's too, when a slot is at least an hour ahead)."""
     cfg = env().config.cleaning
     tz = env().config.tz
     local = at.astimezone(tz)
     out = []
-    for day in range(cfg.days_ahead + 1):
-        date = (local + timedelta(days=day)).date()
-        if not env().calendar.is_workday(date) and day > 0 and len(out) >= 3:
+    days = 0
+    for offset in range(60):
+        date = (local + timedelta(days=offset)).date()
+        if not env().calendar.is_workday(date):
             continue
+        if offset > 0:
+            days += 1
+            if days > cfg.days_ahead:
+                break
         for slot in cfg.slots:
             start_s, end_s = slot.split("-")
             h, m = map(int, start_s.split(":"))
@@ -45,7 +50,7 @@ def slot_choices(at: datetime) -> list[tuple[str, datetime, datetime]]:
             end = datetime(date.year, date.month, date.day, eh, em, tzinfo=tz)
             if start >= at + timedelta(hours=1):
                 out.append((f"{date:%m-%d} {slot}", start, end))
-    return out[: 3 * len(cfg.slots)]
+    return out
 
 
 async def offer_slots(

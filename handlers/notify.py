@@ -126,6 +126,8 @@ async def render_card(
     )
     if details.get("slot"):
         text += t("staff.slot", slot=details["slot"])
+        if not details.get("slot_confirmed"):
+            text += t("staff.slot_unconfirmed")
     if details.get("fee"):
         text += "\n" + t(
             "staff.fee_agreed", item=details["fee"]["item"], price=details["fee"]["price"]
@@ -140,6 +142,8 @@ async def render_card(
         if ticket.escalation_level < 2:
             row.append({"text": t("staff.button.escalate"), "data": f"escalate:{ticket.id}"})
         buttons.append(row)
+        if details.get("slot") and not details.get("slot_confirmed"):  # for the team lead
+            buttons.append([{"text": t("staff.button.slotok"), "data": f"slotok:{ticket.id}"}])
     return text, buttons
 
 
@@ -246,7 +250,21 @@ async def to_managers(
             (Platform.WECHAT, m.wechat_openid),
         ):
             if chat:
-                await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
+                await queue_message(
+                    platform, chat, text, ticket=ticket, urgent=urgent, conn=conn, handle=True
+                )
+
+
+async def to_staff_member(
+    member: Staff, text: str, ticket: Ticket | None, conn: BaseDBAsyncClient
+) -> None:
+    """One staff member, in their own chat on every platform they are bound on."""
+    for platform, chat in (
+        (Platform.TELEGRAM, member.telegram_id),
+        (Platform.WECHAT, member.wechat_openid),
+    ):
+        if chat:
+            await queue_message(platform, chat, text, ticket=ticket, conn=conn, handle=True)
 
 
 async def tell_staff(
@@ -279,6 +297,7 @@ async def tell_staff(
             conn=conn,
             kind=kind,
             not_before=not_before,
+            handle=True,  # a reply to it acts on the ticket, as a reply to its card does
         )
 
 

@@ -113,6 +113,19 @@ async def attach_unit(
         await Ticket.filter(id=ticket.id).using_db(conn).update(unit_id=unit.id, details=details)
         if details.get("card_chats"):
             await notify.refresh_card(ticket, conn)
+        if ticket.urgent or ticket.agitated or ticket.about_staff:
+            # their alert said 未登记: the supervisors hear where it is now
+            await notify.tell_staff(
+                ticket,
+                env().texts(
+                    "staff.unit_now_known",
+                    number=ticket.number,
+                    unit=await notify.unit_text(ticket, conn),
+                ),
+                conn,
+                supervisors=True,
+                urgent=ticket.urgent,
+            )
 
 
 def remember_script(resident: Resident, classification) -> None:

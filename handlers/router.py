@@ -118,6 +118,8 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
         )
         if card is not None:
             return await staff.handle_reply(msg, member, card)
+        if msg.reply_to_bot and not command:  # a bot message that stands for no ticket
+            return await staff.unplaced_reply(msg, member)
     if command and command[0] == "help" and member is not None:
         return await staff.handle_command(msg, member)
     if member is not None and msg.is_private:  # staff from their first event on

@@ -24,7 +24,7 @@ from models.tickets import record_event
 log = logging.getLogger(__name__)
 
 
-STAFF_BUTTONS = ("claim", "resolve", "escalate")
+STAFF_BUTTONS = ("claim", "resolve", "escalate", "slotok")
 
 
 STAFF_COMMANDS = (
@@ -33,6 +33,7 @@ STAFF_COMMANDS = (
     "resolve",
     "close",
     "cancel",
+    "slot",
     "reopen",
     "note",
     "eta",
@@ -131,6 +132,13 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
         reply = await ACTIONS[name](ctx, ticket, text)
         await ctx.say(reply)
         return Outcome()
+
+
+async def unplaced_reply(msg: Incoming, staff: Staff) -> Outcome:
+    """A reply to a bot message that stands for no ticket: said so, never silence."""
+    async with transaction(join=True) as conn:
+        await Ctx(msg, staff, conn).say(t("staff.reply_unplaced"))
+    return Outcome()
 
 
 async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:

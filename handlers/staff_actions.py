@@ -12,6 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from handlers import notify
 from handlers.context import Incoming, env
 from handlers.escalation import escalate_to
+from handlers.permissions import may_act
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, EventKind, IllegalTransition
 from models.outbox import queue_message
@@ -135,6 +136,59 @@ async def cancel(ctx: Ctx, ticket: Ticket, reason: str) -> str:
     )
 
 
+async def confirm_slot(ctx: Ctx, ticket: Ticket, _text: str) -> str:
+    """The cleaning team lead (组长) agrees the time the resident chose (or the one
+    proposed with /slot and accepted): only now is the resident told it is agreed."""
+    details = dict(ticket.details or {})
+    if not details.get("slot"):
+        return t("staff.no_slot", number=ticket.number)
+    if not details.get("slot_confirmed"):
+        details["slot_confirmed"] = ctx.staff.name
+        ticket.details = details
+        await Ticket.filter(id=ticket.id).using_db(ctx.conn).update(details=details)
+        await record_event(
+            ticket, EventKind.NOTE, ctx.actor, f"确认保洁时间：{details['slot']}", conn=ctx.conn
+        )
+        await notify.refresh_card(ticket, ctx.conn)
+        resident = await notify.resident_of(ticket, ctx.conn)
+        if resident is not None:
+            await notify.to_resident(
+                resident,
+                "slot_confirmed",
+                slot=details["slot"],
+                staff=ctx.staff.name,
+                number=ticket.number,
+                ticket=ticket,
+                conn=ctx.conn,
+            )
+    return t("staff.slot_confirmed", number=ticket.number, slot=details["slot"])
+
+
+async def propose_slot(ctx: Ctx, ticket: Ticket, when: str) -> str:
+    """The team lead cannot come then: another time goes to the resident, whose answer
+    comes back to the card; the team lead confirms it with the button."""
+    details = {**(ticket.details or {}), "slot": when[:40], "staff_asked_at": now().isoformat()}
+    details.pop("slot_confirmed", None)
+    ticket.details = details
+    await Ticket.filter(id=ticket.id).using_db(ctx.conn).update(details=details)
+    await record_event(
+        ticket, EventKind.MESSAGE_OUT, ctx.actor, f"建议保洁时间：{when}", conn=ctx.conn
+    )
+    await notify.refresh_card(ticket, ctx.conn)
+    resident = await notify.resident_of(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "slot_proposed",
+            slot=when[:40],
+            staff=ctx.staff.name,
+            number=ticket.number,
+            ticket=ticket,
+            conn=ctx.conn,
+        )
+    return t("staff.slot_proposed", number=ticket.number, slot=when[:40])
+
+
 async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
     return await act(
         ctx, ticket, Status.REOPENED, "重开", reason, "reopened_notice", "staff.reopened"
@@ -220,6 +274,8 @@ ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
     "resolve": resolve,
     "close": close,
     "cancel": cancel,
+    "slotok": confirm_slot,
+    "slot": propose_slot,
     "reopen": reopen,
     "note": note,
     "escalate": escalate,
@@ -232,6 +288,7 @@ NEEDS_TEXT = {
     "resolve": ("处理结果", "已更换水龙头"),
     "close": ("办结原因", "业主确认已解决"),
     "cancel": ("取消原因", "与 0006 重复"),
+    "slot": ("建议的保洁时间", "11-26 14:00-16:00"),
     "reopen": ("重开原因", "业主反映仍然漏水"),
     "note": ("备注内容", "已联系业主约明早上门"),
     "eta": ("预计完成时间", "11月26日下午"),
@@ -241,7 +298,7 @@ NEEDS_TEXT = {
 async def assign(ctx: Ctx, ticket: Ticket, who: str) -> None:
     name = who.strip().lstrip("@").strip()
     target = await Staff.filter(name=name, active=True).using_db(ctx.conn).first() if name else None
-    if target is None:
+    if target is None or not may_act(target, ticket):  # nobody of that name serves there
         await ctx.say(t("staff.unknown_person", who=name or "?"))
         return
     if ticket.status in (Status.DISPATCHED, Status.REOPENED):
@@ -273,3 +330,29 @@ async def assign(ctx: Ctx, ticket: Ticket, who: str) -> None:
     )
     await notify.refresh_card(ticket, ctx.conn)
     await ctx.say(t("staff.assigned", number=ticket.number, name=target.name))
+    # the assignee hears it in their own chat (a reply there acts on the ticket), and the
+    # resident who is now coming
+    await notify.to_staff_member(
+        target,
+        t(
+            "staff.assigned_to_you",
+            number=ticket.number,
+            by=ctx.staff.name,
+            unit=await notify.unit_text(ticket, ctx.conn),
+            summary=ticket.summary,
+        ),
+        ticket,
+        ctx.conn,
+    )
+    resident = await notify.resident_of(ticket, ctx.conn)
+    if resident is not None:
+        await notify.to_resident(
+            resident,
+            "assigned_notice",
+            number=ticket.number,
+            staff=target.name,
+            ticket=ticket,
+            conn=ctx.conn,
+            proactive=True,
+            urgent=ticket.urgent,
+        )

@@ -11,8 +11,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
 from handlers import notify, verification
+from handlers.announce import announce
 from handlers.context import env
-from handlers.residents import community_of, save_state, unit_example_for
+from handlers.residents import community_of
 from models.domain.clock import now
 from models.domain.intake import things
 from models.domain.lifecycle import Actor, EventKind
@@ -167,92 +168,6 @@ async def dispatch(
         details={**(ticket.details or {}), "card_chats": chats},
     )
     await announce(ticket, resident, community, conn, text=text)
-
-
-async def announce(
-    ticket: Ticket, resident: Resident, community: Community, conn: BaseDBAsyncClient, *, text: str
-) -> None:
-    """A ticket just dispatched: the card goes out, the resident is told what happens
-    next (urgent: safety advice first, and the supervisors at once)."""
-    await notify.post_card(ticket, community, conn)
-    t = env().texts
-    unit = await notify.unit_text(ticket, conn)
-    words = notify.staff_words(text)
-    if ticket.urgent:
-        hazard = notify.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
-        await notify.tell_staff(
-            ticket,
-            t(
-                "staff.urgent_alert",
-                community=community.name,
-                unit=unit,
-                hazard=hazard,
-                number=ticket.number,
-                words=words,
-            ),
-            conn,
-            supervisors=True,
-            urgent=True,
-        )
-        advice_key = (
-            f"safety.{ticket.hazard}" if f"safety.{ticket.hazard}" in t.keys() else "safety.default"
-        )
-        await notify.to_resident(
-            resident,
-            "urgent_opened",
-            number=ticket.number,
-            advice=t(advice_key, resident.script),
-            ticket=ticket,
-            urgent=True,
-            conn=conn,
-        )
-        if ticket.unit_id is None:  # help is on its way; now we need to know where
-            await save_state(resident, conn, **{**(resident.state or {}), "awaiting": "unit"})
-            await notify.to_resident(
-                resident,
-                "ask_unit",
-                example=await unit_example_for(resident, conn),
-                urgent=True,
-                conn=conn,
-            )
-        return
-    if ticket.agitated or ticket.about_staff:
-        await notify.tell_staff(
-            ticket,
-            t(
-                "staff.agitated_alert",
-                community=community.name,
-                unit=unit,
-                number=ticket.number,
-                words=words,
-            ),
-            conn,
-            supervisors=True,
-        )
-    if (ticket.details or {}).get("slot"):
-        await notify.to_resident(
-            resident,
-            "ticket_opened_slot",
-            number=ticket.number,
-            summary=ticket.summary,
-            slot=ticket.details["slot"],
-            ticket=ticket,
-            conn=conn,
-        )
-        return
-    next_key = "next_step.supervisor" if ticket.about_staff else f"next_step.{ticket.kind}"
-    if (ticket.details or {}).get("voice"):
-        next_key = "next_step.voice"
-    await notify.to_resident(
-        resident,
-        "ticket_opened",
-        kind=notify.kind_label(ticket.kind, resident.script),
-        number=ticket.number,
-        summary=ticket.summary,
-        next_step=t(next_key, resident.script),
-        ticket=ticket,
-        conn=conn,
-    )
 
 
 _ACK = re.compile(

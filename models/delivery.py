@@ -226,7 +226,13 @@ async def record_sent(
         "last_error": "superseded by a later edit" if superseded else None,
         "platform_message_id": message_id,
     }
-    card = bool(message_id and row.ticket_id and row.kind in ("card", "relay"))
+    # a staff-chat message that stands for its ticket (a card, a relay, an alert, a
+    # reminder, an escalation): a reply to it acts on the ticket
+    card = bool(
+        message_id
+        and row.ticket_id
+        and (row.kind in ("card", "relay") or (row.payload or {}).get("handle"))
+    )
     with durable_with_next_commit():
         if not card and lane is None:  # one statement: no transaction needed
             await update_where(Outbox, {"id": row.id}, sent)
@@ -245,7 +251,7 @@ async def record_sent(
                             row.chat_id,
                             str(message_id),
                             row.ticket_id,
-                            row.kind,
+                            row.kind if row.kind in ("card", "relay") else "alert",
                             _stored(GroupCard, "created_at", at),
                         )
                     ],

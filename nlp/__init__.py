@@ -14,7 +14,8 @@ Public functions:
   units, ticket numbers, dates and money are left alone. Use it on every text staff see.
 - ``faq.answer(text)`` / ``faq.match(text)``: an FAQ entry (and its score) for a question,
   or None below the entry's threshold.
-- ``to_script(text, script)``: a Simplified reply in the resident's script.
+- ``to_script(text, script)``: a Simplified reply in the resident's script;
+  ``to_simplified(text)`` the other way, for matching our word lists.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from nlp import faq
 from nlp.classifier import Classification, Classifier
-from nlp.normalize import to_script
+from nlp.normalize import to_script, to_simplified
 from nlp.privacy import mask_personal
 from nlp.rules import RulesError
 
@@ -37,6 +38,7 @@ __all__ = [
     "init_nlp",
     "mask_personal",
     "to_script",
+    "to_simplified",
 ]
 
 _lock = threading.Lock()

@@ -100,6 +100,11 @@ class Normalizer:
         return self._t2s(s), (HANT if trad > simp else HANS)
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters written as Simplified (for matching our own word lists)."""
+    return _converter("t2s").convert(text) if text else text
+
+
 def to_script(text: str, script: str, config: str = "s2t") -> str:
     """Write a Simplified reply in the resident's script (identity unless 'hant')."""
     if script != HANT or not text:

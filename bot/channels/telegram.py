@@ -148,6 +148,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         text=message.get("text") or message.get("caption") or "",
         media=_media(message),
         reply_to=str(reply_to["message_id"]) if reply_to is not None else None,
+        reply_to_bot=bool(reply_to and (reply_to.get("from") or {}).get("is_bot")),
         contact=(
             {"phone": contact.get("phone_number", ""), "user_id": contact.get("user_id")}
             if contact is not None
