@@ -126,3 +126,28 @@ async def test_a_sparking_socket_gets_the_breaker_advice(company):
     answer = await c.reply(RESIDENT, since, "紧急工单")
     assert "电闸" in text_of(answer)
     assert "沿安全通道" not in text_of(answer)
+
+
+async def test_the_supervisor_acts_by_replying_to_the_alert(company):
+    c = company
+    await c.bind(RESIDENT)
+    since = c.say(RESIDENT, "楼道里有烟，好像着火了！")
+    alert = await c.reply(SUPERVISORS, since, "【紧急】")
+    told = await c.reply(RESIDENT, since, "紧急工单")
+    assert "正在赶来" not in text_of(told)  # nobody has claimed it yet
+    ticket = await Ticket.get()
+    alert_id = alert.result["message_id"]
+
+    since = c.say(SUPERVISOR, "/claim", chat=SUPERVISORS, reply_to_message_id=alert_id)
+    claimed = await c.reply(RESIDENT, since, "李主管")
+    assert ticket.number in text_of(claimed)
+    assert (await Ticket.get()).status == "claimed"
+
+    since = c.say(
+        SUPERVISOR,
+        "保安已经上楼查看，请您先撤到楼下",
+        chat=SUPERVISORS,
+        reply_to_message_id=alert_id,
+    )
+    relayed = await c.reply(RESIDENT, since, "保安已经上楼查看")
+    assert "李主管" in text_of(relayed)
