@@ -30,6 +30,7 @@ class Incoming:
     media: list[dict[str, Any]] = field(default_factory=list)
     reply_to: str | None = None  # the platform message id this one replies to
     reply_to_bot: bool = False  # …and that message is one of the bot's
+    language: str | None = None  # the platform's language setting (zh-hant, en …)
     button: str | None = None  # callback data of a pressed button
     contact: dict[str, Any] | None = None  # a shared contact: {"phone", "user_id"}
     raw: dict[str, Any] = field(default_factory=dict)

@@ -10,7 +10,7 @@ from handlers.delivery_failures import tell_missed
 from handlers.intake import on_message, understand
 from handlers.resident_buttons import on_button
 from handlers.resident_commands import on_command
-from handlers.residents import get_resident, save_state
+from handlers.residents import get_resident, remember_script, save_state
 from models.inbound import finish
 from models.outbox import transaction
 from models.storage.statements import update_where
@@ -23,6 +23,8 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
         if (resident.state or {}).get("missed"):  # messages of ours that did not reach them
             await tell_missed(resident, conn)
         script = resident.script
+        if msg.text and not msg.command:
+            remember_script(resident, msg.text)  # the answer below is in it already
         if msg.button:
             outcome = await on_button(msg, resident, inbound, conn)
         elif msg.contact is not None:

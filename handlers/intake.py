@@ -18,7 +18,7 @@ from handlers import notify, verification
 from handlers.booking import is_home_service, matching_fee, offer_slots
 from handlers.context import Incoming, Outcome, env
 from handlers.placement import offer_person, open_second_requests, open_tickets, tell_progress
-from handlers.residents import bind_unit, remember_script, save_state, unit_example_for
+from handlers.residents import bind_unit, save_state, unit_example_for
 from handlers.tickets import (
     TICKET_KINDS,
     add_to_ticket,
@@ -144,7 +144,6 @@ async def understand(
     """Classify and act: answer, ask, add to a ticket, or open one."""
     media = media or []
     c = nlp.classify(text)
-    remember_script(resident, c)
     await set_inbound(inbound, inbound_id, conn, predicted_intent=c.intent)
     intent = chosen or c.intent
     # the FAQ entry a question finds, looked up once

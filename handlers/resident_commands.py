@@ -68,8 +68,7 @@ async def on_command(
         lines = [t("my_tickets", resident.script)]
         for tk in tickets:
             status = notify.RESIDENT_STATUS[tk.status][0 if resident.script != "en" else 1]
-            if resident.script == "hant":
-                status = nlp.to_script(status, "hant")
+            status = nlp.to_script(status, resident.script)
             lines.append(
                 f"{tk.number} {notify.kind_label(tk.kind, resident.script)} {status}：{tk.summary}"
             )

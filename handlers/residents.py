@@ -7,6 +7,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+import nlp
 from handlers import notify
 from handlers.context import Incoming, env
 from models.domain.clock import now
@@ -42,6 +43,7 @@ async def get_resident(msg: Incoming, conn: BaseDBAsyncClient) -> Resident:
             platform_user_id=msg.sender_id,
             chat_id=msg.chat_id,
             display_name=msg.sender_name[:128],
+            script=nlp.script_of_language(msg.language) or "hans",  # until they write
             community=community,
             created_at=at,
             last_message_at=at,
@@ -128,6 +130,10 @@ async def attach_unit(
             )
 
 
-def remember_script(resident: Resident, classification) -> None:
-    if classification.normalized.strip():
-        resident.script = classification.script
+def remember_script(resident: Resident, text: str) -> None:
+    """Answer in the script the resident writes in, once their writing shows it (a
+    Hong Kong resident writing Traditional keeps the Hong Kong forms)."""
+    written = nlp.written_script(text[:2000])
+    if written is None or (written == "hant" and resident.script in nlp.TRADITIONAL):
+        return
+    resident.script = written

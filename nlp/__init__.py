@@ -14,8 +14,10 @@ Public functions:
   units, ticket numbers, dates and money are left alone. Use it on every text staff see.
 - ``faq.answer(text)`` / ``faq.match(text)``: an FAQ entry (and its score) for a question,
   or None below the entry's threshold.
-- ``to_script(text, script)``: a Simplified reply in the resident's script;
-  ``to_simplified(text)`` the other way, for matching our word lists.
+- ``to_script(text, script)``: a Simplified reply in the resident's script (Taiwan or
+  Hong Kong forms for Traditional); ``to_simplified(text)`` the other way, for matching
+  our word lists; ``written_script(text)`` the script a message shows (None when it does
+  not tell); ``script_of_language(code)`` the script a platform's language setting asks.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from pathlib import Path
 
 from nlp import faq
 from nlp.classifier import Classification, Classifier
-from nlp.normalize import to_script, to_simplified
+from nlp.normalize import HK, TRADITIONAL, script_of_language, to_script, to_simplified
 from nlp.privacy import mask_personal
 from nlp.rules import RulesError
 
 __all__ = [
+    "HK",
+    "TRADITIONAL",
     "Classification",
     "Classifier",
     "RulesError",
@@ -37,8 +41,10 @@ __all__ = [
     "get_classifier",
     "init_nlp",
     "mask_personal",
+    "script_of_language",
     "to_script",
     "to_simplified",
+    "written_script",
 ]
 
 _lock = threading.Lock()
@@ -69,6 +75,11 @@ def get_classifier() -> Classifier:
 
 
 faq.use_classifier(get_classifier)
+
+
+def written_script(text: str) -> str | None:
+    """The script ``text`` was written in, or None when it does not tell."""
+    return get_classifier().normalizer.written_script(text)
 
 
 def classify(text: str) -> Classification:

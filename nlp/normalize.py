@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from pathlib import Path
 
 import opencc
+import yaml
 
-HANS, HANT, EN = "hans", "hant", "en"
+HANS, HANT, HK, EN = "hans", "hant", "hk", "en"
+TRADITIONAL = frozenset({HANT, HK})  # Taiwan forms (the default) and Hong Kong forms
+REGIONAL_FILE = Path(__file__).with_name("regional.yaml")
+_LOANWORDS = frozenset({"ok", "okay", "okk", "okok", "hi", "thx", "hh", "hhh", "haha"})
 
 # CJK ranges scanned once to learn which characters OpenCC would change.
 _CJK_RANGES = ((0x2E80, 0x2FDF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
@@ -47,7 +52,7 @@ def _width_case_table() -> dict[int, str | None]:
 _TABLE = _width_case_table()
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config if config.endswith(".json") else config + ".json")
 
@@ -68,7 +73,9 @@ class Normalizer:
     def __init__(self) -> None:
         self.trad_only = _changed_chars("t2s")  # would change under t2s: Traditional
         self.simp_only = _changed_chars("s2t")  # would change under s2t: Simplified
-        self._t2s = _converter("t2s").convert
+        # Taiwan and Hong Kong forms too (著火, 衞生間): what sends a text through OpenCC
+        self.regional = self.trad_only | _changed_chars("tw2s") | _changed_chars("hk2s")
+        self._t2s = to_simplified
 
     def script(self, text: str) -> str:
         """'hant' when Traditional-only characters outnumber Simplified-only ones."""
@@ -80,6 +87,21 @@ class Normalizer:
         simp = sum(1 for c in text if c in self.simp_only)
         return HANT if trad > simp else HANS
 
+    def written_script(self, text: str) -> str | None:
+        """The script ``text`` shows it was written in, or None when it does not tell
+        (你好 is both; "ok" and "hi" are written by everyone): a reply's script changes
+        only on evidence."""
+        if not _HAS_CJK.search(text):
+            latin = re.findall(r"[a-z]+", text.lower())
+            if sum(map(len, latin)) >= 3 and not set(latin) <= _LOANWORDS:
+                return EN
+            return None
+        trad = sum(1 for c in text if c in self.trad_only)
+        simp = sum(1 for c in text if c in self.simp_only)
+        if trad == simp:
+            return None
+        return HANT if trad > simp else HANS
+
     def normalize(self, text: str) -> tuple[str, str]:
         """Return (normalised text for matching, script of the original)."""
         s = " ".join(text.translate(_TABLE).split())
@@ -89,7 +111,7 @@ class Normalizer:
             s = " ".join(_RARE_HAN.sub(r" \1 ", s).split())
         if not _HAS_CJK.search(s):
             return s, (EN if _HAS_LATIN.search(s) else HANS)
-        if self.trad_only.isdisjoint(s):
+        if self.regional.isdisjoint(s):
             return s, HANS
         trad = simp = 0
         for c in s:
@@ -100,16 +122,57 @@ class Normalizer:
         return self._t2s(s), (HANT if trad > simp else HANS)
 
 
+# Taiwan writes 著 for 着 (著火, 亮著); OpenCC knows only the words in its dictionary.
+_ZHE = re.compile(r"(?<![显名原巨专论遗编土])著(?![作名称述录者])")
+
+
 def to_simplified(text: str) -> str:
-    """Traditional characters written as Simplified (for matching our own word lists)."""
-    return _converter("t2s").convert(text) if text else text
-
-
-def to_script(text: str, script: str, config: str = "s2t") -> str:
-    """Write a Simplified reply in the resident's script (identity unless 'hant')."""
-    if script != HANT or not text:
+    """Traditional text (Taiwan or Hong Kong forms) as Simplified, for matching our own
+    word lists (characters only: 資料 stays 资料)."""
+    if not text:
         return text
-    return _converter(config).convert(text)
+    out = _converter("hk2s").convert(_converter("tw2s").convert(text))
+    return _ZHE.sub("着", out) if "著" in out else out
+
+
+@lru_cache(maxsize=1)
+def _regional() -> dict[str, list[tuple[str, str]]]:
+    data = yaml.safe_load(REGIONAL_FILE.read_text(encoding="utf-8")) or {}
+    return {
+        region: sorted((words or {}).items(), key=lambda kv: len(kv[0]), reverse=True)
+        for region, words in data.items()
+    }
+
+
+def to_script(text: str, script: str) -> str:
+    """Write a Simplified reply in the resident's script: Taiwan forms for 'hant' (OpenCC
+    s2tw), Hong Kong forms for 'hk' (s2hk), each with the region's own words
+    (``regional.yaml``); identity for Simplified and English."""
+    if script not in TRADITIONAL or not text:
+        return text
+    region, config = ("tw", "s2tw") if script == HANT else ("hk", "s2hk")
+    out = _converter(config).convert(text)
+    for mainland, local in _regional().get(region, ()):
+        if mainland in out:
+            out = out.replace(mainland, local)
+    return out
+
+
+def script_of_language(code: str | None) -> str | None:
+    """The script a platform's language setting asks for (Telegram's ``language_code``,
+    WeChat's ``zh_TW``): zh-Hant/zh-TW → Taiwan forms, zh-HK/zh-MO → Hong Kong forms,
+    other Chinese → Simplified, any other language → English; None when unset."""
+    if not code:
+        return None
+    parts = code.replace("_", "-").lower().split("-")
+    if parts[0] != "zh":
+        return EN
+    rest = set(parts[1:])
+    if rest & {"hk", "mo"}:
+        return HK
+    if rest & {"hant", "tw"}:
+        return HANT
+    return HANS
 
 
 if __name__ == "__main__":  # pragma: no cover - manual check

@@ -58,7 +58,7 @@ async def test_traditional_in_traditional_out(world):
     mark = await last_id()
     await say("廚房水管漏水了，請儘快派人來")
     confirm = (await replies(since=mark))[-1].payload["text"]
-    assert "感謝您的反饋" in confirm and "工單" in confirm
+    assert "感謝您的回饋" in confirm and "工單" in confirm  # Taiwan forms
     assert (await Resident.get(platform_user_id="601")).script == "hant"
 
 

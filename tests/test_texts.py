@@ -38,6 +38,28 @@ def test_every_key_the_code_uses_exists():
 
 def test_traditional_is_derived_and_overrides_apply():
     texts = Texts({"chitchat": {"zh_hans": "感谢您的留言，我们随时为您服务。"}})
-    assert texts("chitchat", "hant") == "感謝您的留言，我們隨時爲您服務。"
+    assert texts("chitchat", "hant") == "感謝您的留言，我們隨時為您服務。"  # Taiwan forms
     assert texts("chitchat", "en").startswith("Thank you")  # untouched variant kept
     assert texts("greeting", "hant", community="示例花园").startswith("您好，歡迎聯繫")
+
+
+def test_regional_forms_units_and_stops():
+    texts = Texts()
+    tw = texts("unit_bound", "hant", unit="3栋2单元1201")
+    hk = texts("unit_bound", "hk", unit="3栋2单元1201")
+    assert "3棟2單元1201" in tw and "3棟2單元1201" in hk
+    assert "前台" in texts("next_step.consultation", "hant")  # not 前臺
+    en = texts("unit_bound", "en", unit="3栋2单元1201")
+    assert "Building 3, Entrance 2, Room 1201" in en
+    opened = texts(
+        "ticket_opened",
+        "en",
+        kind="repair",
+        number="20261203-0001",
+        summary="The kitchen tap is leaking!",
+        next_step=texts("next_step.repair", "en"),
+    )
+    assert "leaking." in opened and "!." not in opened
+    assert ". We will keep" in opened  # a space after the next step
+    zh = texts("ticket_opened", kind="报修", number="1", summary="漏水了！", next_step="")
+    assert "漏水了。" in zh

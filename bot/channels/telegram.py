@@ -130,6 +130,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
             sender_name=_full_name(user),
             message_id=str(message["message_id"]) if message is not None else None,
             button=query.get("data") or "",
+            language=user.get("language_code"),
             raw=update,
         )
     message = update.get("message") or update.get("edited_message")
@@ -149,6 +150,7 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
         media=_media(message),
         reply_to=str(reply_to["message_id"]) if reply_to is not None else None,
         reply_to_bot=bool(reply_to and (reply_to.get("from") or {}).get("is_bot")),
+        language=(message.get("from") or {}).get("language_code"),
         contact=(
             {"phone": contact.get("phone_number", ""), "user_id": contact.get("user_id")}
             if contact is not None

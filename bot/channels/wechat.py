@@ -768,7 +768,9 @@ def short_text(key: str | None, found: dict[str, str], text: str, script: str, r
         left = max(0, room - len(form.format(**dict.fromkeys(used, ""))))
         shares = _shares([found.get(p, "") for p in used], left)
         filled = {p: _cut(found.get(p, ""), n) for p, n in zip(used, shares, strict=True)}
-        return _cut(form.format(**filled), room)
+        from nlp import to_script
+
+        return _cut(to_script(form.format(**filled), script), room)  # a steward's words too
     words = " ".join(text.split())
     words = _COURTESY.sub("", words, count=1) or words
     return _cut(words, room)
@@ -802,7 +804,7 @@ def fit_field(
 
     t = env().texts
     limit = template_field_limit(field) or 20
-    chinese = "hant" if script == "hant" else "hans"
+    chinese = script if script in ("hant", "hk") else "hans"
     no_ticket = t("wechat.template_no_ticket", chinese)
     fixed = {
         "number": found.get("number") or "-",

@@ -184,3 +184,23 @@ def windows(text: str, *, max_size: int = 5) -> list[Window]:
             out.append(Window(key_of([t.value for t in part]), size))
     seen: set[str] = set()
     return [w for w in out if not (w.key in seen or seen.add(w.key))]
+
+
+def in_english(label: str) -> str:
+    """A unit as an English reader writes it: 3栋2单元1201 → "Building 3, Entrance 2,
+    Room 1201"; a unit whose parts are not all numbered and labelled (商铺S-101) stays
+    as the community writes it."""
+    parts = []
+    toks = tokens(label)
+    for i, t in enumerate(toks):
+        if not t.value.isascii():
+            return label
+        if t.after in BUILDING_WORDS:
+            parts.append(f"Building {t.value}")
+        elif t.after in ENTRANCE_WORDS:
+            parts.append(f"Entrance {t.value}")
+        elif i == len(toks) - 1 and t.value.isdigit():
+            parts.append(f"Room {t.value}")
+        else:
+            return label
+    return ", ".join(parts) if parts else label

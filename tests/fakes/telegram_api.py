@@ -752,7 +752,7 @@ class FakeTelegram:
         """An update carrying a message from a user; ``fields`` go into the message."""
         if chat_type is None and chat_id == user_id:
             chat_type = "private"
-        user = self.add_user(user_id, first_name=first_name, username=username)
+        user = self.add_user(user_id, first_name=first_name, username=username, language_code=None)
         chat = self._chat(chat_id, chat_type)
         if chat_type and chat["type"] != chat_type:
             chat["type"] = chat_type
@@ -911,7 +911,7 @@ class FakeTelegram:
     ) -> dict[str, Any]:
         """A button press on message ``message_id`` of ``chat_id`` (the bot's message, as
         stored from its sendMessage; a placeholder bot message if it was never sent)."""
-        user = self.add_user(user_id, first_name=first_name, username=username)
+        user = self.add_user(user_id, first_name=first_name, username=username, language_code=None)
         key = _norm_chat_id(chat_id)
         message = self.messages.get((key, message_id))
         if message is None:
