@@ -102,3 +102,16 @@ async def serialised(key: str) -> AsyncIterator[None]:
         _locks[key] = lock
     async with lock:
         yield
+
+
+MAX_ROW_ID = 2**31 - 1  # the INTEGER primary keys (PostgreSQL int4)
+
+
+def row_id(text: str | None) -> int | None:
+    """The row id a button or command names, or None when it cannot be one (not a
+    number, or beyond any id: "99999999999999999999" is a stale button, not a crash)."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ROW_ID else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
-from handlers.context import Outcome, env
+from handlers.context import Outcome, env, row_id
 from handlers.escalation import escalate_to
 from models.domain.lifecycle import Actor, EventKind, IllegalTransition
 from models.tables import Resident, Status, Ticket, Unit
@@ -87,8 +87,8 @@ async def answer(action: str, arg: str, resident: Resident, conn: BaseDBAsyncCli
     t = env().texts
     ticket_id, _, value = arg.partition(":")
     ticket = (
-        await Ticket.get_or_none(id=int(ticket_id), resident_id=resident.id).using_db(conn)
-        if ticket_id.isdigit()
+        await Ticket.get_or_none(id=row_id(ticket_id), resident_id=resident.id).using_db(conn)
+        if row_id(ticket_id)
         else None
     )
     done = t("followup_already", resident.script)

@@ -6,7 +6,7 @@ staff member on request (/contact N), privately and recorded on the ticket."""
 from __future__ import annotations
 
 from handlers import notify, verification
-from handlers.context import Incoming, Outcome, env
+from handlers.context import Incoming, Outcome, env, row_id
 from handlers.staff_actions import Ctx, t
 from handlers.tickets import find_ticket
 from models.domain.clock import now
@@ -46,7 +46,9 @@ async def handle(msg: Incoming, staff: Staff | None) -> Outcome:
 
 async def _resident(ctx: Ctx, ref: str) -> Resident | None:
     ref = ref.strip().upper().removeprefix("R")
-    resident = await Resident.get_or_none(id=int(ref)).using_db(ctx.conn) if ref.isdigit() else None
+    resident = (
+        await Resident.get_or_none(id=row_id(ref)).using_db(ctx.conn) if row_id(ref) else None
+    )
     if resident is not None and resident.unit_id is not None and _mine(ctx.staff, resident):
         return resident
     await ctx.say(t("staff.no_resident", ref=ref or "?"))

@@ -10,7 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 import nlp
 from handlers import notify
 from handlers.booking import matching_fee, offer_slots, slot_choices
-from handlers.context import Incoming, Outcome, env
+from handlers.context import Incoming, Outcome, env, row_id
 from handlers.intake import understand
 from handlers.residents import community_of, save_state
 from handlers.tickets import TICKET_KINDS, dispatch, open_ticket
@@ -37,7 +37,11 @@ async def on_button(
     if action == "kind":
         kind, _, inbound_id = arg.partition(":")
         pending = state.get("pending") if state.get("awaiting") == "kind" else None
-        if not pending or str(pending.get("inbound_id")) != inbound_id:
+        if (
+            not pending
+            or str(pending.get("inbound_id")) != inbound_id
+            or row_id(inbound_id) is None
+        ):
             return Outcome(callback_answer=ok)  # already answered
         await InboundMessage.filter(id=int(inbound_id)).using_db(conn).update(label=kind)
         await save_state(resident, conn)
@@ -57,7 +61,11 @@ async def on_button(
 
     if action == "fee":
         answer, _, ticket_id = arg.partition(":")
-        ticket = await Ticket.get_or_none(id=int(ticket_id), resident_id=resident.id).using_db(conn)
+        ticket = (
+            await Ticket.get_or_none(id=row_id(ticket_id), resident_id=resident.id).using_db(conn)
+            if row_id(ticket_id)
+            else None
+        )
         if ticket is None or ticket.status != Status.NEW:
             return Outcome(callback_answer=ok)
         if answer == "yes":
@@ -90,7 +98,12 @@ async def on_button(
         pending = state.get("pending") if state.get("awaiting") == "slot" else None
         if not pending:
             return Outcome(callback_answer=ok)
-        start = datetime.fromisoformat(arg)
+        try:
+            start = datetime.fromisoformat(arg)
+        except ValueError:
+            start = None
+        if start is None or start.tzinfo is None:  # not a button of ours
+            return Outcome(callback_answer=ok)
         if start < now():
             await offer_slots(
                 pending["text"], resident, pending["inbound_id"], pending.get("media", []), conn
@@ -122,7 +135,9 @@ async def on_button(
         return Outcome(callback_answer=ok)
 
     if action == "split":
-        source = await InboundMessage.get_or_none(id=int(arg)).using_db(conn)
+        source = (
+            await InboundMessage.get_or_none(id=row_id(arg)).using_db(conn) if row_id(arg) else None
+        )
         if source is None or source.ticket_id is None:
             return Outcome(callback_answer=ok)
         ticket = await Ticket.get(id=source.ticket_id).using_db(conn)
@@ -146,9 +161,7 @@ async def on_button(
 
     if action == "person":  # "请前台同事回复": the words we had no answer for, to a person
         source = (
-            await InboundMessage.get_or_none(id=int(arg)).using_db(conn)
-            if arg.isdigit() and len(arg) < 19
-            else None
+            await InboundMessage.get_or_none(id=row_id(arg)).using_db(conn) if row_id(arg) else None
         )
         if source is None or source.sender_id != msg.sender_id or source.ticket_id:
             return Outcome(callback_answer=ok)  # not theirs, or already with a person

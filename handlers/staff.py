@@ -9,7 +9,7 @@ import logging
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
-from handlers.context import Incoming, Outcome, env
+from handlers.context import Incoming, Outcome, env, row_id
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_reported, t
 from handlers.staff_queries import list_tickets, show_ticket
@@ -55,7 +55,7 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
     if staff is None:
         return Outcome(callback_answer=t("staff.not_staff"))
     async with transaction(join=True) as conn:
-        ticket = await Ticket.get_or_none(id=int(arg)).using_db(conn) if arg.isdigit() else None
+        ticket = await Ticket.get_or_none(id=row_id(arg)).using_db(conn) if row_id(arg) else None
         if ticket is None or not may_act(staff, ticket):
             return Outcome(callback_answer=t("staff.no_ticket", ref=arg))
         ctx = Ctx(msg, staff, conn)

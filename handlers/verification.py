@@ -14,7 +14,7 @@ import logging
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
-from handlers.context import Incoming, Outcome, env
+from handlers.context import Incoming, Outcome, env, row_id
 from handlers.residents import attach_unit, community_of, save_state, unit_example_for
 from models.domain.clock import now
 from models.domain.register import mask_phone, normalise_phone
@@ -276,7 +276,7 @@ async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
     if staff is None:
         return Outcome(callback_answer=t("staff.not_staff"))
     parts = (msg.button or "").split(":")
-    claim_id = parts[1] if len(parts) > 1 and parts[1].isdigit() else "0"
+    claim_id = str(row_id(parts[1]) or 0) if len(parts) > 1 else "0"
     answer = parts[2] if len(parts) > 2 else ""
     async with transaction(join=True) as conn:
         claim = await UnitClaim.get_or_none(id=int(claim_id)).using_db(conn)
@@ -301,10 +301,10 @@ async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
             await notify.to_resident(resident, "verify_refused", unit=label, conn=conn)
             return Outcome(callback_answer=t("staff.button_done"))
         occupant = None
-        if answer.isdigit() and int(answer):
-            occupant = await Occupant.get_or_none(id=int(answer), unit_id=claim.unit_id).using_db(
-                conn
-            )
+        if row_id(answer):
+            occupant = await Occupant.get_or_none(
+                id=row_id(answer), unit_id=claim.unit_id
+            ).using_db(conn)
         await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
         who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
         await queue_message(

@@ -776,7 +776,9 @@ class Classifier:
     def classify(self, text: str | None) -> Classification:
         """Classify one message; never raises on odd input (None, empty, emoji only)."""
         text = "" if text is None else str(text)
-        norm, script = self._norm(text)
+        # only the head is read (a million characters cost what a few pages cost);
+        # normalising drops spaces and emoji, so the head is taken with room to spare
+        norm, script = self._norm(text[: self._max_chars * 4])
         if not norm:
             return Classification(text, norm, script, "none", 1.0, reason="empty")
         if _MAY_HOLD_PERSONAL.search(norm) is not None:

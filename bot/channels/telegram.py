@@ -55,35 +55,67 @@ MAX_CAPTION = 1024
 
 # -- updates in --------------------------------------------------------------------------
 _MEDIA_KINDS = ("document", "voice", "video", "video_note", "audio", "sticker", "animation")
+MAX_ID = 2**53  # Telegram's user and chat ids fit in 52 bits; message ids in 31
+MAX_FILE_ID = 256
+MAX_BUTTON = 64  # callback_data is 1-64 bytes
+
+
+class BadUpdate(ValueError):
+    """An update that does not have the Bot API's shape: answered 400, nothing stored."""
+
+
+def _id(value: Any, what: str) -> int:
+    """An id as the Bot API writes it: an integer (a bool or a 200-digit number is not)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not -MAX_ID < value < MAX_ID:
+        raise BadUpdate(f"{what} is not a Telegram id")
+    return value
+
+
+def _words(value: Any) -> str:
+    """A text field: a string; a number written as one; anything else no text (the
+    update itself is stored whole, so nothing is lost)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _file(item: Any) -> str | None:
+    file_id = item.get("file_id") if isinstance(item, dict) else None
+    return file_id if isinstance(file_id, str) and 0 < len(file_id) <= MAX_FILE_ID else None
+
+
+def _coordinate(value: Any, limit: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if -limit <= value <= limit else None
 
 
 def _media(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the message carries besides words; an item that is not what the Bot API
+    sends (no file id, a location off the globe) is left out, not passed on."""
     out: list[dict[str, Any]] = []
-    if message.get("photo"):
-        out.append({"type": "photo", "file_id": message["photo"][-1]["file_id"]})
+    photos = message.get("photo")
+    if isinstance(photos, list) and photos and (file_id := _file(photos[-1])):
+        out.append({"type": "photo", "file_id": file_id})
     for kind in _MEDIA_KINDS:
-        item = message.get(kind)
-        if item is not None:
-            out.append(
-                {"type": "video" if kind == "video_note" else kind, "file_id": item["file_id"]}
-            )
+        if (file_id := _file(message.get(kind))) is not None:
+            out.append({"type": "video" if kind == "video_note" else kind, "file_id": file_id})
     location = message.get("location")
-    if location is not None:
-        out.append(
-            {
-                "type": "location",
-                "latitude": location["latitude"],
-                "longitude": location["longitude"],
-            }
-        )
+    if isinstance(location, dict):
+        lat = _coordinate(location.get("latitude"), 90)
+        lon = _coordinate(location.get("longitude"), 180)
+        if lat is not None and lon is not None:
+            out.append({"type": "location", "latitude": lat, "longitude": lon})
     for m in out:
         m["platform"] = PLATFORM
     return out
 
 
 def _full_name(user: dict[str, Any]) -> str:
-    first, last = user.get("first_name") or "", user.get("last_name")
-    return f"{first} {last}" if last else first
+    first, last = _words(user.get("first_name")), _words(user.get("last_name"))
+    return (f"{first} {last}" if last else first)[:128]
 
 
 def read_update(body: bytes) -> Any:
@@ -107,52 +139,81 @@ def _mended(value: Any) -> Any:
     return value
 
 
-def to_incoming(update: dict[str, Any]) -> Incoming | None:
+def _dict(value: Any, what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BadUpdate(f"{what} is not an object")
+    return value
+
+
+def to_incoming(update: Any) -> Incoming | None:
     """The platform-neutral form of an update, read from Telegram's JSON as it came
     (the webhook's body, a polled update's dict, a stored payload): the Bot API's
     documented fields, without building python-telegram-bot objects first (which
     cost more than storing the message). None for updates that carry no message
     from a person: membership changes, polls, …
 
-    Malformed updates raise (KeyError, TypeError): the webhook answers 400."""
-    key = f"update:{int(update['update_id'])}"
+    Raises ``BadUpdate`` for what does not have the Bot API's shape (ids that are
+    not ids, a message without a chat): the webhook answers 400. Odd contents of a
+    well-formed message (a text that is a list, a location off the globe) are read
+    as no text or no location, and the message is handled."""
+    update = _dict(update, "update")
+    key = f"update:{_id(update.get('update_id'), 'update_id')}"
     query = update.get("callback_query")
     if query is not None:
-        user = query["from"]
+        query = _dict(query, "callback_query")
+        user = _dict(query.get("from"), "from")
         message = query.get("message")
-        chat = message["chat"] if message is not None else None
+        chat = _dict(message.get("chat"), "chat") if isinstance(message, dict) else None
+        data = _words(query.get("data"))
         return Incoming(
             platform=PLATFORM,
             key=key,
-            chat_id=str(chat["id"] if chat else user["id"]),
+            chat_id=str(_id(chat.get("id") if chat else user.get("id"), "chat.id")),
             chat_type="private" if chat is None or chat.get("type") == "private" else "group",
-            sender_id=str(user["id"]),
+            sender_id=str(_id(user.get("id"), "from.id")),
             sender_name=_full_name(user),
-            message_id=str(message["message_id"]) if message is not None else None,
-            button=query.get("data") or "",
-            language=user.get("language_code"),
+            message_id=(
+                str(_id(message.get("message_id"), "message_id")) if chat is not None else None
+            ),
+            button=data if len(data.encode()) <= MAX_BUTTON else "",  # longer: not ours
+            language=_words(user.get("language_code")) or None,
             raw=update,
         )
     message = update.get("message") or update.get("edited_message")
-    if message is None or message.get("from") is None:
+    if message is None:
         return None
+    message = _dict(message, "message")
+    if message.get("from") is None:
+        return None  # a channel post: nobody to answer
+    user = _dict(message["from"], "from")
+    chat = _dict(message.get("chat"), "chat")
     reply_to = message.get("reply_to_message")
+    reply_to = reply_to if isinstance(reply_to, dict) else None
     contact = message.get("contact")
+    contact = contact if isinstance(contact, dict) else None
+    replied_id = reply_to.get("message_id") if reply_to is not None else None
     return Incoming(
         platform=PLATFORM,
         key=key,
-        chat_id=str(message["chat"]["id"]),
-        chat_type="private" if message["chat"].get("type") == "private" else "group",
-        sender_id=str(message["from"]["id"]),
-        sender_name=_full_name(message["from"]),
-        message_id=str(message["message_id"]),
-        text=message.get("text") or message.get("caption") or "",
+        chat_id=str(_id(chat.get("id"), "chat.id")),
+        chat_type="private" if chat.get("type") == "private" else "group",
+        sender_id=str(_id(user.get("id"), "from.id")),
+        sender_name=_full_name(user),
+        message_id=str(_id(message.get("message_id"), "message_id")),
+        text=_words(message.get("text")) or _words(message.get("caption")),
         media=_media(message),
-        reply_to=str(reply_to["message_id"]) if reply_to is not None else None,
-        reply_to_bot=bool(reply_to and (reply_to.get("from") or {}).get("is_bot")),
-        language=(message.get("from") or {}).get("language_code"),
+        reply_to=str(_id(replied_id, "reply_to_message.message_id")) if reply_to else None,
+        reply_to_bot=isinstance(author := (reply_to or {}).get("from"), dict)
+        and author.get("is_bot") is True,
+        language=_words(user.get("language_code")) or None,
         contact=(
-            {"phone": contact.get("phone_number", ""), "user_id": contact.get("user_id")}
+            {
+                "phone": _words(contact.get("phone_number"))[:32],
+                "user_id": contact.get("user_id")
+                if isinstance(contact.get("user_id"), int)
+                and not isinstance(contact.get("user_id"), bool)
+                else None,
+            }
             if contact is not None
             else None
         ),
@@ -226,7 +287,8 @@ class TelegramChannel:
             return web.Response(status=403, text="forbidden")
         try:
             msg = to_incoming(read_update(await request.read()))
-        except Exception:
+        except (BadUpdate, ValueError, RecursionError) as e:  # not JSON, or not an update
+            log.info("telegram webhook: bad update from %s: %s", request.remote, e)
             return web.Response(status=400, text="bad update")
         if msg is not None:
             await self._handle(msg, answered_after=True)
