@@ -178,6 +178,8 @@ async def understand(
             await notify.to_resident(
                 resident, "faq_answer", answer=faq.in_script(resident.script), conn=conn
             )
+            # a consultation handled: the month's statistics count it
+            await set_inbound(inbound, inbound_id, conn, faq=faq.id[:64])
             return Outcome()
         await open_ticket(
             resident, Kind.CONSULTATION, c, text, media, inbound, conn, inbound_id=inbound_id

@@ -214,15 +214,26 @@ async def to_managers(
 ) -> None:
     """Each active manager, in their own chat on every platform they have; with
     ``community_id``, only managers of that community or of all of them."""
+    for platform, chat in await manager_chats(conn, community_id):
+        await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
+
+
+async def manager_chats(
+    conn: BaseDBAsyncClient | None, community_id: int | None = None
+) -> list[tuple[str, str]]:
+    """(platform, chat) of every active manager's own chats (of ``community_id`` or of
+    all communities)."""
+    out = []
     for m in await Staff.filter(role="manager", active=True).using_db(conn):
         if community_id is not None and m.community_id not in (None, community_id):
             continue
         for platform, chat in (
-            (Platform.TELEGRAM, m.telegram_id),
-            (Platform.WECHAT, m.wechat_openid),
+            (Platform.TELEGRAM.value, m.telegram_id),
+            (Platform.WECHAT.value, m.wechat_openid),
         ):
             if chat:
-                await queue_message(platform, chat, text, ticket=ticket, urgent=urgent, conn=conn)
+                out.append((platform, str(chat)))
+    return out
 
 
 async def tell_staff(

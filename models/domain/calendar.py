@@ -114,6 +114,23 @@ class BusinessCalendar:
             return start + duration
         return self.add_business_time(start, duration)
 
+    def business_between(self, start: datetime, end: datetime, *, urgent: bool) -> timedelta:
+        """Time between two moments that the office was open (wall clock when urgent):
+        the inverse of ``due``, for response times."""
+        if urgent or end <= start:
+            return max(timedelta(0), end - start)
+        total = timedelta(0)
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            if self.is_workday(day):
+                open_, close = self._window(day)
+                lo, hi = max(open_, start), min(close, end)
+                if hi > lo:
+                    total += hi - lo
+            day += timedelta(days=1)
+        return total
+
     # -- quiet hours ----------------------------------------------------------------
     def is_quiet(self, at: datetime) -> bool:
         t = at.astimezone(self.tz).time()
