@@ -159,6 +159,7 @@ async def queue_page(request: web.Request, session) -> web.Response:
             f=f,
             rows=data["rows"],
             more=data["more"],
+            now=data["at"],
             counts=await console_queries.counts(session.staff),
             choices=await console_queries.choices(session.staff),
             query=urllib.parse.urlencode({k: v for k, v in request.query.items() if k != "page"}),
