@@ -20,9 +20,10 @@ from models.domain import statistics as st
 from models.domain.clock import now
 from models.tables import Community, InboundMessage, Resident, Staff, Ticket, TicketEvent
 
-LOOKBACK = timedelta(days=45)
+LOOKBACK = timedelta(days=21)
 """How long before a month a ticket may have been opened and still have a deadline in
-it (24 business hours across the longest holiday, with room to spare)."""
+it: the longest clock is 24 business hours (three working days), and the longest
+holiday with its weekends (National Day) is nine days; three weeks leave room."""
 
 _FIELDS = (
     "id",

@@ -113,7 +113,19 @@ async def test_report_cli_prints_json(world, tmp_path):  # noqa: F811
         "GUANJIA_CONFIG": str(tmp_path / "guanjia.yaml"),
     }
     out = subprocess.run(
-        [sys.executable, "-m", "bot", "report", "--month", "2026-11", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "report",
+            "--month",
+            "2026-11",
+            "--json",
+            "--xlsx",
+            str(tmp_path / "table.xlsx"),
+            "--png",
+            str(tmp_path / "chart.png"),
+        ],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -123,6 +135,10 @@ async def test_report_cli_prints_json(world, tmp_path):  # noqa: F811
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout.splitlines()[-1])
     assert data["month"] == "2026-11" and data["complaints"] == 1
+    sheet = openpyxl.load_workbook(tmp_path / "table.xlsx").worksheets[0]
+    cells = {(r[0], r[1]): r[2] for r in sheet.iter_rows(values_only=True) if len(r) > 2}
+    assert cells[("投诉", "投诉总数")] == 1 and sheet._charts
+    assert (tmp_path / "chart.png").read_bytes().startswith(b"\x89PNG")
 
 
 async def test_tickets_list_and_show_for_an_operator(world, tmp_path):  # noqa: F811
@@ -164,3 +180,27 @@ async def test_tickets_list_and_show_for_an_operator(world, tmp_path):  # noqa: 
         timeout=60,
     )
     assert missing.returncode == 1 and "no ticket" in missing.stderr
+
+
+async def test_the_evening_handover_sends_yesterdays_digest_with_a_chart(world, tmp_path):  # noqa: F811
+    from handlers.context import env
+    from handlers.handover import is_end_of_day
+    from scheduler.jobs import handover_job
+
+    clock = world
+    await say("1栋1单元1201", user="801")
+    await say("卫生间水龙头漏水了", user="801")
+    await say("1栋1单元1202", user="802")
+    await say("我要投诉，电梯经常坏", user="802")
+    set_files_dir(tmp_path / "reports")
+    evening = next(s for s in env().config.handover_times if is_end_of_day(s))
+    clock.set(local(2026, 11, 24, evening.hour, evening.minute))
+    await handover_job(evening)
+    await handover_job(evening)  # a second worker firing the same slot sends nothing
+    (digest,) = [
+        r for r in await Outbox.filter(chat_id=SUPERVISORS) if "每日简报" in r.payload["text"]
+    ]
+    text = digest.payload["text"]
+    assert "11-23" in text and "报修 1" in text and "投诉 1" in text and "共 2" in text
+    (photo,) = digest.payload["media"]
+    assert photo["type"] == "photo" and Path(photo["path"]).stat().st_size > 1000  # noqa: ASYNC240

@@ -294,11 +294,13 @@ def compute(
         return stewards[sid]
 
     waits: dict[str, list[float]] = {"claim": [], "report_back": [], "resolve": []}
+    s, e = start, end
     for t in tickets:
         cancelled = t.status == "cancelled"
-        if within(t.created_at) and t.kind in table.requests:
+        created_in = s <= t.created_at < e
+        if created_in and t.kind in table.requests:
             table.requests[t.kind].ids.append(t.id)
-        if t.kind == "complaint" and within(t.created_at) and not cancelled:
+        if t.kind == "complaint" and created_in and not cancelled:
             table.complaints.ids.append(t.id)
             if t.urgent:
                 table.urgent.ids.append(t.id)
@@ -307,12 +309,12 @@ def compute(
             table.by_nature[t.nature if t.nature in NATURES else "unset"].ids.append(t.id)
         if not cancelled:
             _deadlines(t, rules, due_now, table, steward)
-        if within(t.closed_at) and t.status == "closed":
+        if t.status == "closed" and within(t.closed_at):
             table.closed.ids.append(t.id)
             table.first_contact.due.ids.append(t.id)
             if not t.reopened:
                 table.first_contact.met.ids.append(t.id)
-        if any(within(r) for r in t.reopened):
+        if t.reopened and any(within(r) for r in t.reopened):
             table.reopened.ids.append(t.id)
         if t.satisfaction and within(t.rated_at):
             for key in (t.kind, "all"):
@@ -320,24 +322,26 @@ def compute(
                     _rate(table.rating[key], t)
             if t.assignee_id is not None:
                 _rate(steward(t.assignee_id).rating, t)
-        if any(within(a) for a in t.followup_asked):
+        if t.followup_asked and any(within(a) for a in t.followup_asked):
             table.followup.due.ids.append(t.id)
             if t.satisfaction and t.rated_at is not None:
                 table.followup.met.ids.append(t.id)
+        claimed_in = t.claimed_at is not None and s <= t.claimed_at < e
+        resolved_in = t.resolved_at is not None and s <= t.resolved_at < e
         if t.assignee_id is not None:
             row = steward(t.assignee_id)
-            if within(t.claimed_at):
+            if claimed_in:
                 row.claimed.ids.append(t.id)
-            if within(t.resolved_at):
+            if resolved_in:
                 row.resolved.ids.append(t.id)
             if t.status in ("dispatched", "claimed", "reopened", "new"):
                 row.open_now.ids.append(t.id)
         # response times, in business time (urgent: wall clock)
-        if within(t.claimed_at):
+        if claimed_in:
             waits["claim"].append(_minutes(rules, t.created_at, t.claimed_at, t.urgent))
         if t.kind == "complaint" and within(t.reported_at):
             waits["report_back"].append(_minutes(rules, t.created_at, t.reported_at, t.urgent))
-        if within(t.resolved_at):
+        if resolved_in:
             waits["resolve"].append(_minutes(rules, t.created_at, t.resolved_at, t.urgent))
 
     table.median_minutes = {k: round(pystats.median(v), 1) if v else None for k, v in waits.items()}
