@@ -254,7 +254,7 @@ async def ticket_view(staff: Staff, number: str) -> TicketView | None:
     card, _ = await notify.render_card(ticket, None)
     events = []
     for e in await TicketEvent.filter(ticket_id=ticket.id).order_by("id"):
-        who = e.actor_name or {"resident": "业主", "system": "系统"}.get(e.actor_type, "")
+        who = {"resident": "业主", "system": "系统"}.get(e.actor_type) or e.actor_name
         media = (e.data or {}).get("media") or []
         events.append(
             {
