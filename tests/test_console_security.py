@@ -276,3 +276,40 @@ async def test_console_link_in_a_private_chat_only(console):
         not in (await Outbox.filter(chat_id="501").order_by("-id").first()).payload["text"]
     )
     assert await ConsoleLink.all().count() == 1
+
+
+def test_console_link_at_the_terminal(tmp_path):
+    """`python -m bot console-link NAME` prints a link (and refuses an unknown name)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_report import ROOT
+
+    two_communities(tmp_path)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path}/cli.db",
+        "GUANJIA_CONFIG": str(tmp_path / "guanjia.yaml"),
+        "GUANJIA_PUBLIC_URL": "https://wuye.example.com",
+    }
+    migrate = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    run = [sys.executable, "-m", "bot", "console-link"]
+    ok = subprocess.run(
+        [*run, "李主管"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert re.fullmatch(r"https://wuye\.example\.com/console/login/[\w-]{40,}", ok.stdout.strip())
+    assert "10 minutes" in ok.stderr
+    nobody = subprocess.run(
+        [*run, "王五"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert nobody.returncode == 1 and "李主管" in nobody.stderr
