@@ -76,6 +76,9 @@ def describe_channels(settings: Settings, config: Config | None = None) -> dict[
 
 
 async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
+    rt.settings.check_demo()
+    if rt.settings.demo_mode:
+        rt.config = demo_timing(rt.config)
     settings, config = rt.settings, rt.config
     if migrate_db:
         applied = await migrate.upgrade(settings.database_url)
@@ -102,13 +105,13 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     rt.web_app = make_app(rt.channel_status)
     channels = []
-    settings.check_demo()
     demo = settings.demo_mode
     if demo:
         log.warning(
             "DEMO MODE: no platform configured, SQLite, loopback only: the console at "
             "%s/console/playground lets anyone on this machine sign in as a demo staff "
-            "member (GUANJIA_DEMO=off turns it off)",
+            "member; the follow-up is asked a minute after resolution and no quiet hours "
+            "hold it (GUANJIA_DEMO=off turns all this off)",
             settings.public_url,
         )
     from bot.console import setup_console
@@ -180,6 +183,21 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
     settle_memory()
+
+
+def demo_timing(config: Config) -> Config:
+    """The playground's clock: the follow-up a minute after resolution, no quiet hours,
+    so that a visitor sees the whole loop (report → claim → reply → resolve → 回访)."""
+    from datetime import time
+
+    from models.domain.config import QuietHours
+
+    return config.model_copy(
+        update={
+            "deadlines": config.deadlines.model_copy(update={"followup_after_minutes": 1}),
+            "quiet_hours": QuietHours(start=time(0), end=time(0)),
+        }
+    )
 
 
 def warn_unknown_holidays(calendar, config: Config) -> list[int]:

@@ -159,14 +159,14 @@ async def describe(tickets: list[Ticket], at: datetime) -> list[dict[str, Any]]:
     """A row of the queue per ticket: what staff see of it."""
     units = {
         u["id"]: u
-        for u in await Unit.filter(id__in={t.unit_id for t in tickets if t.unit_id}).values(
+        for u in await Unit.filter(id__in=list({t.unit_id for t in tickets if t.unit_id})).values(
             "id", "label", "building_id"
         )
     }
     staff = dict(
-        await Staff.filter(id__in={t.assignee_id for t in tickets if t.assignee_id}).values_list(
-            "id", "name"
-        )
+        await Staff.filter(
+            id__in=list({t.assignee_id for t in tickets if t.assignee_id})
+        ).values_list("id", "name")
     )
     communities = dict(await Community.all().values_list("id", "name"))
     tz = env().config.tz

@@ -122,6 +122,11 @@ def test_demo_mode_only_where_it_cannot_be_production():
     assert settings(GUANJIA_DEMO="on", GUANJIA_HTTP_HOST="0.0.0.0").demo_mode
     with pytest.raises(ValueError, match="GUANJIA_DEMO=on"):
         settings(GUANJIA_DEMO="on", TELEGRAM_BOT_TOKEN="1:x").check_demo()
+    from bot.app import demo_timing
+
+    quick = demo_timing(load_config(EXAMPLE_CONFIG))  # the whole loop within a visit
+    assert quick.deadlines.followup_after_minutes == 1
+    assert quick.quiet_hours.start == quick.quiet_hours.end
 
 
 async def test_no_playground_without_demo_mode(tmp_path, clock):
