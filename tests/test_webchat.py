@@ -143,3 +143,11 @@ async def test_no_playground_without_demo_mode(tmp_path, clock):
             404,
             405,
         )
+
+
+async def test_a_browser_sending_too_fast_is_slowed_down(tmp_path):
+    from bot.channels.webchat import PER_MINUTE, WebChatChannel
+
+    channel = WebChatChannel(b"s", str(tmp_path))
+    assert not any(channel._too_fast("w1") for _ in range(PER_MINUTE))
+    assert channel._too_fast("w1") and not channel._too_fast("w2")

@@ -17,6 +17,7 @@ import hmac
 import logging
 import secrets
 import time
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,10 @@ log = logging.getLogger(__name__)
 PLATFORM = webchat.PLATFORM
 COOKIE = "gj_chat"
 STATIC = Path(__file__).with_name("webchat_static")
-MAX_PHOTO = 10 * 1024 * 1024
+MAX_PHOTO = 4 * 1024 * 1024  # the server's request limit; the page shrinks bigger photos
 MAX_TEXT = 2000
 WAIT_SECONDS = 15.0
+PER_MINUTE = 30  # messages a browser may send in a minute (a person types fewer)
 _PICTURES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG": ".png", b"GIF8": ".gif", b"RIFF": ".webp"}
 
 
@@ -70,6 +72,7 @@ class WebChatChannel:
         self.media_dir = Path(media_dir) / "web"
         self.demo = demo
         self.sender = WebChatSender()
+        self.recent: dict[str, deque[float]] = {}
         register_rebuilder(PLATFORM, self.rebuild)
 
     # -- the browser's identity -----------------------------------------------------------
@@ -146,6 +149,8 @@ class WebChatChannel:
         visitor = self._need_visitor(request)
         if request.headers.get("X-Requested-With") != "guanjia-chat":
             raise web.HTTPForbidden(text="sent from another page")  # a cross-site form
+        if self._too_fast(visitor):
+            raise web.HTTPTooManyRequests(text="too many messages: wait a minute")
         form = await request.post()
         text = str(form.get("text") or "").strip()[:MAX_TEXT]
         button = str(form.get("button") or "").strip()[:64] or None
@@ -168,6 +173,20 @@ class WebChatChannel:
         return web.json_response(
             {"ok": True, "answer": outcome.callback_answer if outcome else None}
         )
+
+    def _too_fast(self, visitor: str) -> bool:
+        """More than PER_MINUTE messages from one browser within a minute (this worker)."""
+        at = time.monotonic()
+        sent = self.recent.setdefault(visitor, deque())
+        while sent and sent[0] < at - 60:
+            sent.popleft()
+        if len(sent) >= PER_MINUTE:
+            return True
+        sent.append(at)
+        if len(self.recent) > 10_000:  # forget quiet browsers
+            for key in [k for k, v in self.recent.items() if not v or v[-1] < at - 60]:
+                del self.recent[key]
+        return False
 
     def _incoming(
         self, visitor: str, client_id: str, text: str, button: str | None, media: list

@@ -87,8 +87,23 @@
     input.value = "";
     post({ text: text });
   });
+  // a phone's photo is often several megabytes: shrink it to 1600 pixels first
+  function shrink(file, done) {
+    if (file.size < 1500000 || !window.createImageBitmap) { done(file); return; }
+    createImageBitmap(file).then(function (img) {
+      var scale = Math.min(1, 1600 / Math.max(img.width, img.height));
+      var canvas = document.createElement("canvas");
+      canvas.width = Math.round(img.width * scale); canvas.height = Math.round(img.height * scale);
+      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob(function (blob) { done(blob || file); }, "image/jpeg", 0.85);
+    }).catch(function () { done(file); });
+  }
   photo.addEventListener("change", function () {
-    if (photo.files && photo.files[0]) { post({ text: input.value.trim() }, photo.files[0]); input.value = ""; photo.value = ""; }
+    if (photo.files && photo.files[0]) {
+      var words = input.value.trim();
+      shrink(photo.files[0], function (file) { post({ text: words }, file); });
+      input.value = ""; photo.value = "";
+    }
   });
   poll(false);
 })();
