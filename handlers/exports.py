@@ -61,6 +61,8 @@ def _pct(rate: st.Rate) -> float | None:
 def month_chart_png(table: st.MonthTable, trend: list[st.MonthTable]) -> bytes:
     """The month at a glance: requests by kind, complaints by class, and the trend of
     the on-time rates and satisfaction."""
+    from matplotlib.ticker import MaxNLocator
+
     with _lock:
         plt = _pyplot()
         fig, axes = plt.subplots(1, 3, figsize=(13, 4))
@@ -72,6 +74,8 @@ def month_chart_png(table: st.MonthTable, trend: list[st.MonthTable]) -> bytes:
             axes[1].bar(classes, [table.by_class[c].value for c in st.CLASSES], color="#f59e0b")
             axes[1].set_title("投诉按内容分类（件）")
             axes[1].tick_params(axis="x", labelrotation=20)
+            for ax in axes[:2]:  # counts: whole numbers on the axis
+                ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             months = [t.month[2:] for t in trend]
             for label, values in (
                 ("4小时回复率%", [_pct(t.report_back) for t in trend]),
@@ -111,6 +115,8 @@ def month_chart_png(table: st.MonthTable, trend: list[st.MonthTable]) -> bytes:
 
 def digest_chart_png(title: str, labels: list[str], values: list[int]) -> bytes:
     """A small bar chart for the evening digest."""
+    from matplotlib.ticker import MaxNLocator
+
     with _lock:
         plt = _pyplot()
         fig, ax = plt.subplots(figsize=(5, 2.6))
@@ -119,6 +125,7 @@ def digest_chart_png(title: str, labels: list[str], values: list[int]) -> bytes:
             ax.bar_label(bars)
             ax.set_title(title, fontsize=10)
             ax.spines[["top", "right"]].set_visible(False)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             fig.tight_layout()
             return _png(fig)
         finally:
