@@ -8,6 +8,7 @@ A scope is a list of community ids (None: every community), which is what
 
 from __future__ import annotations
 
+import asyncio
 import time as _time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -162,7 +163,10 @@ async def month_table(
     start, end = st.month_bounds(month, env().config.tz)
     tickets = await facts(community_ids, start, end)
     names = dict(await Staff.all().values_list("id", "name"))
-    return st.compute(
+    # in a thread: the event loop keeps serving messages meanwhile (a month of 10,000
+    # tickets is most of a second of Python)
+    return await asyncio.to_thread(
+        st.compute,
         await scope_name(community_ids),
         month,
         tickets,
