@@ -17,7 +17,7 @@ from handlers.permissions import community_scope, may_act
 from models.domain import statistics as st
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
-from models.tables import Building, Community, Staff, Ticket, TicketEvent, Unit
+from models.tables import Building, Community, Outbox, Staff, Ticket, TicketEvent, Unit
 from nlp import mask_personal
 
 VIEWS = ("open", "overdue", "urgent", "unclaimed", "mine", "all")
@@ -73,7 +73,7 @@ def scope_ids(staff: Staff) -> list[int] | None:
     return None if scope is None else [scope]
 
 
-def _scoped(staff: Staff):
+def scoped(staff: Staff):
     q = Ticket.all()
     scope = community_scope(staff)
     return q if scope is None else q.filter(community_id=scope)
@@ -97,7 +97,7 @@ def _view(q, view: str, staff: Staff, at: datetime):
 async def queue(staff: Staff, f: Filters) -> dict[str, Any]:
     at = now()
     tz = env().config.tz
-    q = _view(_scoped(staff), f.view, staff, at)
+    q = _view(scoped(staff), f.view, staff, at)
     if f.community is not None:
         q = q.filter(community_id=f.community)
     if f.building is not None:
@@ -151,7 +151,7 @@ def _search(text: str) -> Q:
 async def counts(staff: Staff) -> dict[str, int]:
     """How many tickets each view of the queue holds now."""
     at = now()
-    base = _scoped(staff)
+    base = scoped(staff)
     return {v: await _view(base, v, staff, at).count() for v in VIEWS if v != "all"}
 
 
@@ -271,9 +271,10 @@ async def ticket_view(staff: Staff, number: str) -> TicketView | None:
                 "media": [{"n": n, "type": m.get("type", "document")} for n, m in enumerate(media)],
             }
         )
+    events = sorted(events + await _told(ticket, tz), key=lambda e: (e["at"], e["id"]))
     at = now()
     clocks = []
-    for name, (deadline, done) in st.clocks(_facts(ticket), statistics.rules()).items():
+    for name, (deadline, done) in st.clocks(fact_of(ticket), statistics.rules()).items():
         verdict = st.verdict(deadline, done, at)
         clocks.append(
             {
@@ -292,7 +293,7 @@ async def ticket_view(staff: Staff, number: str) -> TicketView | None:
     )
 
 
-def _facts(t: Ticket) -> st.TicketFacts:
+def fact_of(t: Ticket) -> st.TicketFacts:
     return st.TicketFacts(
         id=t.id,
         kind=t.kind,
@@ -324,65 +325,34 @@ async def media_item(staff: Staff, event_id: int, n: int) -> dict | None:
     return media[n]
 
 
-async def export_rows(tickets: list[Ticket]) -> list[dict[str, Any]]:
-    """One row per ticket for a spreadsheet: times, deadlines met or missed, rating."""
-    from handlers.exports import local
-
-    at = now()
-    described = {d["id"]: d for d in await describe(tickets, at)}
-    reopened = set(
-        await TicketEvent.filter(
-            ticket_id__in=[t.id for t in tickets], kind="status", to_status="reopened"
-        ).values_list("ticket_id", flat=True)
-    )
-    rules = statistics.rules()
-    out = []
-    for t in tickets:
-        d = described[t.id]
-        verdicts = {
-            name: st.verdict(deadline, done, at)
-            for name, (deadline, done) in st.clocks(_facts(t), rules).items()
-        }
-
-        def word(name: str, verdicts=verdicts) -> str:
-            return (
-                {True: "按时", False: "超时", None: "未到期"}.get(verdicts.get(name), "-")
-                if (name in verdicts)
-                else "-"
-            )
-
-        out.append(
-            {
-                "工单号": t.number,
-                "小区": d["community"],
-                "房号": d["unit"],
-                "类别": d["kind_zh"],
-                "内容分类": st.CLASS_ZH.get(t.complaint_class or "", "")
-                if t.kind == "complaint"
-                else "",
-                "性质": st.NATURE_ZH.get(t.nature or "", "") if t.kind == "complaint" else "",
-                "状态": d["status_zh"],
-                "紧急": "是" if t.urgent else "",
-                "负责人": d["assignee"],
-                "摘要": d["summary"],
-                "创建": local(t.created_at),
-                "接单": local(t.claimed_at),
-                "回复前台": local(t.reported_at),
-                "处理": local(t.resolved_at),
-                "办结": local(t.closed_at),
-                "按时接单": word("claim"),
-                "4小时回复": word("report_back"),
-                "24小时答复": word("answer"),
-                "满意度": t.satisfaction,
-                "重开": "是" if t.id in reopened else "",
-            }
+async def _told(ticket: Ticket, tz) -> list[dict[str, Any]]:
+    """What the bot itself told the resident about the ticket (confirmations, notices,
+    the follow-up question): the outbox rows of their chat (staff replies are events)."""
+    resident = await notify.resident_of(ticket)
+    if resident is None:
+        return []
+    rows = (
+        await Outbox.filter(
+            ticket_id=ticket.id, platform=resident.platform, chat_id=resident.chat_id
         )
-    return out
-
-
-async def tickets_by_ids(staff: Staff, ids: list[int]) -> list[Ticket]:
-    """The tickets behind a statistic, within the person's communities."""
-    out: list[Ticket] = []
-    for i in range(0, len(ids), statistics.CHUNK):
-        out += await _scoped(staff).filter(id__in=ids[i : i + statistics.CHUNK])
-    return sorted(out, key=lambda t: t.id)
+        .order_by("id")
+        .values("id", "created_at", "sent_at", "status", "payload")
+    )
+    return [
+        {
+            "id": 0,
+            "at": r["created_at"].astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"),
+            "kind": "told",
+            "who": "管家机器人",
+            "actor_type": "system",
+            "change": "",
+            "to_zh": "",
+            "text": mask_personal(r["payload"].get("text", "")),
+            "internal": False,
+            "console": False,
+            "undelivered": r["status"] == "failed",
+            "media": [],
+        }
+        for r in rows
+        if r["payload"].get("text_key")  # texts of ours; a staff reply is its own event
+    ]

@@ -165,6 +165,7 @@ async def test_a_console_action_is_the_chat_action_by_that_person(console):
     csrf = await sign_in(console, "王管家")
     page = await (await console.get(f"/console/t/{ticket.number}")).text()
     assert "13812345678" not in page and "138****5678" in page  # masked for staff
+    assert "自动回复业主" in page and ticket.number in page  # what the bot told the resident
     act = await console.post(
         f"/console/t/{ticket.number}/act",
         data={"command": "claim", "csrf": csrf},

@@ -14,7 +14,14 @@ import jinja2
 from aiohttp import web
 
 import bot.console.auth as auth
-from handlers import console_actions, console_auth, console_queries, exports, statistics
+from handlers import (
+    console_actions,
+    console_auth,
+    console_queries,
+    exports,
+    statistics,
+    ticket_rows,
+)
 from handlers.context import env
 from handlers.permissions import community_scope
 from models.domain import statistics as st
@@ -217,7 +224,7 @@ async def queue_xlsx(request: web.Request, session) -> web.Response:
         if len(data) < console_queries.PAGE:
             break
         f.page += 1
-    rows = await console_queries.export_rows(tickets)
+    rows = await ticket_rows.export_rows(tickets)
     title = f"工单列表（{_VIEWS[f.view]}）导出于 {exports.local(now())}"
     body = await asyncio.to_thread(exports.tickets_xlsx, title, rows)
     return _download(body, f"工单-{f.view}.xlsx")
@@ -419,7 +426,7 @@ async def _figure(request: web.Request, session):
         figure = table.figure(key)
     except KeyError as e:
         raise web.HTTPNotFound(text="no such figure") from e
-    tickets = await console_queries.tickets_by_ids(session.staff, figure.ids)
+    tickets = await ticket_rows.tickets_by_ids(session.staff, figure.ids)
     return table, key, figure, tickets
 
 
@@ -448,7 +455,7 @@ async def stats_list(request: web.Request, session) -> web.Response:
 @signed_in
 async def stats_list_xlsx(request: web.Request, session) -> web.Response:
     table, key, figure, tickets = await _figure(request, session)
-    rows = await console_queries.export_rows(tickets)
+    rows = await ticket_rows.export_rows(tickets)
     title = f"{table.scope} {table.month} {_figure_label(key)}（{figure.value}）"
     body = await asyncio.to_thread(exports.tickets_xlsx, title, rows)
     return _download(body, f"工单-{table.month}-{key}.xlsx")
