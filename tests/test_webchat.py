@@ -82,8 +82,13 @@ async def test_a_visitor_reports_with_a_photo_and_gets_answers(server):
             assert r.status == 401  # no visitor cookie
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
         async with s.get(f"{base}/chat") as page:
-            assert page.status == 200 and 'id="composer"' in await page.text()
-            assert "demo" in await page.text()  # the playground: loopback, SQLite, nothing set
+            html = await page.text()
+            assert page.status == 200 and 'id="composer"' in html and "在线报事" in html
+            assert 'class="demo"' in html  # the playground: loopback, SQLite, nothing set
+        async with s.get(f"{base}/chat", headers={"Accept-Language": "zh-TW,zh;q=0.9"}) as page:
+            assert "線上報事" in await page.text() or "在線報事" in await page.text()
+        async with s.get(f"{base}/chat", headers={"Accept-Language": "en-GB,en"}) as page:
+            assert "Tell us what you need" in await page.text()
         form = aiohttp.FormData()
         form.add_field("text", "你好")
         async with s.post(f"{base}/chat/api/send", data=form) as r:

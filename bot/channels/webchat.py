@@ -18,6 +18,7 @@ import logging
 import secrets
 import time
 from collections import deque
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from aiohttp import web
 from bot.channels.media import media_bytes
 from bot.dispatcher import Delivery, Pace
 from handlers import webchat
-from handlers.context import Incoming
+from handlers.context import Incoming, env
 from handlers.router import handle, register_rebuilder
 from models.tables import InboundMessage
 
@@ -73,6 +74,7 @@ class WebChatChannel:
         self.demo = demo
         self.sender = WebChatSender()
         self.recent: dict[str, deque[float]] = {}
+        self.template = (STATIC / "chat.html").read_text(encoding="utf-8")
         register_rebuilder(PLATFORM, self.rebuild)
 
     # -- the browser's identity -----------------------------------------------------------
@@ -114,8 +116,19 @@ class WebChatChannel:
             event.set()
 
     async def page(self, request: web.Request) -> web.StreamResponse:
-        html = (STATIC / "chat.html").read_text(encoding="utf-8")
-        html = html.replace("{{demo}}", "demo" if self.demo else "")
+        """The page, in the script the browser asks for first (its labels are texts of
+        ``handlers/texts.yaml``; the conversation follows what the resident writes)."""
+        script = page_script(request.headers.get("Accept-Language", ""))
+        t = env().texts
+        values = {
+            "lang": {"hans": "zh-CN", "hant": "zh-Hant", "en": "en"}[script],
+            "demo": "demo" if self.demo else "",
+            "demo_text": t("webchat.demo", script),
+            **{k: t(f"webchat.{k}", script) for k in _LABELS},
+        }
+        html = self.template
+        for key, value in values.items():
+            html = html.replace("{{" + key + "}}", escape(value))
         response = web.Response(text=html, content_type="text/html")
         visitor = self.visitor(request)
         if visitor is None:
@@ -150,7 +163,8 @@ class WebChatChannel:
         if request.headers.get("X-Requested-With") != "guanjia-chat":
             raise web.HTTPForbidden(text="sent from another page")  # a cross-site form
         if self._too_fast(visitor):
-            raise web.HTTPTooManyRequests(text="too many messages: wait a minute")
+            script = page_script(request.headers.get("Accept-Language", ""))
+            raise web.HTTPTooManyRequests(text=env().texts("webchat.slow_down", script))
         form = await request.post()
         text = str(form.get("text") or "").strip()[:MAX_TEXT]
         button = str(form.get("button") or "").strip()[:64] or None
@@ -228,6 +242,19 @@ class WebChatChannel:
             p.get("button"),
             p.get("media") or [],
         )
+
+
+_LABELS = ("title", "subtitle", "placeholder", "send", "photo")
+
+
+def page_script(accept_language: str) -> str:
+    """hans, hant or en, from the browser's first language (Simplified by default)."""
+    first = accept_language.split(",")[0].strip().lower()
+    if first.startswith("en"):
+        return "en"
+    if first.startswith(("zh-tw", "zh-hk", "zh-mo", "zh-hant")):
+        return "hant"
+    return "hans"
 
 
 def _int(value: str | None) -> int:

@@ -56,7 +56,10 @@
     if (file) { data.append("photo", file); }
     return fetch("/chat/api/send", { method: "POST", body: data, credentials: "same-origin",
                                      headers: { "X-Requested-With": "guanjia-chat" } })
-      .then(function (r) { return r.json(); })
+      .then(function (r) {
+        if (r.status === 429) { return r.text().then(function (t) { return { answer: t }; }); }
+        return r.json();
+      })
       .then(function (res) {
         if (res && res.answer) {
           var n = document.createElement("div"); n.className = "note"; n.textContent = res.answer; log.appendChild(n);
