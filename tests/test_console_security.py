@@ -314,3 +314,17 @@ def test_console_link_at_the_terminal(tmp_path):
         [*run, "王五"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=60
     )
     assert nobody.returncode == 1 and "李主管" in nobody.stderr
+
+
+def test_the_cookie_secret_is_generated_once_and_kept_private(tmp_path):
+    from bot.console.auth import Signer, load_secret
+
+    path = tmp_path / "data" / "console_secret"
+    first = load_secret(None, str(path))
+    assert len(first) >= 48 and (path.stat().st_mode & 0o777) == 0o600
+    assert load_secret(None, str(path)) == first  # kept across restarts and workers
+    assert load_secret("from-the-environment", str(path)) == b"from-the-environment"
+    signer = Signer(first)
+    assert signer.unsign(signer.sign("key")) == "key"
+    assert signer.unsign(Signer(b"another").sign("key")) is None
+    assert signer.unsign("key.forged") is None and signer.unsign(None) is None

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import time
 from pathlib import Path
 
 from aiohttp import web
@@ -30,7 +31,15 @@ def load_secret(value: str | None, path: str) -> bytes:
         return file.read_text(encoding="utf-8").strip().encode()
     file.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker starting at the same moment made it
+        for _ in range(100):
+            kept = file.read_text(encoding="utf-8").strip()
+            if kept:
+                return kept.encode()
+            time.sleep(0.01)
+        raise
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(secret + "\n")
     return secret.encode()
