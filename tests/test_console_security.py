@@ -328,3 +328,36 @@ def test_the_cookie_secret_is_generated_once_and_kept_private(tmp_path):
     assert signer.unsign(signer.sign("key")) == "key"
     assert signer.unsign(Signer(b"another").sign("key")) is None
     assert signer.unsign("key.forged") is None and signer.unsign(None) is None
+
+
+async def test_files_of_a_ticket_are_shown_only_when_they_are_pictures_or_sound(console, tmp_path):
+    page = tmp_path / "note.html"
+    page.write_text("<script>alert(1)</script>", encoding="utf-8")
+    picture = tmp_path / "leak.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 32)
+    await resident_says("1栋1单元1201")
+    await handle(
+        Incoming(
+            "telegram",
+            "f1",
+            "501",
+            "501",
+            text="厨房水管漏水了",
+            message_id="f1",
+            media=[
+                {"type": "document", "path": str(page), "platform": "web"},
+                {"type": "photo", "path": str(picture), "platform": "web"},
+            ],
+        )
+    )
+    ticket = await Ticket.get(kind="repair")
+    event = await TicketEvent.filter(ticket_id=ticket.id, kind="message_in").first()
+    await sign_in(console, "王管家")
+    document = await console.get(f"/console/media/{event.id}/0")
+    assert document.status == 200 and document.content_type == "application/octet-stream"
+    assert document.headers["Content-Disposition"].startswith("attachment")
+    shown = await console.get(f"/console/media/{event.id}/1")
+    assert shown.content_type == "image/png" and shown.headers["Content-Disposition"].startswith(
+        "inline"
+    )
+    assert (await console.get(f"/console/media/{event.id}/2")).status == 404

@@ -231,6 +231,12 @@ class WebChatChannel:
         file = await media_bytes(item) if item else None
         if file is None:
             raise web.HTTPNotFound()
+        if not file.content_type.startswith("image/"):  # the page shows pictures only
+            return web.Response(
+                body=file.content,
+                content_type="application/octet-stream",
+                headers={"Content-Disposition": "attachment", "X-Content-Type-Options": "nosniff"},
+            )
         return web.Response(body=file.content, content_type=file.content_type)
 
     async def rebuild(self, row: InboundMessage) -> Incoming | None:

@@ -148,7 +148,10 @@ async def demo_login(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadRequest(text="no such staff member")
     url = await console_auth.create_link(staff, "demo")
     session = await console_auth.redeem(url.rsplit("/", 1)[1])
-    response = web.HTTPSeeOther(form.get("next") or "/console")
+    target = str(form.get("next") or "/console")
+    if not target.startswith("/console") or target.startswith("//"):
+        target = "/console"  # only pages of ours
+    response = web.HTTPSeeOther(target)
     auth.set_cookie(response, _cfg(request).signer, session, _cfg(request).secure)
     raise response
 
@@ -338,11 +341,14 @@ async def media(request: web.Request, session) -> web.StreamResponse:
     file = await media_bytes(item)
     if file is None:
         raise web.HTTPNotFound(text="这个文件已无法取得")
+    # pictures, sound and video are shown in the page; anything else only downloads
+    shown = file.content_type.split("/")[0] in ("image", "audio", "video")
+    how = "inline" if shown else "attachment"
     return web.Response(
         body=file.content,
-        content_type=file.content_type,
+        content_type=file.content_type if shown else "application/octet-stream",
         headers={
-            "Content-Disposition": f"inline; filename*=UTF-8''{urllib.parse.quote(file.filename)}"
+            "Content-Disposition": f"{how}; filename*=UTF-8''{urllib.parse.quote(file.filename)}"
         },
     )
 
