@@ -25,8 +25,9 @@ a warm-up, ``--repeat`` times; the median and the slowest are reported:
                        once, with nothing cached (finished months are then kept 5 min)
 
 Targets: the queue ≤ 200 ms, the month's table ≤ 1 s. SQLite (default) on a file in a
-temporary directory; ``--database-url postgres://…`` on PostgreSQL (a throwaway
-database: its ``public`` schema is dropped). Prints ONE JSON object on stdout.
+temporary directory; ``--database-url "$GUANJIA_TEST_DATABASE_URL"`` (postgres://…) on
+PostgreSQL (a throwaway database: its ``public`` schema is dropped). Prints ONE JSON
+object on stdout (``targets`` says whether each was met).
 """
 
 from __future__ import annotations
