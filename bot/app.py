@@ -12,6 +12,7 @@ import gc
 import logging
 import signal
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -60,6 +61,7 @@ def describe_channels(settings: Settings, config: Config | None = None) -> dict[
             "not configured: set WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET "
             "(and WECHAT_AES_KEY for safe mode) from the Official Account's settings"
         )
+    status["web"] = "web chat at /chat" if settings.webchat else "off (GUANJIA_WEBCHAT=false)"
     robots = [
         c.code
         for c in (config.communities if config else [])
@@ -74,12 +76,18 @@ def describe_channels(settings: Settings, config: Config | None = None) -> dict[
 
 
 async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
+    rt.settings.check_demo()
+    if rt.settings.demo_mode:
+        rt.config = demo_timing(rt.config)
     settings, config = rt.settings, rt.config
     if migrate_db:
         applied = await migrate.upgrade(settings.database_url)
         if applied:
             log.info("database migrated: %s", ", ".join(applied))
     await open_db(settings.database_url)
+    added = await migrate.create_unmigrated()  # issue 18's schema until its migration exists
+    if added:
+        log.info("database: added %s (until their migration is generated)", ", ".join(added))
     await sync_config(config)
 
     from nlp import init_nlp
@@ -97,6 +105,29 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
 
     rt.web_app = make_app(rt.channel_status)
     channels = []
+    demo = settings.demo_mode
+    if demo:
+        log.warning(
+            "DEMO MODE: no platform configured, SQLite, loopback only: the console at "
+            "%s/console/playground lets anyone on this machine sign in as a demo staff "
+            "member; the follow-up is asked a minute after resolution and no quiet hours "
+            "hold it (GUANJIA_DEMO=off turns all this off)",
+            settings.public_url,
+        )
+    from bot.console import setup_console
+    from bot.console.auth import load_secret
+    from handlers.report import set_files_dir
+
+    secret = load_secret(settings.console_secret, settings.console_secret_file)
+    setup_console(rt.web_app, secret=secret, public_url=settings.public_url, demo=demo)
+    set_files_dir(Path(settings.media_dir).parent / "reports")
+    if settings.webchat:
+        from bot.channels.webchat import WebChatChannel
+
+        webchat = WebChatChannel(secret, settings.media_dir, demo=demo)
+        webchat.add_routes(rt.web_app)
+        rt.senders["web"] = webchat.sender
+        channels.append(webchat)
     if settings.telegram_configured:
         from bot.channels.telegram import TelegramChannel
 
@@ -126,7 +157,10 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     site = web.TCPSite(rt.runner, settings.http_host, settings.http_port)
     await site.start()
     log.info(
-        "http server on http://%s:%s (/healthz, /metrics)", settings.http_host, settings.http_port
+        "http server on http://%s:%s (/healthz, /metrics, /console%s)",
+        settings.http_host,
+        settings.http_port,
+        ", /chat" if settings.webchat else "",
     )
 
     for channel in channels:
@@ -149,6 +183,21 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     install(rt.scheduler, config, settings.sweep_seconds)
     rt.scheduler.start()
     settle_memory()
+
+
+def demo_timing(config: Config) -> Config:
+    """The playground's clock: the follow-up a minute after resolution, no quiet hours,
+    so that a visitor sees the whole loop (report → claim → reply → resolve → 回访)."""
+    from datetime import time
+
+    from models.domain.config import QuietHours
+
+    return config.model_copy(
+        update={
+            "deadlines": config.deadlines.model_copy(update={"followup_after_minutes": 1}),
+            "quiet_hours": QuietHours(start=time(0), end=time(0)),
+        }
+    )
 
 
 def warn_unknown_holidays(calendar, config: Config) -> list[int]:

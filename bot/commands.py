@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from bot.logs import setup_logging
@@ -80,6 +81,9 @@ def _with_db(body: Callable[[], Awaitable[int]]) -> int:
 
     async def go() -> int:
         await open_db(get_settings().database_url)
+        from models.storage.migrate import create_unmigrated
+
+        await create_unmigrated()  # issue 18's columns, until their migration exists
         try:
             return await body()
         finally:
@@ -238,19 +242,71 @@ def cmd_export_labels(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """The monthly complaint statistics, for a supervisor at a terminal."""
     from handlers.context import setup
-    from handlers.report import as_dict, complaint_table, previous_month, render
+    from handlers.report import as_dict, complaint_table, files_for, render
+    from handlers.statistics import default_month, month_table
+    from models.domain.statistics import valid_month
 
     config = _load(get_settings())
     setup(config)
-    from models.domain.clock import now
-
-    month = args.month or previous_month(now(), config.tz)
+    if args.month and not valid_month(args.month):
+        print(f"--month {args.month}: write the month as YYYY-MM, e.g. 2026-11", file=sys.stderr)
+        return 2
     codes = [args.community] if args.community else [c.code for c in config.communities]
 
     async def body() -> int:
-        for code in codes:
-            table = await complaint_table(code, month)
+        month = args.month
+        if not month:
+            month, hint = default_month()
+            print(hint, file=sys.stderr)
+        tables = [await complaint_table(code, month) for code in codes]
+        for table in tables:
             print(json.dumps(as_dict(table), ensure_ascii=False) if args.json else render(table))
+        if args.xlsx or args.png:
+            from models.storage.db import community_row
+
+            ids = [(await community_row(code=args.community)).id] if args.community else None
+            whole = tables[0] if args.community else await month_table(month, None)
+            xlsx, png = await files_for(whole, ids)
+            if args.xlsx:
+                if not args.community and len(tables) > 1:
+                    from handlers import exports, statistics
+
+                    trend = await statistics.trend(month, None)
+                    xlsx = exports.table_xlsx([whole, *tables], trend)
+                await asyncio.to_thread(Path(args.xlsx).write_bytes, xlsx)
+                print(f"written: {args.xlsx}", file=sys.stderr)
+            if args.png:
+                await asyncio.to_thread(Path(args.png).write_bytes, png)
+                print(f"written: {args.png}", file=sys.stderr)
+        return 0
+
+    return _with_db(body)
+
+
+def cmd_console_link(args: argparse.Namespace) -> int:
+    """A one-time sign-in link to the web console, printed at the terminal."""
+    from handlers import console_auth
+    from handlers.context import setup
+    from models.storage.db import sync_config
+
+    settings = get_settings()
+    config = _load(settings)
+    setup(config)
+    console_auth.configure(settings.public_url)
+
+    async def body() -> int:
+        await sync_config(config)
+        try:
+            url = await console_auth.link_for_name(args.name, via="cli")
+        except console_auth.NoSuchStaff as e:
+            print(str(e), file=sys.stderr)
+            return 1
+        print(url)
+        print(
+            f"valid for {console_auth.LINK_MINUTES} minutes, once; "
+            "open it in the browser that should be signed in",
+            file=sys.stderr,
+        )
         return 0
 
     return _with_db(body)
@@ -296,10 +352,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Complaints by content class, on-time report-back and answer rates, "
         "satisfaction and reopenings, with the month's requests of every kind.",
     )
-    p.add_argument("--month", help="YYYY-MM (default: last month)")
+    p.add_argument("--month", help="YYYY-MM (default: last month, and it says so)")
     p.add_argument("--community", help="community code (default: all)")
     p.add_argument("--json", action="store_true", help="one JSON object per community")
+    p.add_argument("--xlsx", help="also write the table as .xlsx (with its charts) to this file")
+    p.add_argument("--png", help="also write the chart as PNG to this file")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser(
+        "console-link",
+        help="print a one-time sign-in link to the web console for a staff member",
+        description="A link valid for 10 minutes, used once: it signs NAME (as written in "
+        "the staff list of guanjia.yaml) in to /console in the browser that opens it.",
+    )
+    p.add_argument("name", help="the staff member's name, e.g. 李主管")
+    p.set_defaults(func=cmd_console_link)
 
     p = sub.add_parser(
         "export-labels",

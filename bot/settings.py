@@ -40,6 +40,44 @@ class Settings(BaseSettings):
     http_host: str = Field("127.0.0.1", alias="GUANJIA_HTTP_HOST")
     http_port: int = Field(8080, alias="GUANJIA_HTTP_PORT")
 
+    # the web console (/console) and the web chat (/chat)
+    public_url_setting: str | None = Field(None, alias="GUANJIA_PUBLIC_URL")
+    console_secret: str | None = Field(None, alias="GUANJIA_CONSOLE_SECRET")
+    console_secret_file: str = Field("data/console_secret", alias="GUANJIA_CONSOLE_SECRET_FILE")
+    webchat: bool = Field(True, alias="GUANJIA_WEBCHAT")
+    demo: str = Field("auto", alias="GUANJIA_DEMO", pattern="^(auto|on|off)$")
+
+    @property
+    def public_url(self) -> str:
+        """Where people open the console and the web chat (links in chats point here)."""
+        return (self.public_url_setting or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
+    @property
+    def demo_mode(self) -> bool:
+        """The playground: demo sign-in buttons and a resident chat beside the stewards'
+        view. ``auto`` turns it on only where it cannot be production by accident: no
+        platform configured, SQLite, and a server that listens on the loopback address
+        only. ``on`` is refused when a platform is configured (see ``check_demo``)."""
+        if self.demo == "off":
+            return False
+        if self.demo == "on":
+            return True
+        loopback = self.http_host in ("127.0.0.1", "localhost", "::1")
+        return (
+            loopback
+            and self.database_url.startswith("sqlite")
+            and not self.telegram_configured
+            and not self.wechat_configured
+        )
+
+    def check_demo(self) -> None:
+        if self.demo == "on" and (self.telegram_configured or self.wechat_configured):
+            raise ValueError(
+                "GUANJIA_DEMO=on with a platform configured: demo mode lets anyone who can "
+                "open the console sign in as a demo staff member; it is for a machine "
+                "without real residents. Remove GUANJIA_DEMO or set it to off."
+            )
+
     def config_path(self) -> Path:
         """The config file to use: $GUANJIA_CONFIG, ./guanjia.yaml, else the shipped example."""
         from models.domain.config import EXAMPLE_CONFIG

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify
+from handlers import labels, notify
 from handlers.context import env
 from handlers.residents import save_state, unit_example_for
 from models.tables import Community, Resident, Ticket
@@ -35,7 +35,7 @@ async def announce(
     unit = await notify.unit_text(ticket, conn)
     words = notify.staff_words(text)
     if ticket.urgent:
-        hazard = notify.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
+        hazard = labels.HAZARDS_ZH.get(ticket.hazard or "", "紧急情况")
         await notify.tell_staff(
             ticket,
             t(
@@ -100,7 +100,7 @@ async def announce(
     await notify.to_resident(
         resident,
         "ticket_opened",
-        kind=notify.kind_label(ticket.kind, resident.script),
+        kind=labels.kind_label(ticket.kind, resident.script),
         number=ticket.number,
         summary=ticket.summary,
         next_step=t(next_key, resident.script),

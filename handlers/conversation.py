@@ -57,5 +57,6 @@ async def handle_resident(msg: Incoming, inbound: InboundMessage) -> Outcome:
             predicted_intent=inbound.predicted_intent,
             ticket_id=inbound.ticket_id,
             label=inbound.label,
+            faq=inbound.faq,
         )
     return outcome

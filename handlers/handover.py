@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from handlers import notify
+from handlers import labels, notify
 from handlers.context import env
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -59,7 +59,7 @@ async def compose(community: Community, at: datetime, end_of_day: bool) -> str:
         return t(
             "staff.handover_line",
             number=x.number,
-            kind=notify.kind_label(x.kind),
+            kind=labels.kind_label(x.kind),
             unit=units.get(x.unit_id, "-"),
             summary=x.summary,
             when=f" {when.astimezone(tz):%m-%d %H:%M}" if when else "",

@@ -193,6 +193,8 @@ async def understand(
                 answer=faq.in_script(resident.script, unit_known=resident.unit_id is not None),
                 conn=conn,
             )
+            # a consultation handled: the month's statistics count it
+            await set_inbound(inbound, inbound_id, conn, faq=faq.id[:64])
             return Outcome()
         if chosen:  # they asked for a person: the front desk answers
             await open_ticket(

@@ -8,7 +8,7 @@ ticket was closed, the expected date relayed) rather than cut from the long text
 from __future__ import annotations
 
 from handlers.context import env
-from handlers.notify import RESIDENT_STATUS
+from handlers.labels import RESIDENT_STATUS
 from models.domain.lifecycle import EventKind
 from models.storage.db import unit_label
 from models.tables import Community, Staff, Ticket, TicketEvent

@@ -13,35 +13,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 import nlp
 from handlers import wecom_lines
 from handlers.context import env
+from handlers.labels import COMPLAINT_CLASS_ZH, DUE_ZH, HAZARDS_ZH, KIND_ICONS, kind_label
 from models.domain.clock import now
 from models.outbox import queue_message
 from models.storage.db import bound_chats, community_row, unit_label
 from models.tables import Community, Platform, Resident, Staff, Status, Ticket
-
-KIND_ICONS = {"repair": "🔧", "complaint": "📣", "cleaning": "🧹", "consultation": "💬"}
-HAZARDS_ZH = {
-    "gas": "燃气泄漏",
-    "fire": "火情",
-    "smoke": "冒烟",
-    "flood": "漏水/水浸",
-    "elevator": "电梯困人",
-    "power": "停电",
-    "injury": "有人受伤",
-    "violence": "冲突/暴力",
-    "falling": "高空坠物",
-}
-DUE_ZH = {
-    "claim": "接单截止",
-    "report_back": "回复前台截止",
-    "answer": "答复业主截止",
-    "slot": "上门时间",
-    "followup": "回访",
-    "autoclose": "自动办结",
-}
-
-
-def kind_label(kind: str, script: str = "hans") -> str:
-    return env().texts(f"kind.{kind}", script)
 
 
 def staff_chats(community_code: str, which: str) -> list[tuple[str, str]]:
@@ -147,41 +123,6 @@ async def render_card(
     return text, buttons
 
 
-EVENT_ZH = {
-    "created": "登记",
-    "status": "状态",
-    "message_in": "业主消息",
-    "message_out": "回复业主",
-    "note": "备注",
-    "assigned": "指派",
-    "escalated": "升级",
-    "reminder": "提醒",
-    "alert": "告警",
-    "command": "操作",
-    "followup": "回访",
-    "contact": "查看联系方式",
-}
-"""How a ticket's history names each kind of event (``models.domain.lifecycle``)."""
-
-RESIDENT_STATUS = {
-    "new": ("待确认", "waiting for your answer"),
-    "dispatched": ("已受理", "received"),
-    "claimed": ("处理中", "in progress"),
-    "resolved": ("已处理", "resolved"),
-    "closed": ("已办结", "closed"),
-    "reopened": ("重新处理中", "reopened"),
-    "cancelled": ("已取消", "cancelled"),
-}
-"""How a ticket's state is named to its resident (Chinese, English)."""
-
-COMPLAINT_CLASS_ZH = {
-    "equipment": "设备",
-    "attitude": "服务态度",
-    "quality": "服务质量",
-    "incident": "突发事件",
-}
-
-
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -242,17 +183,28 @@ async def to_managers(
 ) -> None:
     """Each active manager, in their own chat on every platform they have; with
     ``community_id``, only managers of that community or of all of them."""
+    for platform, chat in await manager_chats(conn, community_id):
+        await queue_message(
+            platform, chat, text, ticket=ticket, urgent=urgent, conn=conn, handle=True
+        )
+
+
+async def manager_chats(
+    conn: BaseDBAsyncClient | None, community_id: int | None = None
+) -> list[tuple[str, str]]:
+    """(platform, chat) of every active manager's own chats (of ``community_id`` or of
+    all communities)."""
+    out = []
     for m in await Staff.filter(role="manager", active=True).using_db(conn):
         if community_id is not None and m.community_id not in (None, community_id):
             continue
         for platform, chat in (
-            (Platform.TELEGRAM, m.telegram_id),
-            (Platform.WECHAT, m.wechat_openid),
+            (Platform.TELEGRAM.value, m.telegram_id),
+            (Platform.WECHAT.value, m.wechat_openid),
         ):
             if chat:
-                await queue_message(
-                    platform, chat, text, ticket=ticket, urgent=urgent, conn=conn, handle=True
-                )
+                out.append((platform, str(chat)))
+    return out
 
 
 async def to_staff_member(

@@ -10,7 +10,7 @@ from datetime import datetime
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify
+from handlers import labels, notify
 from handlers.context import env
 from handlers.tickets import open_ticket
 from models.domain.intake import OpenTicket, things
@@ -67,7 +67,7 @@ async def tell_progress(
     the question goes to the ticket's chats too, for a person to answer."""
     ticket = await Ticket.get(id=ticket_id).using_db(conn)
     script = resident.script
-    status = notify.RESIDENT_STATUS.get(ticket.status, (ticket.status, ticket.status))
+    status = labels.RESIDENT_STATUS.get(ticket.status, (ticket.status, ticket.status))
     status = status[1] if script == "en" else nlp.to_script(status[0], script)
     who = ""
     if ticket.assignee_id is not None:

@@ -1,138 +1,89 @@
-"""The monthly complaint statistics (《顾客投诉分类统计表》, docs/domain.md "Records and
-statistics"): complaints by content class, how many were reported back and answered
-on time, satisfaction, reopenings; with the month's requests of every kind.
+"""The monthly complaint statistics (《顾客投诉分类统计表》, docs/domain.md section 10):
+requests of every kind (consultations include the questions the FAQ answered),
+complaints by content class and nature, the on-time rates over what fell due,
+satisfaction over every rated ticket, reopenings, first-contact resolution and
+response times. The figures come from ``handlers.statistics``.
 
-``python -m bot report --month 2026-11`` prints it; on the 1st of each month at 09:00
-the previous month's table goes to each community's supervisors' chat and to the
-managers (once, whichever worker fires it).
+``python -m bot report --month 2026-11 [--xlsx F] [--png F]`` prints (and writes) it; on
+the 1st of each month at 09:00 the previous month's table goes to each community's
+supervisors' chat and to the managers, as text, the .xlsx file and a PNG chart (once,
+whichever worker fires it).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta
+import asyncio
+from datetime import datetime
+from pathlib import Path
 
 from tortoise.exceptions import IntegrityError
 
-from handlers import notify
+from handlers import exports, notify, statistics
 from handlers.context import env
-from models.domain import deadlines
+from models.domain import statistics as st
 from models.domain.clock import now
 from models.outbox import notify_dispatcher, queue_message, transaction
 from models.storage.db import community_row
-from models.tables import JobRun, Ticket, TicketEvent
+from models.tables import JobRun
 
-CLASSES = ("equipment", "attitude", "quality", "incident")
-CLASS_ZH = {
-    "equipment": "设备",
-    "attitude": "服务态度",
-    "quality": "服务质量",
-    "incident": "突发事件",
-    "other": "未分类",
-}
-KIND_ZH = {"repair": "报修", "complaint": "投诉", "cleaning": "保洁", "consultation": "咨询"}
+FILES_DIR = Path("data/reports")
+"""Where the files sent to chats are kept (``run`` puts it beside the media folder)."""
 
 
-@dataclass
-class ComplaintTable:
-    community: str
-    month: str
-    requests: dict[str, int] = field(default_factory=dict)
-    complaints: int = 0
-    by_class: dict[str, int] = field(default_factory=dict)
-    closed: int = 0
-    reported_on_time: int = 0
-    answered_on_time: int = 0
-    urgent: int = 0
-    reopened: int = 0
-    rated: int = 0
-    satisfaction: float | None = None
-
-    def rate(self, part: int) -> str:
-        return f"{part / self.complaints:.0%}" if self.complaints else "-"
+def set_files_dir(path: Path) -> None:
+    global FILES_DIR
+    FILES_DIR = Path(path)
 
 
-def month_bounds(month: str, tz) -> tuple[datetime, datetime]:
-    """``2026-11`` → its first instant and the first instant of the next month."""
-    year, mon = (int(x) for x in month.split("-"))
-    start = datetime.combine(date(year, mon, 1), time(0), tz)
-    nxt = date(year + (mon == 12), mon % 12 + 1, 1)
-    return start, datetime.combine(nxt, time(0), tz)
+render = st.render_text
+previous_month = st.previous_month
 
 
-def previous_month(at: datetime, tz) -> str:
-    first = at.astimezone(tz).date().replace(day=1)
-    return (first - timedelta(days=1)).strftime("%Y-%m")
-
-
-async def complaint_table(community_code: str, month: str) -> ComplaintTable:
-    config = env().config
-    d = config.deadlines
-    start, end = month_bounds(month, config.tz)
+async def complaint_table(community_code: str, month: str) -> st.MonthTable:
     community = await community_row(code=community_code)
-    tickets = await Ticket.filter(
-        community_id=community.id, created_at__gte=start, created_at__lt=end
-    )
-    table = ComplaintTable(community=community.name, month=month)
-    for kind in KIND_ZH:
-        table.requests[kind] = sum(1 for t in tickets if t.kind == kind)
-    complaints = [t for t in tickets if t.kind == "complaint" and t.status != "cancelled"]
-    table.complaints = len(complaints)
-    for cls in (*CLASSES, "other"):
-        table.by_class[cls] = sum(
-            1
-            for t in complaints
-            if (t.complaint_class if t.complaint_class in CLASSES else "other") == cls
-        )
-    for t in complaints:
-        report_by = deadlines.after(
-            t.created_at, timedelta(hours=d.complaint_report_back_hours), t.urgent
-        )
-        if t.reported_at is not None and t.reported_at <= report_by:
-            table.reported_on_time += 1
-        if t.resolved_at is not None and t.resolved_at <= deadlines.complaint_answer_deadline(t):
-            table.answered_on_time += 1
-    table.closed = sum(1 for t in complaints if t.status == "closed")
-    table.urgent = sum(1 for t in complaints if t.urgent)
-    ids = [t.id for t in complaints]
-    table.reopened = (
-        len(
-            set(
-                await TicketEvent.filter(ticket_id__in=ids, to_status="reopened").values_list(
-                    "ticket_id", flat=True
-                )
-            )
-        )
-        if ids
-        else 0
-    )
-    scores = [t.satisfaction for t in complaints if t.satisfaction]
-    table.rated = len(scores)
-    table.satisfaction = round(sum(scores) / len(scores), 2) if scores else None
-    return table
+    return await statistics.month_table(month, [community.id])
 
 
-def render(table: ComplaintTable) -> str:
-    lines = [
-        f"《顾客投诉分类统计表》{table.community} {table.month}",
-        "本月受理：" + "，".join(f"{KIND_ZH[k]} {n}" for k, n in table.requests.items()),
-        f"投诉总数：{table.complaints}（紧急 {table.urgent}）",
-        "按内容分类：" + "，".join(f"{CLASS_ZH[c]} {n}" for c, n in table.by_class.items()),
-        f"4小时内回复前台：{table.reported_on_time}（{table.rate(table.reported_on_time)}）",
-        f"24小时内答复业主：{table.answered_on_time}（{table.rate(table.answered_on_time)}）",
-        f"已办结：{table.closed}（{table.rate(table.closed)}）；重开：{table.reopened}",
-        "回访满意度："
-        + (
-            f"{table.satisfaction} 分（{table.rated} 条评价）"
-            if table.satisfaction is not None
-            else "暂无评价"
-        ),
-    ]
-    return "\n".join(lines)
+def as_dict(table: st.MonthTable) -> dict:
+    """The figures as JSON (counts and shares; the ticket ids stay out)."""
+
+    def plain(value):
+        if isinstance(value, st.Figure):
+            return value.value
+        if isinstance(value, st.Rate):
+            return {"met": value.met.value, "due": value.due.value, "share": value.share}
+        if isinstance(value, st.Rating):
+            return {
+                "rated": value.rated.value,
+                "average": value.average,
+                "satisfied": value.satisfied.value,
+            }
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        if isinstance(value, st.StewardRow):
+            return {
+                "staff_id": value.staff_id,
+                "name": value.name,
+                "claimed": value.claimed.value,
+                "resolved": value.resolved.value,
+                "on_time": plain(value.on_time),
+                "rating": plain(value.rating),
+            }
+        return value
+
+    out = {f: plain(getattr(table, f)) for f in table.__dataclass_fields__}
+    out["community"] = table.scope
+    return out
 
 
-def as_dict(table: ComplaintTable) -> dict:
-    return asdict(table)
+async def files_for(table: st.MonthTable, community_ids: list[int] | None) -> tuple[bytes, bytes]:
+    """The .xlsx (table and trend, with charts) and the PNG chart of a month."""
+    trend = await statistics.trend(table.month, community_ids)
+    xlsx = await asyncio.to_thread(exports.table_xlsx, [table], trend)
+    png = await asyncio.to_thread(exports.month_chart_png, table, trend)
+    return xlsx, png
 
 
 async def send_monthly(at: datetime | None = None) -> int:
@@ -141,19 +92,46 @@ async def send_monthly(at: datetime | None = None) -> int:
     month = previous_month(at, env().config.tz)
     sent = 0
     for c in env().config.communities:
+        community = await community_row(code=c.code)
+        table = await complaint_table(c.code, month)
+        xlsx, png = await files_for(table, [community.id])
+        paths = _write(f"{month}-{c.code}", xlsx, png)
         try:
             async with transaction() as conn:
                 await JobRun.create(
                     name=f"complaint-report:{c.code}", slot=month, ran_at=at, using_db=conn
                 )
-                text = render(await complaint_table(c.code, month))
-                community = await community_row(code=c.code, conn=conn)
                 for platform, chat in notify.staff_chats(c.code, "supervisors"):
-                    await queue_message(platform, chat, text, conn=conn)
-                await notify.to_managers(text, conn, community_id=community.id)
+                    await _queue_report(platform, chat, render(table), paths, conn)
+                for platform, chat in await notify.manager_chats(conn, community.id):
+                    await _queue_report(platform, chat, render(table), paths, conn)
         except IntegrityError:
             continue  # this month's report was already sent
         sent += 1
     if sent:
         notify_dispatcher()
     return sent
+
+
+def _write(stem: str, xlsx: bytes, png: bytes) -> tuple[str, str]:
+    FILES_DIR.mkdir(parents=True, exist_ok=True)
+    xlsx_path = FILES_DIR / f"顾客投诉分类统计表-{stem}.xlsx"
+    png_path = FILES_DIR / f"statistics-{stem}.png"
+    xlsx_path.write_bytes(xlsx)
+    png_path.write_bytes(png)
+    return str(xlsx_path.resolve()), str(png_path.resolve())
+
+
+async def _queue_report(platform: str, chat: str, text: str, paths: tuple[str, str], conn) -> None:
+    xlsx, png = paths
+    await queue_message(platform, chat, text, conn=conn)
+    await queue_message(
+        platform,
+        chat,
+        "",
+        conn=conn,
+        media=[{"type": "document", "path": xlsx, "platform": "file"}],
+    )
+    await queue_message(
+        platform, chat, "", conn=conn, media=[{"type": "photo", "path": png, "platform": "file"}]
+    )

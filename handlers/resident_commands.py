@@ -7,7 +7,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 
 import nlp
-from handlers import notify, verification
+from handlers import labels, notify, verification
 from handlers.context import Incoming, Outcome, env
 from handlers.residents import bind_unit, community_of, save_state, unit_example_for
 from handlers.tickets import find_ticket
@@ -67,10 +67,10 @@ async def on_command(
             return Outcome()
         lines = [t("my_tickets", resident.script)]
         for tk in tickets:
-            status = notify.RESIDENT_STATUS[tk.status][0 if resident.script != "en" else 1]
+            status = labels.RESIDENT_STATUS[tk.status][0 if resident.script != "en" else 1]
             status = nlp.to_script(status, resident.script)
             lines.append(
-                f"{tk.number} {notify.kind_label(tk.kind, resident.script)} {status}：{tk.summary}"
+                f"{tk.number} {labels.kind_label(tk.kind, resident.script)} {status}：{tk.summary}"
             )
         await notify.to_resident_raw(resident, "\n".join(lines), conn=conn)
         return Outcome()

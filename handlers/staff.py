@@ -8,7 +8,7 @@ import logging
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import notify
+from handlers import console_auth, notify
 from handlers.context import Incoming, Outcome, env, row_id
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_reported, t
@@ -41,6 +41,7 @@ STAFF_COMMANDS = (
     "list",
     "show",
     "help",
+    "console",
 )
 
 
@@ -77,6 +78,9 @@ async def handle_command(msg: Incoming, staff: Staff | None) -> Outcome:
         ctx = Ctx(msg, staff, conn)
         if name == "help":
             await ctx.say(t("staff.help") if staff else t("staff.not_staff"))
+            return Outcome()
+        if name == "console":
+            await console_link(ctx)
             return Outcome()
         if name == "list":
             if staff is None:
@@ -158,38 +162,58 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
             )
             await ctx.say(t("staff.noted", number=ticket.number))
             return Outcome()
-        resident = await notify.resident_of(ticket, conn)
-        if resident is None:
-            await ctx.say(t("staff.no_ticket", ref=ticket.number))
-            return Outcome()
-        body = (
-            env().texts(
-                "staff_reply", resident.script, text=text, staff=staff.name, number=ticket.number
-            )
-            if text
-            else ""
-        )
-        # photos travel between platforms: each sender fetches what it cannot name
-        # (bot/channels/media.py) and says in words what its platform cannot show
         media = [{"platform": msg.platform, **m} for m in msg.media]
-        if not body and media:
-            body = (
-                env()
-                .texts(
-                    "staff_reply", resident.script, text="", staff=staff.name, number=ticket.number
-                )
-                .strip()
-            )
-        await notify.to_resident_raw(resident, body, ticket=ticket, conn=conn, media=media or None)
-        await record_event(
-            ticket,
-            EventKind.MESSAGE_OUT,
-            ctx.actor,
-            text,
-            {"media": msg.media, "to": "resident"},
-            conn=conn,
-        )
-        details = {**(ticket.details or {}), "staff_asked_at": now().isoformat()}
-        await Ticket.filter(id=ticket.id).using_db(conn).update(updated_at=now(), details=details)
-        await ctx.say(t("staff.sent_to_resident", number=ticket.number))
+        await ctx.say(await reply_to_resident(ctx, ticket, text, media, msg.media))
         return Outcome()
+
+
+async def reply_to_resident(
+    ctx: Ctx, ticket: Ticket, text: str, media: list[dict], raw_media: list | None = None
+) -> str:
+    """A staff member's words (and photos) to the ticket's resident, signed with their
+    name; the answer for the staff member. From a chat reply or from the console."""
+    conn, staff = ctx.conn, ctx.staff
+    await mark_reported(ticket, conn)
+    resident = await notify.resident_of(ticket, conn)
+    if resident is None:
+        return t("staff.no_ticket", ref=ticket.number)
+    body = (
+        env().texts(
+            "staff_reply", resident.script, text=text, staff=staff.name, number=ticket.number
+        )
+        if text
+        else ""
+    )
+    # photos travel between platforms: each sender fetches what it cannot name
+    # (bot/channels/media.py) and says in words what its platform cannot show
+    if not body and media:
+        body = (
+            env()
+            .texts("staff_reply", resident.script, text="", staff=staff.name, number=ticket.number)
+            .strip()
+        )
+    await notify.to_resident_raw(resident, body, ticket=ticket, conn=conn, media=media or None)
+    await record_event(
+        ticket,
+        EventKind.MESSAGE_OUT,
+        ctx.actor,
+        text,
+        {"media": raw_media if raw_media is not None else media, "to": "resident"},
+        conn=conn,
+    )
+    # the resident's next words may answer it: they join this ticket (models.domain.intake)
+    details = {**(ticket.details or {}), "staff_asked_at": now().isoformat()}
+    await Ticket.filter(id=ticket.id).using_db(conn).update(updated_at=now(), details=details)
+    return t("staff.sent_to_resident", number=ticket.number)
+
+
+async def console_link(ctx: Ctx) -> None:
+    """``/console``: a one-time sign-in link to the web console, in a private chat only
+    (a group would hand it to everyone in it)."""
+    if ctx.staff is None:
+        await ctx.say(t("staff.not_staff"))
+    elif not ctx.msg.is_private:
+        await ctx.say(t("staff.console_private"))
+    else:
+        url = await console_auth.link_for_chat(ctx.msg, ctx.staff, ctx.conn)
+        await ctx.say(t("staff.console_link", url=url, minutes=console_auth.LINK_MINUTES))

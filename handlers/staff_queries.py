@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from handlers import notify
+from handlers import labels, notify
 from handlers.context import env
 from handlers.permissions import community_scope
 from handlers.staff_actions import Ctx, t
@@ -49,8 +49,8 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
             t(
                 "staff.list_line",
                 number=x.number,
-                icon=notify.KIND_ICONS.get(x.kind, ""),
-                kind=notify.kind_label(x.kind),
+                icon=labels.KIND_ICONS.get(x.kind, ""),
+                kind=labels.kind_label(x.kind),
                 status=t(f"staff.status.{x.status}"),
                 unit=units.get(x.unit_id, "-"),
                 summary=x.summary,
@@ -66,9 +66,9 @@ async def show_ticket(ctx: Ctx, ticket: Ticket) -> None:
     events = await ticket.events.all().using_db(ctx.conn).order_by("id")
     lines = [text, ""]
     for e in events[-15:]:
-        what = notify.EVENT_ZH.get(e.kind, e.kind)
+        what = labels.EVENT_ZH.get(e.kind, e.kind)
         if e.to_status:
-            what = f"{notify.RESIDENT_STATUS.get(e.to_status, (e.to_status,))[0]}"
+            what = f"{labels.RESIDENT_STATUS.get(e.to_status, (e.to_status,))[0]}"
         who = e.actor_name or {"resident": "业主", "system": "系统"}.get(e.actor_type, "")
         said = notify.staff_words(e.text, 60)
         lines.append(f"{e.at.astimezone(tz):%m-%d %H:%M} {who} {what} {said}".rstrip())

@@ -293,6 +293,9 @@ class Ticket(Model):
     agitated = fields.BooleanField(default=False)
     department = fields.CharField(max_length=32, null=True)
     complaint_class = fields.CharField(max_length=16, null=True)
+    nature = fields.CharField(
+        max_length=16, null=True, description="complaint: effective | communicative (定性)"
+    )
     about_staff = fields.BooleanField(
         default=False, description="goes to supervisors, not stewards"
     )
@@ -321,7 +324,8 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
-        indexes = (("resident", "status"), ("community", "status"))
+        # (community, created_at): the month's statistics and the console's date filter
+        indexes = (("resident", "status"), ("community", "status"), ("community", "created_at"))
 
 
 class TicketEvent(Model):
@@ -344,6 +348,7 @@ class TicketEvent(Model):
     class Meta:
         table = "ticket_event"
         ordering = ("id",)
+        indexes = (("kind", "at"),)  # the month's ratings, reopenings, follow-up questions
 
 
 class InboundMessage(Model):
@@ -365,6 +370,7 @@ class InboundMessage(Model):
     )
     predicted_intent = fields.CharField(max_length=16, null=True)
     label = fields.CharField(max_length=16, null=True, description="the resident's own choice")
+    faq = fields.CharField(max_length=64, null=True, description="the FAQ entry that answered it")
 
     class Meta:
         table = "inbound_message"
@@ -498,3 +504,42 @@ class JobRun(Model):
     class Meta:
         table = "job_run"
         unique_together = (("name", "slot"),)
+
+
+class ConsoleLink(Model):
+    """A one-time sign-in link to the web console (``/console`` in a private chat, or
+    ``python -m bot console-link NAME``): only its SHA-256 is kept; valid for minutes,
+    used once."""
+
+    id = fields.IntField(primary_key=True)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="console_links", on_delete=fields.CASCADE
+    )
+    created_at = DatetimeField()
+    expires_at = DatetimeField()
+    used_at = DatetimeField(null=True)
+    via = fields.CharField(max_length=16, default="", description="telegram | wechat | cli")
+
+    class Meta:
+        table = "console_link"
+
+
+class ConsoleSession(Model):
+    """A signed-in browser: the cookie carries the session key, signed; only its SHA-256
+    is kept. Ends at ``expires_at`` (absolute), after ``idle`` minutes unused, or at
+    logout (``ended_at``)."""
+
+    id = fields.IntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="console_sessions", on_delete=fields.CASCADE
+    )
+    csrf = fields.CharField(max_length=64, description="the token every action must carry")
+    created_at = DatetimeField()
+    last_seen_at = DatetimeField()
+    expires_at = DatetimeField()
+    ended_at = DatetimeField(null=True)
+
+    class Meta:
+        table = "console_session"

@@ -55,6 +55,15 @@ async def handover_job(slot) -> None:
         await run_handover(slot)
     except Exception:
         log.exception("shift handover %s failed", slot)
+    from handlers.handover import is_end_of_day
+
+    if is_end_of_day(slot):  # the evening handover: yesterday's digest to the supervisors
+        from handlers.digest import send_daily
+
+        try:
+            await send_daily()
+        except Exception:
+            log.exception("daily digest failed")
 
 
 def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -> None:

@@ -17,6 +17,9 @@ from models.domain.config import EXAMPLE_CONFIG, Config, load_config  # noqa: E4
 from models.storage.db import close_db, open_db, sync_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# the console's cookie secret: given, so that no test writes data/console_secret in the
+# working tree (tests/test_console_security.py checks the generated one on its own)
+os.environ.setdefault("GUANJIA_CONSOLE_SECRET", "tests-console-secret")
 PG_URL = os.environ.get("GUANJIA_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("GUANJIA_TEST_REDIS_URL")
 

@@ -67,6 +67,7 @@ async def test_kill_in_the_middle_loses_nothing_and_repeats_only_what_was_in_fli
             "TELEGRAM_API_URL": tg.url,
             "GUANJIA_HTTP_PORT": str(_free_port()),
             "GUANJIA_WORKER_ID": "crash-drill",
+            "GUANJIA_CONSOLE_SECRET_FILE": str(tmp_path / "console_secret"),  # not in data/
         }
         residents = [50_000 + n for n in range(RESIDENTS)]
 

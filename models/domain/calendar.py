@@ -42,6 +42,7 @@ class BusinessCalendar:
         self._holidays = set(hours.holidays)
         self._extra = set(hours.extra_workdays)
         self.public_years: range = range(0)
+        self._windows: dict[date, tuple[datetime, datetime]] = {}
         if hours.public_holidays == "cn":
             public, swapped, self.public_years = _public_calendar()
             self._holidays |= public - self._extra
@@ -71,9 +72,12 @@ class BusinessCalendar:
         return [y for y in years if y not in self.public_years and y not in listed]
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
-        start = datetime.combine(day, self.hours.start, self.tz)
-        end = datetime.combine(day, self.hours.end, self.tz)
-        return start, end
+        window = self._windows.get(day)
+        if window is None:  # kept: the statistics ask for the same days thousands of times
+            start = datetime.combine(day, self.hours.start, self.tz)
+            end = datetime.combine(day, self.hours.end, self.tz)
+            window = self._windows[day] = (start, end)
+        return window
 
     def is_open(self, at: datetime) -> bool:
         local = at.astimezone(self.tz)
@@ -97,6 +101,11 @@ class BusinessCalendar:
 
     def add_business_time(self, start: datetime, duration: timedelta) -> datetime:
         """The moment when ``duration`` of business time has passed after ``start``."""
+        local = start.astimezone(self.tz)
+        if self.is_workday(local.date()):  # the common case: within one open window
+            open_, close = self._window(local.date())
+            if open_ <= local and local + duration <= close:
+                return local + duration
         remaining = duration
         cursor = self.next_open(start)
         for _ in range(4000):
@@ -113,6 +122,29 @@ class BusinessCalendar:
         if urgent:
             return start + duration
         return self.add_business_time(start, duration)
+
+    def business_between(self, start: datetime, end: datetime, *, urgent: bool) -> timedelta:
+        """Time between two moments that the office was open (wall clock when urgent):
+        the inverse of ``due``, for response times."""
+        if urgent or end <= start:
+            return max(timedelta(0), end - start)
+        day = start.astimezone(self.tz).date()
+        if day == end.astimezone(self.tz).date():  # the common case: the same day
+            if not self.is_workday(day):
+                return timedelta(0)
+            open_, close = self._window(day)
+            return max(timedelta(0), min(close, end) - max(open_, start))
+        total = timedelta(0)
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        while day <= last:
+            if self.is_workday(day):
+                open_, close = self._window(day)
+                lo, hi = max(open_, start), min(close, end)
+                if hi > lo:
+                    total += hi - lo
+            day += timedelta(days=1)
+        return total
 
     # -- quiet hours ----------------------------------------------------------------
     def is_quiet(self, at: datetime) -> bool:

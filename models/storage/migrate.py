@@ -49,3 +49,42 @@ async def make_migration(url: str, name: str) -> str:
         await cmd.upgrade(run_in_transaction=True)
         await cmd.init()  # re-read the last applied version: the diff starts from it
         return await cmd.migrate(name)
+
+
+ADDED_COLUMNS = {
+    ("ticket", "nature"): "VARCHAR(16)",
+    ("inbound_message", "faq"): "VARCHAR(64)",
+}
+"""Columns that issue 18 (the console) added to existing tables."""
+
+
+async def create_unmigrated() -> list[str]:
+    """Issue 18's schema where it is missing, until its aerich migration is generated
+    (once, after merging, with the other branches'): the tables console_link and
+    console_session and the new indexes (tortoise's ``generate_schemas(safe=True)``:
+    CREATE … IF NOT EXISTS, existing tables left alone), and the columns
+    ``ticket.nature`` and ``inbound_message.faq`` (ALTER TABLE … ADD COLUMN, nullable).
+    ``run`` and the commands that read tickets call it on a connected database; returns
+    what it added. Remove it with that migration."""
+    from tortoise import Tortoise
+
+    from models.storage.statements import client
+
+    await Tortoise.generate_schemas(safe=True)
+    db = client()
+    added = []
+    for (table, column), kind in ADDED_COLUMNS.items():
+        if column not in await _columns(db, table):
+            await db.execute_script(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind} NULL')
+            added.append(f"{table}.{column}")
+    return added
+
+
+async def _columns(db, table: str) -> set[str]:
+    if db.capabilities.dialect == "sqlite":
+        rows = await db.execute_query_dict(f'PRAGMA table_info("{table}")')
+        return {r["name"] for r in rows}
+    rows = await db.execute_query_dict(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $1", [table]
+    )
+    return {r["column_name"] for r in rows}

@@ -1,0 +1,546 @@
+"""The console's pages and actions (see ``bot/console/__init__.py``)."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+import bot.console.auth as auth
+from handlers import (
+    console_actions,
+    console_auth,
+    console_queries,
+    exports,
+    statistics,
+    ticket_rows,
+)
+from handlers.context import env
+from handlers.permissions import community_scope
+from models.domain import statistics as st
+from models.domain.clock import now
+
+TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
+
+
+@dataclass
+class ConsoleConfig:
+    signer: auth.Signer
+    secure: bool
+    demo: bool
+
+
+CONFIG = web.AppKey("console_config", ConsoleConfig)
+FORM = web.RequestKey("console_form", object)
+DROP_FLASH = web.RequestKey("console_drop_flash", bool)
+FLASH = "gj_flash"
+EXPORT_LIMIT = 10_000
+
+
+@web.middleware
+async def headers(request: web.Request, handler):
+    response = await handler(request)
+    if request.path.startswith(("/console", "/chat")):
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+            "style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'self'",
+        )
+        if request.path.startswith("/console") and not request.path.startswith("/console/static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def render(request: web.Request, name: str, context: dict, status: int = 200) -> web.Response:
+    return aiohttp_jinja2.render_template(name, request, context, status=status, app_key=TEMPLATES)
+
+
+def _cfg(request: web.Request) -> ConsoleConfig:
+    return request.config_dict[CONFIG]
+
+
+def signed_in(handler):
+    """The route needs a live session (401 and the sign-in page without one); a POST
+    needs the session's CSRF token too (403 without it)."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        session = await auth.current(request, _cfg(request).signer)
+        if session is None:
+            if request.method == "GET" and not request.path.endswith((".json", ".xlsx", ".png")):
+                return render(request, "signin.html", {"session": None}, status=401)
+            raise web.HTTPUnauthorized(text="sign in first: send /console to the bot")
+        if request.method == "POST":
+            form = await request.post()
+            token = form.get("csrf") or request.headers.get("X-CSRF-Token")
+            if not auth.csrf_ok(token, session):
+                raise web.HTTPForbidden(text="the form's CSRF token is missing or wrong")
+            request[FORM] = form
+        return await handler(request, session)
+
+    return wrapper
+
+
+def base_context(session: console_auth.Session, **more: Any) -> dict[str, Any]:
+    staff = session.staff
+    return {
+        "session": session,
+        "me": staff,
+        "role_zh": env().texts(f"staff.role.{staff.role}")
+        if f"staff.role.{staff.role}" in env().texts.keys()
+        else staff.role,
+        "all_communities": community_scope(staff) is None,
+        **more,
+    }
+
+
+# -- signing in ------------------------------------------------------------------------
+async def login_page(request: web.Request) -> web.Response:
+    """A GET only shows a button: link previews and prefetchers must not use the link."""
+    return render(request, "login.html", {"token": request.match_info["token"], "session": None})
+
+
+async def login(request: web.Request) -> web.StreamResponse:
+    session = await console_auth.redeem(request.match_info["token"])
+    if session is None:
+        return render(
+            request,
+            "message.html",
+            {
+                "session": None,
+                "title": "链接无效",
+                "text": "这个登录链接已经用过、已过期（10 分钟）或不存在。"
+                "请在与机器人的私聊中重新发送 /console 获取新的链接。",
+            },
+            status=403,
+        )
+    response = web.HTTPSeeOther("/console")
+    auth.set_cookie(response, _cfg(request).signer, session, _cfg(request).secure)
+    raise response
+
+
+@signed_in
+async def logout(request: web.Request, session) -> web.StreamResponse:
+    await console_auth.end(session.key)
+    response = web.HTTPSeeOther("/console")
+    response.del_cookie(auth.COOKIE, path="/")
+    raise response
+
+
+async def demo_login(request: web.Request) -> web.StreamResponse:
+    """Demo mode only (the route exists nowhere else): sign in as a staff member of the
+    example configuration with one press."""
+    form = await request.post()
+    from models.tables import Staff
+
+    staff = await Staff.get_or_none(id=int(form.get("staff", "0") or 0), active=True)
+    if staff is None:
+        raise web.HTTPBadRequest(text="no such staff member")
+    url = await console_auth.create_link(staff, "demo")
+    session = await console_auth.redeem(url.rsplit("/", 1)[1])
+    target = str(form.get("next") or "/console")
+    if not target.startswith("/console") or target.startswith("//"):
+        target = "/console"  # only pages of ours
+    response = web.HTTPSeeOther(target)
+    auth.set_cookie(response, _cfg(request).signer, session, _cfg(request).secure)
+    raise response
+
+
+# -- the queue -------------------------------------------------------------------------
+@signed_in
+async def queue_page(request: web.Request, session) -> web.Response:
+    f = console_queries.Filters.parse(dict(request.query))
+    data = await console_queries.queue(session.staff, f)
+    return render(
+        request,
+        "queue.html",
+        base_context(
+            session,
+            f=f,
+            rows=data["rows"],
+            more=data["more"],
+            now=data["at"],
+            counts=await console_queries.counts(session.staff),
+            choices=await console_queries.choices(session.staff),
+            query=urllib.parse.urlencode({k: v for k, v in request.query.items() if k != "page"}),
+            views=_VIEWS,
+            kinds=st.KIND_ZH,
+            statuses=_STATUSES,
+            flash=_take_flash(request),
+        ),
+    )
+
+
+_VIEWS = {
+    "open": "未完成",
+    "overdue": "已超时",
+    "urgent": "紧急",
+    "unclaimed": "待接单",
+    "mine": "我的",
+    "all": "全部",
+}
+_STATUSES = {
+    "new": "待确认",
+    "dispatched": "待接单",
+    "claimed": "处理中",
+    "resolved": "已处理待回访",
+    "reopened": "已重开",
+    "closed": "已办结",
+    "cancelled": "已取消",
+}
+
+
+@signed_in
+async def queue_rows(request: web.Request, session) -> web.Response:
+    """The queue's rows alone, for the page to poll (new and changed tickets appear
+    without reloading) with the views' counts."""
+    f = console_queries.Filters.parse(dict(request.query))
+    data = await console_queries.queue(session.staff, f)
+    html = aiohttp_jinja2.render_string(
+        "_rows.html",
+        request,
+        {"rows": data["rows"], "all_communities": community_scope(session.staff) is None},
+        app_key=TEMPLATES,
+    )
+    counts = await console_queries.counts(session.staff)
+    return web.json_response({"html": html, "counts": counts, "at": data["at"].isoformat()})
+
+
+@signed_in
+async def queue_xlsx(request: web.Request, session) -> web.Response:
+    f = console_queries.Filters.parse(dict(request.query))
+    tickets = []
+    f.page = 0
+    while len(tickets) < EXPORT_LIMIT:
+        data = await _queue_tickets(session.staff, f)
+        tickets += data
+        if len(data) < console_queries.PAGE:
+            break
+        f.page += 1
+    rows = await ticket_rows.export_rows(tickets)
+    title = f"工单列表（{_VIEWS[f.view]}）导出于 {exports.local(now())}"
+    body = await asyncio.to_thread(exports.tickets_xlsx, title, rows)
+    return _download(body, f"工单-{f.view}.xlsx")
+
+
+async def _queue_tickets(staff, f):
+    from models.tables import Ticket
+
+    data = await console_queries.queue(staff, f)
+    ids = [r["id"] for r in data["rows"]]
+    found = {t.id: t for t in await Ticket.filter(id__in=ids)}
+    return [found[i] for i in ids if i in found]
+
+
+def _download(body: bytes, filename: str, content_type: str | None = None) -> web.Response:
+    quoted = urllib.parse.quote(filename)
+    return web.Response(
+        body=body,
+        content_type=content_type
+        or "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quoted}"},
+    )
+
+
+# -- a ticket --------------------------------------------------------------------------
+@signed_in
+async def ticket_page(request: web.Request, session, contact: str | None = None):
+    view = await console_queries.ticket_view(session.staff, request.match_info["number"])
+    if view is None:
+        return render(
+            request,
+            "message.html",
+            base_context(session, title="没有这张工单", text="没有找到这张工单。"),
+            status=404,
+        )
+    people = (await console_queries.choices(session.staff))["staff"]
+    return render(
+        request,
+        "ticket.html",
+        base_context(
+            session,
+            v=view,
+            t=view.ticket,
+            people=people,
+            contact=contact,
+            flash=_take_flash(request),
+        ),
+    )
+
+
+@signed_in
+async def ticket_act(request: web.Request, session) -> web.StreamResponse:
+    form = request[FORM]
+    number = request.match_info["number"]
+    done, answer = await console_actions.act(
+        session.staff, number, str(form.get("command", "")), str(form.get("text", ""))
+    )
+    if not done and answer.startswith("没有找到工单"):
+        raise web.HTTPNotFound(text=answer)
+    response = web.HTTPSeeOther(f"/console/t/{urllib.parse.quote(number)}")
+    _flash(response, answer, ok=done)
+    raise response
+
+
+@signed_in
+async def ticket_contact(request: web.Request, session) -> web.StreamResponse:
+    number = request.match_info["number"]
+    shown, refusal = await console_actions.contact(session.staff, number)
+    if shown is None and refusal.startswith("没有找到工单"):
+        raise web.HTTPNotFound(text=refusal)
+    return await ticket_page.__wrapped__(request, session, contact=shown or refusal)
+
+
+def _flash(response: web.StreamResponse, text: str, ok: bool = True) -> None:
+    value = json.dumps({"text": text[:500], "ok": ok}, ensure_ascii=False)
+    response.set_cookie(
+        FLASH, urllib.parse.quote(value), max_age=60, httponly=True, samesite="Lax", path="/"
+    )
+
+
+def _take_flash(request: web.Request) -> dict | None:
+    raw = request.cookies.get(FLASH)
+    if not raw:
+        return None
+    request[DROP_FLASH] = True
+    try:
+        return json.loads(urllib.parse.unquote(raw))
+    except ValueError:
+        return None
+
+
+@web.middleware
+async def drop_flash(request: web.Request, handler):
+    response = await handler(request)
+    if request.get(DROP_FLASH):
+        response.del_cookie(FLASH, path="/")
+    return response
+
+
+@signed_in
+async def media(request: web.Request, session) -> web.StreamResponse:
+    from bot.channels.media import media_bytes
+
+    try:
+        event, n = int(request.match_info["event"]), int(request.match_info["n"])
+    except ValueError as e:
+        raise web.HTTPNotFound() from e
+    item = await console_queries.media_item(session.staff, event, n)
+    if item is None:
+        raise web.HTTPNotFound()
+    file = await media_bytes(item)
+    if file is None:
+        raise web.HTTPNotFound(text="这个文件已无法取得")
+    # pictures, sound and video are shown in the page; anything else only downloads
+    shown = file.content_type.split("/")[0] in ("image", "audio", "video")
+    how = "inline" if shown else "attachment"
+    return web.Response(
+        body=file.content,
+        content_type=file.content_type if shown else "application/octet-stream",
+        headers={
+            "Content-Disposition": f"{how}; filename*=UTF-8''{urllib.parse.quote(file.filename)}"
+        },
+    )
+
+
+# -- statistics ------------------------------------------------------------------------
+def _month_and_scope(request: web.Request, session) -> tuple[str, list[int] | None, str]:
+    month = request.query.get("month", "")
+    hint = ""
+    if not st.valid_month(month):
+        month, _ = statistics.default_month()
+        hint = f"默认显示上月 {month}；可以在上方选择其他月份（本月的数字仍会变化）。"
+    ids = console_queries.scope_ids(session.staff)
+    chosen = request.query.get("community", "")
+    if chosen.isdigit() and (ids is None or int(chosen) in ids):
+        ids = [int(chosen)]
+    return month, ids, hint
+
+
+@signed_in
+async def stats_page(request: web.Request, session) -> web.Response:
+    month, ids, hint = _month_and_scope(request, session)
+    table = await statistics.month_table(month, ids)
+    choices = await console_queries.choices(session.staff)
+    chosen = request.query.get("community", "")
+    query = urllib.parse.urlencode({"month": month, "community": chosen})
+    return render(
+        request,
+        "stats.html",
+        base_context(
+            session,
+            table=table,
+            month=month,
+            hint=hint,
+            rows=exports.table_rows(table),
+            query=query,
+            chosen=chosen,
+            choices=choices,
+            months=st.months_back(st.this_month(now(), env().config.tz), 13)[::-1],
+            kinds=st.KIND_ZH,
+            classes=st.CLASS_ZH,
+            natures=st.NATURE_ZH,
+            chart=json.dumps(
+                {
+                    "kinds": [st.KIND_ZH[k] for k in st.KINDS],
+                    "requests": [table.requests[k].value for k in st.KINDS],
+                    "classes": [st.CLASS_ZH[c] for c in st.CLASSES],
+                    "by_class": [table.by_class[c].value for c in st.CLASSES],
+                },
+                ensure_ascii=False,
+            ),
+        ),
+    )
+
+
+@signed_in
+async def stats_trend(request: web.Request, session) -> web.Response:
+    month, ids, _ = _month_and_scope(request, session)
+    trend = await statistics.trend(month, ids)
+
+    def share(rate: st.Rate):
+        return round(rate.share * 100, 1) if rate.share is not None else None
+
+    return web.json_response(
+        {
+            "months": [t.month for t in trend],
+            "requests": [t.total_requests for t in trend],
+            "complaints": [t.complaints.value for t in trend],
+            "report_back": [share(t.report_back) for t in trend],
+            "answer": [share(t.answer) for t in trend],
+            "claim": [share(t.claim) for t in trend],
+            "satisfaction": [t.rating["all"].average for t in trend],
+        }
+    )
+
+
+async def _figure(request: web.Request, session):
+    month, ids, _ = _month_and_scope(request, session)
+    table = await statistics.month_table(month, ids)
+    key = request.query.get("figure", "")
+    try:
+        figure = table.figure(key)
+    except KeyError as e:
+        raise web.HTTPNotFound(text="no such figure") from e
+    tickets = await ticket_rows.tickets_by_ids(session.staff, figure.ids)
+    return table, key, figure, tickets
+
+
+@signed_in
+async def stats_list(request: web.Request, session) -> web.Response:
+    table, key, figure, tickets = await _figure(request, session)
+    rows = await console_queries.describe(tickets, now())
+    query = urllib.parse.urlencode(
+        {k: request.query.get(k, "") for k in ("month", "community", "figure")}
+    )
+    return render(
+        request,
+        "stats_list.html",
+        base_context(
+            session,
+            table=table,
+            key=key,
+            figure=figure,
+            rows=rows,
+            query=query,
+            label=_figure_label(key),
+        ),
+    )
+
+
+@signed_in
+async def stats_list_xlsx(request: web.Request, session) -> web.Response:
+    table, key, figure, tickets = await _figure(request, session)
+    rows = await ticket_rows.export_rows(tickets)
+    title = f"{table.scope} {table.month} {_figure_label(key)}（{figure.value}）"
+    body = await asyncio.to_thread(exports.tickets_xlsx, title, rows)
+    return _download(body, f"工单-{table.month}-{key}.xlsx")
+
+
+@signed_in
+async def stats_xlsx(request: web.Request, session) -> web.Response:
+    month, ids, _ = _month_and_scope(request, session)
+    table = await statistics.month_table(month, ids)
+    trend = await statistics.trend(month, ids)
+    tables = [table]
+    if ids is None or len(ids) > 1:
+        from models.tables import Community
+
+        for cid in await Community.all().order_by("id").values_list("id", flat=True):
+            if ids is None or cid in ids:
+                tables.append(await statistics.month_table(month, [cid]))
+    body = await asyncio.to_thread(exports.table_xlsx, tables, trend)
+    return _download(body, f"顾客投诉分类统计表-{month}.xlsx")
+
+
+@signed_in
+async def stats_png(request: web.Request, session) -> web.Response:
+    month, ids, _ = _month_and_scope(request, session)
+    table = await statistics.month_table(month, ids)
+    trend = await statistics.trend(month, ids)
+    body = await asyncio.to_thread(exports.month_chart_png, table, trend)
+    return web.Response(body=body, content_type="image/png")
+
+
+_FIGURE_LABELS = {
+    "requests": "受理",
+    "complaints": "投诉",
+    "urgent": "紧急投诉",
+    "by_class": "投诉分类",
+    "by_nature": "投诉性质",
+    "claim": "按时接单",
+    "report_back": "4小时回复前台",
+    "answer": "24小时答复业主",
+    "closed": "本月办结",
+    "reopened": "本月重开",
+    "first_contact": "一次解决",
+    "rating": "评价",
+    "followup": "回访",
+    "complaint_rate": "投诉",
+    "attitude_rate": "服务态度投诉",
+    "steward": "管家",
+}
+_PART_LABELS = {
+    "due": "到期",
+    "met": "按时",
+    "missed": "超时",
+    "rated": "评价",
+    "satisfied": "满意（4–5分）",
+    "claimed": "接单",
+    "resolved": "处理",
+    "open_now": "在办",
+    **st.KIND_ZH,
+    **st.CLASS_ZH,
+    **st.NATURE_ZH,
+    "all": "全部",
+}
+
+
+def _figure_label(key: str) -> str:
+    parts = key.split(".")
+    words = [_FIGURE_LABELS.get(parts[0], parts[0])]
+    for p in parts[1:]:
+        if p.isdigit():
+            continue
+        words.append(_PART_LABELS.get(p, p))
+    return " · ".join(words)
+
+
+# -- the playground ----------------------------------------------------------------------
+async def playground(request: web.Request) -> web.Response:
+    session = await auth.current(request, _cfg(request).signer)
+    from models.tables import Staff
+
+    staff = await Staff.filter(active=True).order_by("id").values("id", "name", "role")
+    context = base_context(session, staff=staff) if session else {"session": None, "staff": staff}
+    return render(request, "playground.html", context)
