@@ -85,9 +85,6 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
         if applied:
             log.info("database migrated: %s", ", ".join(applied))
     await open_db(settings.database_url)
-    added = await migrate.create_unmigrated()  # issue 18's schema until its migration exists
-    if added:
-        log.info("database: added %s (until their migration is generated)", ", ".join(added))
     await sync_config(config)
 
     from nlp import init_nlp

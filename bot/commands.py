@@ -81,9 +81,6 @@ def _with_db(body: Callable[[], Awaitable[int]]) -> int:
 
     async def go() -> int:
         await open_db(get_settings().database_url)
-        from models.storage.migrate import create_unmigrated
-
-        await create_unmigrated()  # issue 18's columns, until their migration exists
         try:
             return await body()
         finally:

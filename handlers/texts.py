@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from models.domain.config import FAST_SAFE_LOADER
 from models.domain.unit_text import in_english
 
 TEXTS_FILE = Path(__file__).with_name("texts.yaml")
@@ -19,7 +20,7 @@ TEXTS_FILE = Path(__file__).with_name("texts.yaml")
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    return yaml.load(TEXTS_FILE.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
 
 
 UNIT_VALUES = {"unit", "example"}

@@ -28,6 +28,7 @@ from handlers.deadline_steps import sweep
 from models.domain.clock import FakeClock, set_clock
 from models.tables import Resident, Staff, Ticket, TicketEvent
 from tests.fakes.telegram_api import FakeTelegram
+from tests.stories import unpaced
 from tests.test_console_security import two_communities
 from tests.test_scheduler import STEWARDS, local
 
@@ -106,6 +107,7 @@ async def world(tmp_path_factory):
         )
         rt = Runtime(settings, two_communities(tmp))
         await start(rt)
+        unpaced(rt)  # the pace per chat has its own tests
         try:
             yield World(tg, rt, f"http://127.0.0.1:{port}", clock)
         finally:

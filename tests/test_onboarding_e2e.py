@@ -19,6 +19,7 @@ from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.storage.db import staff_member, sync_config
 from models.tables import Outbox, StaffAccount, Ticket, TicketEvent, UnitClaim
 from tests.fakes.telegram_api import FakeTelegram
+from tests.stories import unpaced
 from tests.test_telegram_e2e import fake_clock  # noqa: F401 - the fixture
 
 STEWARDS = -100200
@@ -70,6 +71,7 @@ async def tg(tmp_path, fake_clock):  # noqa: F811 - the fixture imported above
         )
         rt = Runtime(settings, _config(tmp_path))
         await start(rt)
+        unpaced(rt)  # the pace per chat has its own tests
         summary = await import_register(_register(tmp_path / "档案.xlsx"))
         assert summary.rows_imported == 2
         try:

@@ -50,14 +50,15 @@ async def test_a_second_problem_is_its_own_ticket_and_nothing_joins_an_urgent_on
     c = company
     since = c.say(RESIDENT, "厨房水管漏水了")
     await c.reply(STEWARDS, since, "漏水")
+    await c.reply(RESIDENT, since, "漏水")
     since = c.say(RESIDENT, "另外，楼道里的垃圾好几天没人清理了")
-    await c.reply(RESIDENT, since, "工单")
+    await c.reply(RESIDENT, since, "垃圾")
     assert relays(c, since) == []
     since = c.say(RESIDENT, "电梯里有人被困住了，快来！")
-    await c.reply(RESIDENT, since, "工单")
+    await c.reply(RESIDENT, since, "紧急工单")
     clock.advance(minutes=6)
     since = c.say(RESIDENT, "马桶堵了，能不能来疏通一下")
-    await c.reply(RESIDENT, since, "工单")
+    await c.reply(RESIDENT, since, "疏通")  # a paid service: its price asked first
     tickets = await Ticket.all().order_by("id")
     assert len(tickets) == 4
     assert tickets[2].urgent and tickets[2].hazard == "elevator"

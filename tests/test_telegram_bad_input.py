@@ -20,7 +20,7 @@ from bot.settings import Settings
 from models.domain.clock import FakeClock, set_clock
 from models.tables import InboundMessage, Outbox, Ticket
 from tests.fakes.telegram_api import FakeTelegram
-from tests.stories import free_port, text_of, two_communities
+from tests.stories import free_port, text_of, two_communities, unpaced
 
 hypothesis = pytest.importorskip("hypothesis")
 st = hypothesis.strategies
@@ -44,6 +44,7 @@ async def _start(tmp_path, tg: FakeTelegram) -> Runtime:
 
     rt = Runtime(settings, load_config(settings.config_path()))
     await start(rt)
+    unpaced(rt)  # the pace per chat has its own tests
     return rt
 
 

@@ -15,6 +15,7 @@ from models.domain.clock import FakeClock, set_clock
 from models.domain.config import load_config
 from models.tables import InboundMessage, Ticket, TicketEvent
 from tests.fakes.telegram_api import FakeTelegram
+from tests.stories import unpaced
 
 STEWARDS = -100200
 SUPERVISORS = -100300
@@ -90,6 +91,7 @@ async def _running(tmp_path, tg: FakeTelegram, webhook: bool):
     settings = Settings(**env)
     rt = Runtime(settings, make_config(tmp_path))
     await start(rt)
+    unpaced(rt)  # the pace per chat has its own tests
     return rt
 
 

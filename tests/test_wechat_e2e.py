@@ -27,6 +27,7 @@ from tests.fakes.wechat_api import (
     verification_request,
     voice_xml,
 )
+from tests.stories import unpaced
 
 TOKEN = "guanjia-callback-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -178,6 +179,7 @@ async def world(tmp_path):
                 wx.add_template(f"TPL_{name.upper()}", *fields)
             rt = Runtime(settings, make_config(tmp_path, wx.robot_url(ROBOT_KEY)))
             await start(rt)
+            unpaced(rt)  # the pace per chat has its own tests
             env = Env(rt, wx, tg, clock, port)
             try:
                 yield env

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +22,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parents[2] / "guanjia.example.yaml"
+
+FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""yaml.safe_load's loader, in C when libyaml is there (texts.yaml: 0.17 s → 0.02 s)."""
 
 Role = Literal["steward", "supervisor", "manager", "engineering", "cleaning"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -557,7 +561,7 @@ def load_config(path: str | Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(path, "", "the file is not UTF-8 text") from None
     try:
-        data = yaml.safe_load(raw_text)
+        data = yaml.load(raw_text, Loader=FAST_SAFE_LOADER)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -606,7 +610,8 @@ def load_config(path: str | Path) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
 def _shipped_texts() -> dict[str, dict[str, str]]:
-    """The reply texts a company may reword (handlers/texts.yaml)."""
+    """The reply texts a company may reword (handlers/texts.yaml); read once."""
     texts = Path(__file__).resolve().parents[2] / "handlers" / "texts.yaml"
-    return yaml.safe_load(texts.read_text(encoding="utf-8"))
+    return yaml.load(texts.read_text(encoding="utf-8"), Loader=FAST_SAFE_LOADER)
