@@ -80,6 +80,7 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
         if applied:
             log.info("database migrated: %s", ", ".join(applied))
     await open_db(settings.database_url)
+    await migrate.create_unmigrated_tables()  # issue 20's tables, until their migration
     await sync_config(config)
 
     from nlp import init_nlp

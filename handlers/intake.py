@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify, verification
+from handlers import notify, outage_intake, verification
 from handlers.booking import is_home_service, matching_fee, offer_slots
 from handlers.context import Incoming, Outcome, env
 from handlers.residents import bind_unit, remember_script, save_state, unit_example_for
@@ -146,6 +146,11 @@ async def understand(
     intent = chosen or c.intent
     # the FAQ entry a question finds, looked up once
     faq = nlp.faq.answer(text) if intent == "consultation" and not c.urgent else None
+    # issue 20: a notice's question or planned cut, an incident's report (handlers/outage_intake.py)
+    if await outage_intake.intercept(
+        text, c, resident, inbound, conn, media=media, inbound_id=inbound_id, chosen=chosen
+    ):
+        return Outcome()
 
     if not chosen and not c.urgent:
         # Part of a burst, or about a ticket of the same kind still open: add to it.

@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import wecom_lines
+from handlers import incident_card, wecom_lines
 from handlers.context import env
 from models.domain.clock import now
 from models.outbox import queue_message
@@ -36,6 +36,7 @@ DUE_ZH = {
     "slot": "上门时间",
     "followup": "回访",
     "autoclose": "自动办结",
+    "restore": "恢复截止",
 }
 
 
@@ -82,6 +83,8 @@ async def render_card(
     ticket: Ticket, conn: BaseDBAsyncClient | None = None
 ) -> tuple[str, list[list[dict[str, str]]]]:
     """The card text and its buttons, from the ticket as it is now."""
+    if incident_card.is_incident(ticket):  # issue 20: an incident's card
+        return await incident_card.render(ticket, conn)
     t = env().texts
     tz = env().config.tz
     assignee = ""
@@ -139,7 +142,8 @@ async def render_card(
         if ticket.escalation_level < 2:
             row.append({"text": t("staff.button.escalate"), "data": f"escalate:{ticket.id}"})
         buttons.append(row)
-    return text, buttons
+    line, more = await incident_card.decorate(ticket, conn)  # issue 20: its incident, if any
+    return text + line, buttons + more
 
 
 RESIDENT_STATUS = {
@@ -194,6 +198,8 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
 async def refresh_card(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
     """Show the ticket's current state on its card: edited in place where the
     platform can edit (Telegram), a short line per change where it cannot (WeCom)."""
+    if incident_card.without_card(ticket):
+        return  # issue 20: a report inside an incident has no card of its own
     text, buttons = await render_card(ticket, conn)
     for platform, chat in (ticket.details or {}).get("card_chats", []):
         if platform == Platform.WECOM:

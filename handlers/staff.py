@@ -8,7 +8,7 @@ import logging
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import notify
+from handlers import incident_actions, incident_card, notify
 from handlers.context import Incoming, Outcome, env
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_reported, t
@@ -151,6 +151,9 @@ async def handle_reply(msg: Incoming, staff: Staff, card: GroupCard) -> Outcome:
                 ticket, EventKind.NOTE, ctx.actor, text[2:].strip(), {"internal": True}, conn=conn
             )
             await ctx.say(t("staff.noted", number=ticket.number))
+            return Outcome()
+        if incident_card.is_incident(ticket) and text:  # issue 20: to all its households
+            await ctx.say(await incident_actions.reply_all(staff, ticket, text, conn))
             return Outcome()
         resident = await notify.resident_of(ticket, conn)
         if resident is None:
