@@ -9,6 +9,7 @@ figures to the console's notice page at any time.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -125,8 +126,13 @@ async def notice_report(
                 "outcome": result,
             }
         )
-    report.missed_units = sorted(units[h] for h in units if h not in reached)
+    report.missed_units = sorted((units[h] for h in units if h not in reached), key=_natural)
     return report
+
+
+def _natural(label: str) -> list:
+    """3栋2单元101 before 3栋11单元101."""
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", label)]
 
 
 def render_report(report: NoticeReport) -> str:
