@@ -14,6 +14,7 @@ import pytest
 from bot.app import Runtime, shutdown, start
 from bot.settings import Settings
 from handlers import notice_report
+from handlers.context import setup
 from models.domain.clock import FakeClock, set_clock
 from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.tables import Incident, Ticket
@@ -94,6 +95,7 @@ async def world(tmp_path):
                 await shutdown(rt)
     finally:
         set_clock(previous)
+        setup(load_config(EXAMPLE_CONFIG))  # the next tests read the example's buildings
 
 
 def said(call) -> str:
