@@ -322,3 +322,60 @@ async def test_reports_spread_beyond_the_window_do_not_form_one(world):
     await say("停电了", "703")
     assert await Incident.all().count() == 0
     assert await Ticket.all().count() == 3
+
+
+# -- the rules, without a database ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("words", "failure"),
+    [
+        ("停电了", "power"),
+        ("楼里没电了", "power"),
+        ("我家已经停水了", "water"),
+        ("没水了", "water"),
+        ("电梯坏了", "lift"),
+        ("3栋电梯困人了", "lift"),
+        ("楼道有燃气味", "gas"),
+        ("地下室水漫进来了", "flood"),
+        ("污水井冒水了", "drain"),
+        ("卧室插座没电", None),  # one home's socket: no shared failure
+        ("厨房水管漏水了", None),
+        ("来电了，谢谢", None),
+        ("楼道灯坏了", None),
+    ],
+)
+def test_which_failure_words_report(config, words, failure):
+    import nlp
+    from models.domain.incidents import failure_of
+
+    assert failure_of(nlp.classify(words)) == failure
+
+
+@pytest.mark.parametrize(
+    ("words", "question"),
+    [("停水到几点？", True), ("明天停电吗", True), ("电梯什么时候修好", True), ("停电了", False)],
+)
+def test_questions(config, words, question):
+    import nlp
+    from models.domain.incidents import is_question
+
+    assert is_question(nlp.classify(words)) is question
+
+
+def test_residents_texts_of_notices_and_incidents_keep_the_etiquette():
+    """Thanks first, then an apology; never 但是 (不过, 可是); "恢复后会通知您" only where
+    resolving the incident tells them."""
+    import yaml
+
+    from handlers.texts import TEXTS_FILE
+
+    texts = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    keys = [k for k in texts if k.startswith(("notice.", "incident."))]
+    assert len(keys) >= 10
+    for key in keys:
+        zh = texts[key]["zh_hans"]
+        assert "en" in texts[key], key
+        assert not any(w in zh for w in ("但是", "不过", "可是")), key
+        if "抱歉" in zh:
+            assert zh.index("感谢") < zh.index("抱歉"), key
+        if key.startswith("incident.") or key == "notice.joined":
+            assert zh.startswith("感谢"), key
