@@ -261,6 +261,13 @@ async def test_staff_link_and_split(world):
     report = await IncidentReport.get(ticket_id=child.id)
     assert report.incident_id is None and report.split
     assert (await Incident.get(id=incident.id)).households == 3
+    # its card offers to put it back, and the button does
+    (button,) = [b for row in cards[0].payload["buttons"] for b in row if "并入事件" in b["text"]]
+    assert button["data"] == f"inc:link:{child.id}:{incident.id}"
+    await staff_says("", button=button["data"])
+    assert (await IncidentReport.get(ticket_id=child.id)).incident_id == incident.id
+    assert (await Incident.get(id=incident.id)).households == 4
+    await staff_says(f"/split {child.number[-4:]}")
     # and the split-off button on a first reporter's card does the same
     first = await Ticket.filter(resident__platform_user_id="701").get()
     outcome = await staff_says("", button=f"inc:split:{first.id}")
