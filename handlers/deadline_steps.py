@@ -40,7 +40,13 @@ log = logging.getLogger(__name__)
 SYSTEM = Actor.system("scheduler")
 
 
-WHAT_ZH = {"claim": "接单", "report_back": "回复前台", "answer": "答复业主", "slot": "上门服务"}
+WHAT_ZH = {
+    "claim": "接单",
+    "report_back": "回复前台",
+    "answer": "答复业主",
+    "slot": "上门服务",
+    "restore": "恢复供应",  # issue 20: a planned cut's incident, at the notice's end
+}
 
 
 CLOCK_COLUMNS = ("due_at", "due_kind", "due_phase", "deadline_at")
@@ -89,7 +95,8 @@ def _match(seen: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _unit(ticket: Ticket, conn) -> str:
-    return await unit_label(ticket.unit_id, conn) or "未登记"
+    place = (ticket.details or {}).get("place")  # an incident (issue 20) has a place, no unit
+    return await unit_label(ticket.unit_id, conn) or place or "未登记"
 
 
 async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None:

@@ -31,7 +31,8 @@ async def escalate_to(
         return
     ticket.escalation_level = level
     await record_event(ticket, EventKind.ESCALATED, actor, reason, {"level": level}, conn=conn)
-    unit = await unit_label(ticket.unit_id, conn) or "未登记"
+    place = (ticket.details or {}).get("place")  # an incident (issue 20) has a place, no unit
+    unit = await unit_label(ticket.unit_id, conn) or place or "未登记"
     text = t(
         "staff.escalated",
         level=t(f"staff.level.{level}"),

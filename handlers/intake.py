@@ -14,7 +14,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify, verification
+from handlers import notify, outage_intake, verification
 from handlers.booking import is_home_service, matching_fee, offer_slots
 from handlers.context import Incoming, Outcome, env
 from handlers.placement import offer_person, open_second_requests, open_tickets, tell_progress
@@ -148,6 +148,11 @@ async def understand(
     intent = chosen or c.intent
     # the FAQ entry a question finds, looked up once
     faq = nlp.faq.answer(text) if intent == "consultation" and not c.urgent else None
+    # issue 20: a notice's question or planned cut, an incident's report (handlers/outage_intake.py)
+    if await outage_intake.intercept(
+        text, c, resident, inbound, conn, media=media, inbound_id=inbound_id, chosen=chosen
+    ):
+        return Outcome()
 
     if not chosen or c.urgent:
         placement = place(

@@ -24,6 +24,7 @@ DUE_ZH = {
     "slot": "上门时间",
     "followup": "回访",
     "autoclose": "自动办结",
+    "restore": "恢复截止",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import wecom_lines
+from handlers import incident_card, wecom_lines
 from handlers.context import env
 from handlers.labels import COMPLAINT_CLASS_ZH, DUE_ZH, HAZARDS_ZH, KIND_ICONS, kind_label
 from models.domain.clock import now
@@ -59,6 +59,8 @@ async def render_card(
     ticket: Ticket, conn: BaseDBAsyncClient | None = None
 ) -> tuple[str, list[list[dict[str, str]]]]:
     """The card text and its buttons, from the ticket as it is now."""
+    if incident_card.is_incident(ticket):  # issue 20: an incident's card
+        return await incident_card.render(ticket, conn)
     t = env().texts
     tz = env().config.tz
     assignee = ""
@@ -120,7 +122,8 @@ async def render_card(
         buttons.append(row)
         if details.get("slot") and not details.get("slot_confirmed"):  # for the team lead
             buttons.append([{"text": t("staff.button.slotok"), "data": f"slotok:{ticket.id}"}])
-    return text, buttons
+    line, more = await incident_card.decorate(ticket, conn)  # issue 20: its incident, if any
+    return text + line, buttons + more
 
 
 def clip(text: str, limit: int) -> str:
@@ -163,6 +166,8 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
 async def refresh_card(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
     """Show the ticket's current state on its card: edited in place where the
     platform can edit (Telegram), a short line per change where it cannot (WeCom)."""
+    if incident_card.without_card(ticket):
+        return  # issue 20: a report inside an incident has no card of its own
     text, buttons = await render_card(ticket, conn)
     for platform, chat in (ticket.details or {}).get("card_chats", []):
         if platform == Platform.WECOM:

@@ -9,7 +9,14 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import invitations, resident_admin, staff, staff_welcome, verification
+from handlers import (
+    invitations,
+    outage_commands,
+    resident_admin,
+    staff,
+    staff_welcome,
+    verification,
+)
 from handlers.context import Incoming, Outcome, env, serialised
 from handlers.conversation import handle_resident
 from models.inbound import STALE, finish, process_once, unhandled
@@ -103,7 +110,11 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
         return await verification.staff_button(msg, member)
     if msg.button and action in staff.STAFF_BUTTONS:
         return await staff.handle_button(msg, member)
+    if msg.button and action in outage_commands.BUTTONS:  # issue 20: notices, incidents
+        return await outage_commands.handle_button(msg, member)
     command = msg.command
+    if command and command[0] in outage_commands.COMMANDS and (member or not msg.is_private):
+        return await outage_commands.handle_command(msg, member)
     if command and invitations.is_invitation(command):
         return await invitations.use(msg, member)
     if command and command[0] in resident_admin.COMMANDS and (member or not msg.is_private):

@@ -8,7 +8,7 @@ import logging
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import console_auth, notify
+from handlers import console_auth, incident_actions, incident_card, notify
 from handlers.context import Incoming, Outcome, env, row_id
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, mark_reported, t
@@ -173,6 +173,8 @@ async def reply_to_resident(
     """A staff member's words (and photos) to the ticket's resident, signed with their
     name; the answer for the staff member. From a chat reply or from the console."""
     conn, staff = ctx.conn, ctx.staff
+    if incident_card.is_incident(ticket) and text:  # an incident: to all its households
+        return await incident_actions.reply_all(staff, ticket, text, conn)
     await mark_reported(ticket, conn)
     resident = await notify.resident_of(ticket, conn)
     if resident is None:

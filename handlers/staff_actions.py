@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import notify
+from handlers import incident_actions, notify
 from handlers.context import Incoming, env
 from handlers.escalation import escalate_to
 from handlers.permissions import may_act
@@ -93,7 +93,9 @@ async def act(
             urgent=ticket.urgent,
             **values,
         )
-    return t(done_key, **values)
+    # issue 20: an incident's households move with it (handlers/incident_actions.py)
+    done = await incident_actions.after_move(ctx.staff, ctx.actor, ticket, to, text, ctx.conn)
+    return done or t(done_key, **values)
 
 
 async def claim(ctx: Ctx, ticket: Ticket, _text: str) -> str:

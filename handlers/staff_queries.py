@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from tortoise.expressions import Subquery
+
 from handlers import labels, notify
 from handlers.context import env
 from handlers.permissions import community_scope
 from handlers.staff_actions import Ctx, t
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
-from models.tables import Ticket, Unit
+from models.tables import IncidentReport, Ticket, Unit
 
 
 async def list_tickets(ctx: Ctx, rest: str) -> None:
@@ -18,6 +20,9 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
         await ctx.say(t("staff.list_bad_filter"))
         return
     q = Ticket.filter(status__in=[s.value for s in ACTIVE_STATUSES])
+    q = q.exclude(
+        id__in=Subquery(IncidentReport.filter(incident_id__not_isnull=True).values("ticket_id"))
+    )
     scope = community_scope(ctx.staff)
     if scope is not None:
         q = q.filter(community_id=scope)

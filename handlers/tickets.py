@@ -10,7 +10,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import notify, verification
+from handlers import incident_reports, notify, verification
 from handlers.announce import announce
 from handlers.context import env
 from handlers.residents import community_of
@@ -129,6 +129,7 @@ async def open_ticket(
     )
     await set_inbound(inbound, inbound_id, conn, ticket_id=ticket.id)
     inbound.ticket_id = ticket.id
+    await incident_reports.record(ticket, c, conn)  # issue 20: a failure's reports are counted
     if fee is not None:
         await (
             Ticket.filter(id=ticket.id)

@@ -543,3 +543,134 @@ class ConsoleSession(Model):
 
     class Meta:
         table = "console_session"
+
+
+# -- notices and mass incidents (issue 20) -------------------------------------------------
+class Notice(Model):
+    """A notice (通知公告) staff wrote for some households: drafted (the sender sees who
+    will receive it), then sent, then reported on once every message is out."""
+
+    id = fields.IntField(primary_key=True)
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="notices", on_delete=fields.CASCADE
+    )
+    kind = fields.CharField(max_length=16, description="water | power | lift | works | other")
+    text = fields.TextField(description="the words residents read, as staff wrote them")
+    targets = fields.JSONField(default=list, description="models.domain.notices.Target dicts")
+    target_label = fields.CharField(max_length=200, default="")
+    starts_at = DatetimeField(null=True, description="the period the words name, if any")
+    ends_at = DatetimeField(null=True)
+    status = fields.CharField(
+        max_length=16, default="draft", description="draft | sending | done | cancelled"
+    )
+    created_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="notices", null=True, on_delete=fields.SET_NULL
+    )
+    origin_platform = fields.CharField(max_length=16, description="where the sender wrote")
+    origin_chat = fields.CharField(max_length=191, description="(the report goes there)")
+    households = fields.IntField(default=0)
+    recipients = fields.IntField(default=0)
+    created_at = DatetimeField()
+    sent_at = DatetimeField(null=True)
+    done_at = DatetimeField(null=True)
+
+    class Meta:
+        table = "notice"
+        indexes = (("community", "status"),)
+
+
+class NoticeDelivery(Model):
+    """One resident's copy of a notice: the outbox row that carries it, and what became
+    of it (sent, failed, blocked: the bot blocked or the account unfollowed)."""
+
+    id = fields.BigIntField(primary_key=True)
+    notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
+        "models.Notice", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    resident: fields.ForeignKeyNullableRelation[Resident] = fields.ForeignKeyField(
+        "models.Resident", related_name="notices", null=True, on_delete=fields.SET_NULL
+    )
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="notices", null=True, on_delete=fields.SET_NULL
+    )
+    platform = fields.CharField(max_length=16)
+    outbox: fields.ForeignKeyNullableRelation[Outbox] = fields.ForeignKeyField(
+        "models.Outbox", related_name="notice", null=True, on_delete=fields.SET_NULL
+    )
+    status = fields.CharField(
+        max_length=16, default="queued", description="queued | sent | failed | blocked"
+    )
+    error = fields.TextField(null=True)
+    template = fields.BooleanField(default=False, description="WeChat: a template message")
+
+    class Meta:
+        table = "notice_delivery"
+        unique_together = (("notice", "resident"),)
+
+
+class Incident(Model):
+    """One failure many households report (a building's power, water, lift …): a ticket
+    of its own (``ticket``: its number, card, deadlines and escalation), the reports
+    its children (``IncidentReport``). Planned when a notice announced it."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
+        "models.Ticket", related_name="incident", on_delete=fields.CASCADE
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="incidents", on_delete=fields.CASCADE
+    )
+    failure = fields.CharField(max_length=16, description="power | water | lift | gas | …")
+    building: fields.ForeignKeyNullableRelation[Building] = fields.ForeignKeyField(
+        "models.Building", related_name="incidents", null=True, on_delete=fields.SET_NULL
+    )
+    entrance = fields.IntField(null=True, description="set when the failure is one entrance's")
+    notice: fields.ForeignKeyNullableRelation[Notice] = fields.ForeignKeyField(
+        "models.Notice", related_name="incidents", null=True, on_delete=fields.SET_NULL
+    )
+    place = fields.CharField(max_length=200, default="", description="as staff read it: 3栋")
+    open_key = fields.CharField(
+        max_length=128, null=True, unique=True, description="one open incident per failure/place"
+    )
+    households = fields.IntField(default=0)
+    reports = fields.IntField(default=0)
+    card_edited_at = DatetimeField(null=True)
+    card_dirty = fields.BooleanField(default=False, description="the card shows an old count")
+    created_at = DatetimeField()
+    closed_at = DatetimeField(null=True)
+
+    class Meta:
+        table = "incident"
+        indexes = (("community", "failure", "building"), ("card_dirty", "card_edited_at"))
+
+
+class IncidentReport(Model):
+    """A ticket that reports a failure, remembered with its place and time so that
+    reports of the same failure can be counted; its incident, once it has one."""
+
+    id = fields.IntField(primary_key=True)
+    ticket: fields.OneToOneRelation[Ticket] = fields.OneToOneField(
+        "models.Ticket", related_name="incident_report", on_delete=fields.CASCADE
+    )
+    incident: fields.ForeignKeyNullableRelation[Incident] = fields.ForeignKeyField(
+        "models.Incident", related_name="members", null=True, on_delete=fields.SET_NULL
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
+        "models.Community", related_name="incident_reports", on_delete=fields.CASCADE
+    )
+    failure = fields.CharField(max_length=16)
+    building: fields.ForeignKeyNullableRelation[Building] = fields.ForeignKeyField(
+        "models.Building", related_name="incident_reports", null=True, on_delete=fields.SET_NULL
+    )
+    entrance = fields.IntField(null=True)
+    unit: fields.ForeignKeyNullableRelation[Unit] = fields.ForeignKeyField(
+        "models.Unit", related_name="incident_reports", null=True, on_delete=fields.SET_NULL
+    )
+    reported_at = DatetimeField()
+    joined_at = DatetimeField(null=True)
+    joined_by = fields.CharField(max_length=16, null=True, description="auto | staff | notice")
+    split = fields.BooleanField(default=False, description="taken out by staff: not joined again")
+
+    class Meta:
+        table = "incident_report"
+        indexes = (("community", "failure", "reported_at"),)

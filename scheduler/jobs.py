@@ -28,6 +28,17 @@ async def sweep_job() -> None:
         log.info("deadline sweep: %d step(s)", steps)
 
 
+async def outage_job() -> None:
+    """Incident cards whose count moved, and notices whose messages are all out."""
+    from handlers import incident_actions, notice_report
+
+    try:
+        await incident_actions.sweep()
+        await notice_report.sweep()
+    except Exception:  # the next run tries again
+        log.exception("incident and notice sweep failed")
+
+
 async def recover_job() -> None:
     """Messages stored by a worker that stopped before handling them."""
     from handlers.router import recover
@@ -72,6 +83,15 @@ def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -
         "interval",
         seconds=sweep_seconds,
         id="sweep",
+        next_run_time=datetime.now(config.tz),
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.add_job(
+        outage_job,
+        "interval",
+        seconds=min(sweep_seconds, 5.0),
+        id="outage",
         next_run_time=datetime.now(config.tz),
         max_instances=1,
         coalesce=True,

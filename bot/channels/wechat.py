@@ -723,6 +723,7 @@ class WeChatSender:
                 retryable=False,
             )
         found = await facts(row.ticket_id, key)
+        found.update(row.payload.get("facts") or {})  # a message about no ticket (a notice)
         data = {
             field: fit_field(field, value, found, text, media, pairs, key, script)
             for field, value in template.fields.items()

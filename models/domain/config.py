@@ -256,6 +256,36 @@ class Outbox(Strict):
     give_up_after_hours: float = Field(24.0, gt=0)
 
 
+FailureKind = Literal["power", "water", "lift", "gas", "flood", "drain", "fire"]
+
+
+class Incidents(Strict):
+    """Mass incidents (issue 20): reports of the same failure from the same building
+    (or entrance) within ``window_minutes`` become one incident once ``threshold``
+    households reported it; later reports join it while it is open."""
+
+    enabled: bool = True
+    threshold: int = Field(3, ge=2, le=100, description="households that make an incident")
+    window_minutes: int = Field(30, ge=1, le=1440, description="how recent the reports must be")
+    entrance_scoped: list[FailureKind] = Field(
+        ["lift"], description="failures that concern one entrance (单元), not the whole building"
+    )
+    card_edit_seconds: int = Field(
+        15, ge=3, le=600, description="the incident card is edited at most this often"
+    )
+
+
+class Notices(Strict):
+    """Notices to residents (通知公告)."""
+
+    default_hours: float = Field(
+        24, gt=0, le=24 * 14, description="how long a notice without a time explains reports"
+    )
+    margin_minutes: int = Field(
+        60, ge=0, le=24 * 60, description="reports this long before or after a notice's period"
+    )
+
+
 TicketKind = Literal["repair", "complaint", "cleaning", "consultation"]
 TEMPLATE_VALUES = (
     "title",
@@ -488,6 +518,8 @@ class Config(Strict):
     cleaning: Cleaning = Cleaning()
     outbox: Outbox = Outbox()
     wechat: WeChat = WeChat()
+    incidents: Incidents = Incidents()
+    notices: Notices = Notices()
     texts: dict[str, TextOverride] = Field({}, description="overrides of reply texts by key")
     nlp_rules: str | None = Field(None, description="extra keyword-rule YAML file")
 
