@@ -367,8 +367,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "export-labels",
-        help="export residents' own choices of kind (JSONL)",
-        description="Every message whose kind the resident chose with the buttons, as JSON "
+        help="export labelled kinds: residents' choices and staff corrections (JSONL)",
+        description="Every message whose kind the resident chose with the buttons or a steward "
+        "corrected with /kind, as JSON "
         "lines {text, intent, predicted, platform, received_at}: labelled data to evaluate "
         "or extend the keyword rules.",
     )

@@ -34,6 +34,7 @@ STAFF_COMMANDS = (
     "close",
     "cancel",
     "slot",
+    "kind",
     "reopen",
     "note",
     "eta",

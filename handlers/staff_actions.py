@@ -12,6 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from handlers import incident_actions, notify
 from handlers.context import Incoming, env
 from handlers.escalation import escalate_to
+from handlers.kind_correction import change_kind
 from handlers.permissions import may_act
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, EventKind, IllegalTransition
@@ -283,6 +284,7 @@ ACTIONS: dict[str, Callable[[Ctx, Ticket, str], Awaitable[str]]] = {
     "escalate": escalate,
     "eta": eta,
     "sensitive": sensitive,
+    "kind": change_kind,
 }
 
 
@@ -294,6 +296,7 @@ NEEDS_TEXT = {
     "reopen": ("重开原因", "业主反映仍然漏水"),
     "note": ("备注内容", "已联系业主约明早上门"),
     "eta": ("预计完成时间", "11月26日下午"),
+    "kind": ("正确的类别（报修、投诉、保洁、咨询）", "投诉"),
 }
 
 
