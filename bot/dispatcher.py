@@ -504,9 +504,11 @@ class Dispatcher:
         if error.outage:
             real = self._now()
             retry = real + timedelta(seconds=self.config.retry_seconds)
-            await delivery.platform_failing(row.platform, str(error), real, retry)
+            # since when: on the clock everything else is stored on (/healthz reads it);
+            # when to try again: on the wall clock the dispatcher waits by
+            await delivery.platform_failing(row.platform, str(error), at, retry)
             state = self.platforms[row.platform]
-            state.failing_since = state.failing_since or real
+            state.failing_since = state.failing_since or at
             state.retry_at = retry
             await delivery.record_attempt(row, str(error))
             log.warning(

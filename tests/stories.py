@@ -37,7 +37,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def two_communities(tmp_path: Path) -> Path:
+def two_communities(tmp_path: Path, edit=None) -> Path:
+    """The example config with a second community and a staff list; ``edit(data)`` may
+    change the parsed YAML before it is written."""
     data = yaml.safe_load(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
     demo = data["communities"][0]
     demo["stewards_chat"] = {"telegram": STEWARDS}
@@ -59,6 +61,8 @@ def two_communities(tmp_path: Path) -> Path:
         {"name": "周组长", "role": "cleaning", "community": "demo", "telegram_id": CLEANER},
         {"name": "孙师傅", "role": "engineering", "community": "demo", "telegram_id": ENGINEER},
     ]
+    if edit is not None:
+        edit(data)
     path = tmp_path / "guanjia.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     load_config(path)  # fails loudly here if the edit broke it
@@ -73,8 +77,8 @@ class Company:
         self.rt = rt
 
     @classmethod
-    async def open(cls, tmp_path: Path, tg: FakeTelegram) -> Company:
-        path = two_communities(tmp_path)
+    async def open(cls, tmp_path: Path, tg: FakeTelegram, edit=None) -> Company:
+        path = two_communities(tmp_path, edit)
         settings = Settings(
             DATABASE_URL=f"sqlite://{tmp_path}/stories.db",
             TELEGRAM_BOT_TOKEN=tg.token,
