@@ -18,6 +18,7 @@ from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.dispatcher import Dispatcher, Sender
+from bot.logs import quiet_bad_requests
 from bot.settings import Settings
 from bot.web import make_app
 from models.domain.config import Config
@@ -149,6 +150,7 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
         rt.senders["wecom"] = wecom
         rt.closers.append(wecom.close)
         rt.channels["wecom"] = wecom
+    quiet_bad_requests()
     rt.runner = web.AppRunner(rt.web_app, access_log=None)
     await rt.runner.setup()
     site = web.TCPSite(rt.runner, settings.http_host, settings.http_port)

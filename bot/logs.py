@@ -24,6 +24,29 @@ class TextFormatter(logging.Formatter):
         return super().format(record)
 
 
+class BadRequestFilter(logging.Filter):
+    """aiohttp logs a request it cannot parse (a request line over 8,190 bytes, a broken
+    header) as an ERROR with a traceback, although it answered 400 and nothing of ours
+    ran: one WARNING line instead, without the request's bytes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = "refused a malformed HTTP request (%s)", (type(exc).__name__,)
+            record.exc_info = record.exc_text = None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True
+
+
+def quiet_bad_requests() -> None:
+    """Install ``BadRequestFilter`` on aiohttp's server logger (once)."""
+    server = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, BadRequestFilter) for f in server.filters):
+        server.addFilter(BadRequestFilter())
+
+
 def setup_logging(verbose: bool = False, log_format: str | None = None) -> None:
     """Configure the root logger once for the process (a command's first step)."""
     log_format = (log_format or os.environ.get("GUANJIA_LOG_FORMAT") or "text").lower()

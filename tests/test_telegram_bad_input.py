@@ -257,3 +257,21 @@ def test_fuzz_the_webhook(tmp_path, caplog):
     errors = [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     assert not errors, errors[:3]
     assert "Traceback" not in caplog.text
+
+
+async def test_a_request_aiohttp_cannot_parse_is_400_without_a_traceback(bot, caplog):
+    """A request line over aiohttp's 8,190 bytes never reaches our handlers: 400, and one
+    warning line (the fixture fails the test on any error or traceback logged)."""
+    tg = bot
+    port = int(tg.webhook["url"].split(":")[2].split("/")[0])
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(
+        b"POST /telegram/webhook?x=" + b"9" * 9000 + b" HTTP/1.1\r\nHost: x\r\n"
+        b"Content-Length: 0\r\n\r\n"
+    )
+    await writer.drain()
+    head = await reader.read(64)
+    writer.close()
+    assert head.startswith(b"HTTP/1.0 400") or head.startswith(b"HTTP/1.1 400")
+    await asyncio.sleep(0.1)
+    assert "malformed HTTP request" in caplog.text and "9999" not in caplog.text
