@@ -282,13 +282,17 @@ async def relay_media(ticket: Ticket, media: dict[str, Any], conn: BaseDBAsyncCl
         else media.get("type", "")
     )
     caption = t("staff.relay_media", number=ticket.number, unit=unit, what=what)
+    missing = ""  # the platform would not give it to us (WeCom's sender says so itself)
+    if media.get("error") and not media.get("path"):
+        missing = "\n" + t("staff.media_missing", what=what)
     # a file kept on our disk (WeChat media) or a location can be shown on any platform
     portable = bool(media.get("path")) or media.get("type") == "location"
     for platform, chat in (ticket.details or {}).get("card_chats", []):
         shown = portable or platform == Platform.WECOM  # WeCom says what it cannot show
         if media.get("platform") not in (None, platform) and not shown:
             # a file id only means something on its own platform: describe it instead
-            await queue_message(platform, chat, caption, ticket=ticket, kind="relay", conn=conn)
+            words = caption + missing
+            await queue_message(platform, chat, words, ticket=ticket, kind="relay", conn=conn)
             continue
         await queue_message(
             platform, chat, caption, ticket=ticket, kind="relay", media=[media], conn=conn

@@ -396,6 +396,23 @@ async def test_photo_is_downloaded_and_uploaded_to_the_stewards(world):
     assert [c.body["msgtype"] for c in robot][-2:] == ["markdown", "image"]
 
 
+async def test_a_photo_that_cannot_be_fetched_is_said_so_in_the_telegram_group(world):
+    """The media id WeChat gave is no longer valid (40007): the Telegram stewards read
+    that a photo came and could not be fetched, not an empty relay."""
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(RESIDENT, "阳台的窗户玻璃裂了"))
+    await w.to_resident(since, "工单")
+    tg_since = w.tg.mark()
+    await w.say(image_xml(RESIDENT, "PHOTO_GONE"))  # never added to the fake: 40007
+    said = await w.tg.wait_for(
+        "sendMessage",
+        lambda c: c.params.get("chat_id") == STEWARDS and "未能取回" in c.params.get("text", ""),
+        since=tg_since,
+    )
+    assert "照片" in said.params["text"]
+
+
 async def test_stewards_photo_from_telegram_reaches_the_wechat_resident(world):
     """A steward answers the card in the Telegram group with a photo: the WeChat resident
     gets the words and the picture itself (fetched from Telegram, uploaded to WeChat).

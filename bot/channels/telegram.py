@@ -41,7 +41,7 @@ from bot.channels.media import MediaFile, media_bytes, register_fetcher
 from bot.channels.telegram_http import AiohttpRequest
 from bot.dispatcher import Delivery, Pace, SendError
 from bot.settings import Settings
-from handlers.context import Incoming
+from handlers.context import Incoming, env
 from handlers.router import handle, register_rebuilder
 
 log = logging.getLogger(__name__)
@@ -489,8 +489,12 @@ class TelegramSender:
         if source is None:
             # another platform's media (WeChat's, kept on our disk): upload the file itself
             file = await media_bytes(item)
-            if file is None:  # the file is gone: say what it was
-                return await self.bot.send_message(chat_id, caption or "…", **common)
+            if file is None:  # the file is gone: say so, with the words it came with
+                t = env().texts
+                what = t(f"staff.media.{kind}") if f"staff.media.{kind}" in t.keys() else ""
+                missing = t("staff.media_missing", what=what or t("staff.media.document"))
+                words = f"{caption}\n{missing}" if caption else missing
+                return await self.bot.send_message(chat_id, words, **common)
             source = InputFile(file.content, filename=file.filename)
             if kind not in ("photo", "video"):  # WeChat voice is AMR: not a Telegram voice
                 kind = "document"
