@@ -63,3 +63,16 @@ def test_regional_forms_units_and_stops():
     assert ". We will keep" in opened  # a space after the next step
     zh = texts("ticket_opened", kind="报修", number="1", summary="漏水了！", next_step="")
     assert "漏水了。" in zh
+
+
+def test_resident_texts_thank_before_they_apologise():
+    """Etiquette (docs/domain.md section 5): a text that apologises thanks first, and
+    none says 不过 (a softer 但是) to a resident."""
+    for key, variants in TEXTS.items():
+        if key.startswith(("staff.", "wechat.template", "safety.", "next_step.")):  # fragments
+            continue
+        zh = variants["zh_hans"]
+        assert "不过" not in zh, key
+        sorry = min((zh.find(w) for w in ("抱歉", "对不起") if w in zh), default=-1)
+        if sorry >= 0:
+            assert any(0 <= zh.find(w) < sorry for w in ("感谢", "谢谢")), key
