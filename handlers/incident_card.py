@@ -13,15 +13,15 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
+from handlers.card_buttons import Buttons, action_row
 from handlers.context import env
 from models.domain.clock import now
-from models.domain.ticket import OPEN_STATUSES, Status
+from models.domain.ticket import Status
 from models.storage.db import unit_label
 from models.tables import Incident, IncidentReport, Notice, Staff, Ticket
 
 OPEN = (Status.DISPATCHED.value, Status.CLAIMED.value, Status.REOPENED.value)
 DUE_ZH = {"claim": "接单截止", "restore": "恢复截止", "report_back": "回复前台截止"}
-Buttons = list[list[dict[str, str]]]
 
 
 def t(key: str, **values: Any) -> str:
@@ -95,16 +95,7 @@ async def render(ticket: Ticket, conn: BaseDBAsyncClient | None) -> tuple[str, B
         else "",
         short=ticket.number[-4:],
     )
-    buttons: Buttons = []
-    if ticket.status in [s.value for s in OPEN_STATUSES]:
-        row = []
-        if ticket.status != Status.CLAIMED:
-            row.append({"text": t("staff.button.claim"), "data": f"claim:{ticket.id}"})
-        row.append({"text": t("staff.button.resolve"), "data": f"resolve:{ticket.id}"})
-        if ticket.escalation_level < 2:
-            row.append({"text": t("staff.button.escalate"), "data": f"escalate:{ticket.id}"})
-        buttons.append(row)
-    return text, buttons
+    return text, action_row(ticket)
 
 
 async def decorate(ticket: Ticket, conn: BaseDBAsyncClient | None) -> tuple[str, Buttons]:

@@ -5,17 +5,13 @@ rule change that would misread it again shows in the figures."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from handlers import labels, notify
+from handlers.staff_context import Ctx, t
 from models.domain.clock import now
 from models.domain.deadlines import plan
 from models.domain.lifecycle import EventKind
 from models.tables import InboundMessage, Status, Ticket
 from models.tickets import record_event
-
-if TYPE_CHECKING:
-    from handlers.staff_actions import Ctx
 
 KIND_WORDS = {
     "repair": "repair",
@@ -32,8 +28,6 @@ CLOCKED = (Status.DISPATCHED, Status.CLAIMED, Status.REOPENED)
 
 
 async def change_kind(ctx: Ctx, ticket: Ticket, text: str) -> str:
-    from handlers.staff_actions import t
-
     word = (text.split() or [""])[0].lower()
     kind = KIND_WORDS.get(word)
     if kind is None:

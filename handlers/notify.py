@@ -12,6 +12,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
 from handlers import incident_card, wecom_lines
+from handlers.card_buttons import action_row
 from handlers.context import env
 from handlers.labels import COMPLAINT_CLASS_ZH, DUE_ZH, HAZARDS_ZH, KIND_ICONS, kind_label
 from models.domain.clock import now
@@ -110,18 +111,9 @@ async def render_card(
         text += "\n" + t(
             "staff.fee_agreed", item=details["fee"]["item"], price=details["fee"]["price"]
         )
-    buttons: list[list[dict[str, str]]] = []
-    open_states = (Status.DISPATCHED, Status.CLAIMED, Status.REOPENED, Status.NEW)
-    if ticket.status in open_states:
-        row = []
-        if ticket.status != Status.CLAIMED:
-            row.append({"text": t("staff.button.claim"), "data": f"claim:{ticket.id}"})
-        row.append({"text": t("staff.button.resolve"), "data": f"resolve:{ticket.id}"})
-        if ticket.escalation_level < 2:
-            row.append({"text": t("staff.button.escalate"), "data": f"escalate:{ticket.id}"})
-        buttons.append(row)
-        if details.get("slot") and not details.get("slot_confirmed"):  # for the team lead
-            buttons.append([{"text": t("staff.button.slotok"), "data": f"slotok:{ticket.id}"}])
+    buttons = action_row(ticket)
+    if buttons and details.get("slot") and not details.get("slot_confirmed"):  # the team lead's
+        buttons.append([{"text": t("staff.button.slotok"), "data": f"slotok:{ticket.id}"}])
     line, more = await incident_card.decorate(ticket, conn)  # issue 20: its incident, if any
     return text + line, buttons + more
 

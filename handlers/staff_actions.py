@@ -5,43 +5,19 @@ the resident is told what happened."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import incident_actions, notify
-from handlers.context import Incoming, env
 from handlers.escalation import escalate_to
 from handlers.kind_correction import change_kind
 from handlers.permissions import may_act
+from handlers.staff_context import Ctx, t
 from models.domain.clock import now
-from models.domain.lifecycle import Actor, EventKind, IllegalTransition
-from models.outbox import queue_message
+from models.domain.lifecycle import EventKind, IllegalTransition
 from models.tables import Staff, Status, Ticket
 from models.tickets import record_event
 from models.tickets import transition as lifecycle_transition
-
-
-@dataclass
-class Ctx:
-    msg: Incoming
-    staff: Staff | None
-    conn: BaseDBAsyncClient
-
-    @property
-    def actor(self) -> Actor:
-        assert self.staff is not None
-        return Actor.staff(self.staff.id, self.staff.name)
-
-    async def say(self, text: str) -> None:
-        """Answer in the chat where staff acted."""
-        await queue_message(
-            self.msg.platform, self.msg.chat_id, text, conn=self.conn, reply_to=self.msg.message_id
-        )
-
-
-def t(key: str, **values) -> str:
-    return env().texts(key, "hans", **values)
 
 
 async def move(
@@ -152,18 +128,7 @@ async def confirm_slot(ctx: Ctx, ticket: Ticket, _text: str) -> str:
         await record_event(
             ticket, EventKind.NOTE, ctx.actor, f"确认保洁时间：{details['slot']}", conn=ctx.conn
         )
-        await notify.refresh_card(ticket, ctx.conn)
-        resident = await notify.resident_of(ticket, ctx.conn)
-        if resident is not None:
-            await notify.to_resident(
-                resident,
-                "slot_confirmed",
-                slot=details["slot"],
-                staff=ctx.staff.name,
-                number=ticket.number,
-                ticket=ticket,
-                conn=ctx.conn,
-            )
+        await _slot_to_resident(ctx, ticket, "slot_confirmed", details["slot"])
     return t("staff.slot_confirmed", number=ticket.number, slot=details["slot"])
 
 
@@ -177,19 +142,24 @@ async def propose_slot(ctx: Ctx, ticket: Ticket, when: str) -> str:
     await record_event(
         ticket, EventKind.MESSAGE_OUT, ctx.actor, f"建议保洁时间：{when}", conn=ctx.conn
     )
+    await _slot_to_resident(ctx, ticket, "slot_proposed", when[:40])
+    return t("staff.slot_proposed", number=ticket.number, slot=when[:40])
+
+
+async def _slot_to_resident(ctx: Ctx, ticket: Ticket, key: str, slot: str) -> None:
+    """The card shows the time as it now stands; the resident reads it, with who set it."""
     await notify.refresh_card(ticket, ctx.conn)
     resident = await notify.resident_of(ticket, ctx.conn)
     if resident is not None:
         await notify.to_resident(
             resident,
-            "slot_proposed",
-            slot=when[:40],
+            key,
+            slot=slot,
             staff=ctx.staff.name,
             number=ticket.number,
             ticket=ticket,
             conn=ctx.conn,
         )
-    return t("staff.slot_proposed", number=ticket.number, slot=when[:40])
 
 
 async def reopen(ctx: Ctx, ticket: Ticket, reason: str) -> str:
