@@ -216,7 +216,7 @@ async def main() -> int:
     from models.domain.clock import FakeClock, set_clock
     from models.domain.config import EXAMPLE_CONFIG, load_config
     from models.storage.db import close_db, open_db, sync_config
-    from models.tables import Building, Community, Staff, Unit
+    from models.tables import Building, Community, Resident, Staff, Unit
 
     set_clock(FakeClock(NOW))
     config = load_config(EXAMPLE_CONFIG)
@@ -235,6 +235,13 @@ async def main() -> int:
     await Unit.bulk_create(
         [
             Unit(id=k, building_id=building.id, entrance=1, room=str(k), label=f"1栋1单元{k}")
+            for k in range(101, units + 101)
+        ]
+    )  # fmt: skip
+    await Resident.bulk_create(  # one resident per unit, same id: the tickets point at both
+        [
+            Resident(id=k, platform="telegram", platform_user_id=str(k), chat_id=str(k),
+                     community_id=community.id, unit_id=k, created_at=NOW)
             for k in range(101, units + 101)
         ]
     )  # fmt: skip
