@@ -47,6 +47,7 @@ EVAL_SETS = (
     "heldout",
     "tuning",
     "probe2",
+    "probe3",
     "labels",
     "every",
 )
@@ -64,13 +65,14 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("heldout", labels)
             + _plan("tuning", labels)
             + _plan("probe2", labels)
+            + _plan("probe3", labels)
         )
-    if name == "probe2":
-        # titles only (their letters were not written), out-of-domain chat, urgent angles
+    if name in ("probe2", "probe3"):
+        # titles only (their letters were not written), out-of-domain chat, residents' angles
         return [
-            ("probe2 letters:title", "intent", lambda: ev.load_letters("title", "probe2")),
-            ("probe2 ood", "ood", lambda: ev.load_ood("probe2")),
-            ("probe2 angles", "angles", lambda: ev.load_angles("probe2")),
+            (f"{name} letters:title", "intent", lambda: ev.load_letters("title", name)),
+            (f"{name} ood", "ood", lambda: ev.load_ood(name)),
+            (f"{name} angles", "angles", lambda: ev.load_angles(name)),
         ]
     if name in ("heldout", "tuning"):
         which = name
@@ -179,8 +181,10 @@ def register(sub) -> None:
         default=None,
         help="dev, holdout, all (pooled), both; letters, ood, angles or heldout (issue 16's "
         "held-out set); tuning (its tuning set); probe2 (issue 16's second probe: letter "
-        "titles, out-of-domain chat, urgent look-alikes); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2; labels when --labels is given)",
+        "titles, out-of-domain chat, urgent look-alikes); probe3 (the third, written blind: "
+        "titles, chat not meant for us, new residents' angles); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning, probe2 and probe3; labels when --labels is "
+        "given)",
     )
     p.add_argument(
         "--labels",
