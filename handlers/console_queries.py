@@ -13,7 +13,7 @@ from tortoise.expressions import Q
 
 from handlers import labels, notify, statistics
 from handlers.context import env
-from handlers.permissions import community_scope, may_act
+from handlers.permissions import community_scope, may_act, visible
 from models.domain import statistics as st
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -74,9 +74,7 @@ def scope_ids(staff: Staff) -> list[int] | None:
 
 
 def scoped(staff: Staff):
-    q = Ticket.all()
-    scope = community_scope(staff)
-    return q if scope is None else q.filter(community_id=scope)
+    return visible(staff, Ticket.all())
 
 
 def _view(q, view: str, staff: Staff, at: datetime):
@@ -184,7 +182,7 @@ async def describe(tickets: list[Ticket], at: datetime) -> list[dict[str, Any]]:
                 "status": t.status,
                 "status_zh": env().texts(f"staff.status.{t.status}"),
                 "urgent": t.urgent,
-                "unit": "（匿名）" if t.anonymous else (unit["label"] if unit else "未登记"),
+                "unit": notify.listed_unit(t, unit["label"] if unit else None),
                 "community": communities.get(t.community_id, ""),
                 "summary": mask_personal(t.summary),
                 "assignee": staff.get(t.assignee_id, ""),
@@ -247,7 +245,7 @@ async def ticket_view(staff: Staff, number: str) -> TicketView | None:
         return None
     tz = env().config.tz
     community = await Community.get(id=ticket.community_id)
-    unit = "（匿名反映）" if ticket.anonymous else await notify.unit_text(ticket, None)
+    unit = await notify.unit_text(ticket, None)
     assignee = (
         (await Staff.get(id=ticket.assignee_id)).name if ticket.assignee_id is not None else ""
     )

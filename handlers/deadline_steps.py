@@ -29,7 +29,6 @@ from models.domain import deadlines
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, IllegalTransition
 from models.outbox import notify_dispatcher, transaction
-from models.storage.db import unit_label
 from models.tables import Resident, Status, Ticket
 from models.telemetry import ticket_scope
 from models.tickets import transition
@@ -95,8 +94,7 @@ def _match(seen: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _unit(ticket: Ticket, conn) -> str:
-    place = (ticket.details or {}).get("place")  # an incident (issue 20) has a place, no unit
-    return await unit_label(ticket.unit_id, conn) or place or "未登记"
+    return await notify.unit_text(ticket, conn, mark_unverified=False)
 
 
 async def _act(ticket: Ticket, step: dict[str, Any], at: datetime, conn) -> None:

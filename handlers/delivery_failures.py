@@ -20,7 +20,6 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-import nlp
 from handlers import notify
 from handlers.context import env
 from models.domain.clock import now
@@ -70,11 +69,11 @@ async def _missed(row: Outbox, reason: str, conn: BaseDBAsyncClient, outage: boo
     payload = row.payload or {}
     text = " ".join(str(payload.get("text") or "").split())
     t = env().texts
-    words = nlp.mask_personal(notify.clip(text, STAFF_WORDS)) or t("staff.missed_no_text")
+    words = notify.staff_words(text, STAFF_WORDS) or t("staff.missed_no_text")
     why = _why(row, reason, outage)
     if ticket is not None:
         community = await community_row(ticket.community_id, conn=conn)
-        unit = await unit_label(ticket.unit_id, conn) or "未登记"
+        unit = await notify.unit_text(ticket, conn, mark_unverified=False)
         line = t("staff.missed", number=ticket.number, unit=unit, text=words, why=why)
         chats = (ticket.details or {}).get("card_chats") or notify.card_chats(
             ticket.about_staff, community.code

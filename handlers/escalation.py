@@ -9,7 +9,6 @@ from handlers import notify
 from handlers.context import env
 from models.domain.clock import now
 from models.domain.lifecycle import Actor, EventKind
-from models.storage.db import unit_label
 from models.tables import Ticket
 from models.tickets import record_event
 
@@ -31,8 +30,7 @@ async def escalate_to(
         return
     ticket.escalation_level = level
     await record_event(ticket, EventKind.ESCALATED, actor, reason, {"level": level}, conn=conn)
-    place = (ticket.details or {}).get("place")  # an incident (issue 20) has a place, no unit
-    unit = await unit_label(ticket.unit_id, conn) or place or "未登记"
+    unit = await notify.unit_text(ticket, conn, mark_unverified=False)
     text = t(
         "staff.escalated",
         level=t(f"staff.level.{level}"),

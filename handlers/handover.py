@@ -60,7 +60,7 @@ async def compose(community: Community, at: datetime, end_of_day: bool) -> str:
             "staff.handover_line",
             number=x.number,
             kind=labels.kind_label(x.kind),
-            unit=units.get(x.unit_id, "-"),
+            unit=notify.listed_unit(x, units.get(x.unit_id)),
             summary=x.summary,
             when=f" {when.astimezone(tz):%m-%d %H:%M}" if when else "",
         )

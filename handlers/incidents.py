@@ -319,7 +319,7 @@ async def open_child(
                 community=community.name,
                 unit=await notify.unit_text(ticket, conn),
                 number=ticket.number,
-                words=notify.clip(text, 300),
+                words=notify.staff_words(text),
             ),
             conn,
             supervisors=True,

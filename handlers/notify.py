@@ -45,15 +45,29 @@ def card_chats(about_staff: bool, community_code: str) -> list[list[str]]:
     return [list(chat) for chat in staff_chats(community_code, which)]
 
 
-async def unit_text(ticket: Ticket, conn: BaseDBAsyncClient | None) -> str:
-    """The ticket's unit as staff see it: 未登记 when unknown, marked 未核实 while the
-    resident's claim to it is not verified (``handlers.verification``)."""
+async def unit_text(
+    ticket: Ticket, conn: BaseDBAsyncClient | None, *, mark_unverified: bool = True
+) -> str:
+    """The ticket's unit as staff see it, on cards, alerts, relays and escalations:
+    （匿名反映） for an anonymous report, an incident's place, 未登记 when unknown, marked
+    未核实 while the resident's claim to it is not verified (``handlers.verification``;
+    one-line reminders leave that to the card)."""
+    if ticket.anonymous:
+        return env().texts("staff.unit_anonymous")
     label = await unit_label(ticket.unit_id, conn)
     if label is None:
-        return "未登记"
-    if (ticket.details or {}).get("unverified"):
+        return (ticket.details or {}).get("place") or "未登记"
+    if mark_unverified and (ticket.details or {}).get("unverified"):
         label += env().texts("staff.card_unverified")
     return label
+
+
+def listed_unit(ticket: Ticket, label: str | None) -> str:
+    """The unit in a list of tickets (/list, handover, the console's queue), the labels
+    looked up in one query by the caller; anonymous reports keep theirs hidden."""
+    if ticket.anonymous:
+        return env().texts("staff.unit_anonymous")
+    return label or (ticket.details or {}).get("place") or "-"
 
 
 async def render_card(
@@ -94,7 +108,7 @@ async def render_card(
         else "",
         status=t(f"staff.status.{ticket.status}"),
         assignee=assignee,
-        unit="（匿名反映）" if ticket.anonymous else await unit_text(ticket, conn),
+        unit=await unit_text(ticket, conn),
         summary=ticket.summary,
         words=staff_words(details.get("words", ticket.summary)),
         media=t("staff.card_media", count=len(media)) if media else "",
@@ -179,7 +193,10 @@ async def to_managers(
     urgent: bool = False,
 ) -> None:
     """Each active manager, in their own chat on every platform they have; with
-    ``community_id``, only managers of that community or of all of them."""
+    ``community_id`` (a ticket's own by default), only managers of that community or of
+    all of them."""
+    if community_id is None and ticket is not None:
+        community_id = ticket.community_id
     for platform, chat in await manager_chats(conn, community_id):
         await queue_message(
             platform, chat, text, ticket=ticket, urgent=urgent, conn=conn, handle=True

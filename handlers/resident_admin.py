@@ -5,8 +5,11 @@ staff member on request (/contact N), privately and recorded on the ticket."""
 
 from __future__ import annotations
 
+import logging
+
 from handlers import notify, verification
 from handlers.context import Incoming, Outcome, env, row_id
+from handlers.permissions import may_act
 from handlers.staff_actions import Ctx, t
 from handlers.tickets import find_ticket
 from models.domain.clock import now
@@ -20,6 +23,7 @@ from models.units import find_units
 
 COMMANDS = ("residents", "verify", "revoke", "contact")
 PLATFORM_ZH = {"telegram": "Telegram", "wechat": "微信"}
+log = logging.getLogger(__name__)
 
 
 async def handle(msg: Incoming, staff: Staff | None) -> Outcome:
@@ -111,8 +115,14 @@ async def revoke(ctx: Ctx, resident: Resident) -> None:
 
 
 async def contact(ctx: Ctx, ref: str) -> None:
-    """The verified resident's registered phone, to the asking staff member only."""
-    ticket = await find_ticket(ref.split()[0], ctx.conn) if ref.strip() else None
+    """A phone number, to the asking staff member's own chat only: the verified
+    resident's of ticket N (recorded on the ticket), or the register's people of the unit
+    resident R12 claims (so a steward can call them before verifying; logged)."""
+    word = ref.split()[0] if ref.strip() else ""
+    if word[:1] in ("R", "r") and word[1:].isdigit():
+        await register_contact(ctx, word)
+        return
+    ticket = await find_ticket(word, ctx.conn) if word else None
     if ticket is None and ctx.msg.reply_to:
         from models.tables import GroupCard
 
@@ -120,8 +130,14 @@ async def contact(ctx: Ctx, ref: str) -> None:
             platform=ctx.msg.platform, chat_id=ctx.msg.chat_id, message_id=ctx.msg.reply_to
         ).using_db(ctx.conn)
         ticket = await Ticket.get(id=card.ticket_id).using_db(ctx.conn) if card else None
-    if ticket is None:
-        await ctx.say(t("staff.need_ticket", command="contact"))
+    if ticket is None or not may_act(ctx.staff, ticket):
+        # another community's ticket is, to this staff member, a ticket that is not there
+        await ctx.say(
+            t("staff.no_ticket", ref=word) if word else t("staff.need_ticket", command="contact")
+        )
+        return
+    if ticket.anonymous:
+        await ctx.say(t("staff.contact_anonymous", number=ticket.number))
         return
     resident = await notify.resident_of(ticket, ctx.conn)
     claim = await verification.claim_of(resident, ctx.conn) if resident else None
@@ -131,7 +147,7 @@ async def contact(ctx: Ctx, ref: str) -> None:
     if occupant is None or not occupant.phone:
         await ctx.say(t("staff.contact_none", number=ticket.number))
         return
-    own_chat = ctx.staff.telegram_id if ctx.msg.platform == "telegram" else ctx.staff.wechat_openid
+    own_chat = _own_chat(ctx)
     if not own_chat:
         await ctx.say(t("staff.contact_no_chat"))
         return
@@ -152,3 +168,39 @@ async def contact(ctx: Ctx, ref: str) -> None:
         conn=ctx.conn,
     )
     await ctx.say(t("staff.contact_sent", number=ticket.number, staff=ctx.staff.name))
+
+
+def _own_chat(ctx: Ctx) -> str | None:
+    chat = ctx.staff.telegram_id if ctx.msg.platform == "telegram" else ctx.staff.wechat_openid
+    return str(chat) if chat else None
+
+
+async def register_contact(ctx: Ctx, ref: str) -> None:
+    """/contact R12: the register's names and phones of the unit resident R12 claims."""
+    resident = await _resident(ctx, ref)
+    if resident is None:
+        return
+    own_chat = _own_chat(ctx)
+    if not own_chat:
+        await ctx.say(t("staff.contact_no_chat"))
+        return
+    people = [
+        o
+        for o in await Occupant.filter(unit_id=resident.unit_id).using_db(ctx.conn).order_by("id")
+        if o.phone
+    ]
+    label = await unit_label(resident.unit_id, ctx.conn)
+    if not people:
+        await ctx.say(t("staff.register_contact_none", unit=label))
+        return
+    lines = [t("staff.register_contact_private", unit=label, resident=resident.id)]
+    lines += [f"{o.name}（{env().texts(f'role.{o.role}')}）{o.phone}" for o in people]
+    await queue_message(ctx.msg.platform, own_chat, "\n".join(lines), conn=ctx.conn)
+    log.info(
+        "register phones of %s given to staff %s (%s) for resident R%s",
+        label,
+        ctx.staff.id,
+        ctx.staff.name,
+        resident.id,
+    )
+    await ctx.say(t("staff.register_contact_sent", unit=label, staff=ctx.staff.name))

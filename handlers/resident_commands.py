@@ -13,7 +13,7 @@ from handlers.residents import bind_unit, community_of, save_state, unit_example
 from handlers.tickets import find_ticket
 from models.domain.lifecycle import Actor, IllegalTransition
 from models.domain.ticket import OPEN_STATUSES
-from models.tables import Community, InboundMessage, Resident, Status, Ticket
+from models.tables import Community, InboundMessage, Resident, Status, Ticket, Unit
 from models.tickets import transition
 
 
@@ -126,5 +126,13 @@ async def scene(rest: str, resident: Resident, conn: BaseDBAsyncClient) -> str |
     community = await Community.get(code=code).using_db(conn)
     if resident.community_id != community.id:
         resident.community_id = community.id
-        await resident.save(update_fields=["community_id"], using_db=conn)
+        fields = ["community_id"]
+        if resident.unit_id is not None and community.id not in await Unit.filter(
+            id=resident.unit_id
+        ).using_db(conn).values_list("building__community_id", flat=True):
+            # a unit of the other estate is not theirs here: it is asked for again, and
+            # nobody of this estate acts on (or verifies) a claim to the other's flat
+            resident.unit_id = None
+            fields.append("unit_id")
+        await resident.save(update_fields=fields, using_db=conn)
     return building if any(b.name == building for b in community_cfg.buildings) else None

@@ -7,7 +7,7 @@ from tortoise.expressions import Subquery
 
 from handlers import labels, notify
 from handlers.context import env
-from handlers.permissions import community_scope
+from handlers.permissions import visible
 from handlers.staff_actions import Ctx, t
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -23,9 +23,7 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
     q = q.exclude(
         id__in=Subquery(IncidentReport.filter(incident_id__not_isnull=True).values("ticket_id"))
     )
-    scope = community_scope(ctx.staff)
-    if scope is not None:
-        q = q.filter(community_id=scope)
+    q = visible(ctx.staff, q)
     if which == "overdue":
         q = q.filter(deadline_at__lte=now(), status__in=[s.value for s in OPEN_STATUSES])
     elif which == "mine":
@@ -57,7 +55,7 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
                 icon=labels.KIND_ICONS.get(x.kind, ""),
                 kind=labels.kind_label(x.kind),
                 status=t(f"staff.status.{x.status}"),
-                unit=units.get(x.unit_id, "-"),
+                unit=notify.listed_unit(x, units.get(x.unit_id)),
                 summary=x.summary,
                 flags=flags,
             )

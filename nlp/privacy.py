@@ -26,10 +26,12 @@ _FW = str.maketrans("０１２３４５６７８９＋－（）", "0123456789+-(
 # A number must not be part of a longer run of digits.
 _L = r"(?<![0-9])"
 _R = r"(?![0-9])"
-_SEP = r"[ \-\u00a0]?"
+# between the groups of a phone number: a space or two, or a dash, dot or long dash with
+# spaces around it ("138 - 1234 - 5678", "138.1234.5678", "138—1234—5678")
+_SEP = r"(?:[ \u00a0]{0,2}[\-.\u2013\u2014－][ \u00a0]{0,2}|[ \u00a0]{1,2})?"
 
 _ID = re.compile(
-    _L + r"([1-9]\d{5})((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(\d{3}[\dXx])" + _R
+    _L + r"([1-9]\d{5}) ?((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01]) ?(\d{3}[\dXx])" + _R
 )
 _CARD = re.compile(_L + r"\d{16,19}" + _R)
 _MOBILE = re.compile(
@@ -47,7 +49,7 @@ _EMAIL = re.compile(
     r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
 )
 # Anything to mask has ten digits or more (separators allowed) or an "@".
-_QUICK = re.compile(r"[0-9０-９](?:[\s\-()（）－]{0,2}[0-9０-９]){9,}|@")
+_QUICK = re.compile(r"[0-9０-９](?:[\s\-.()（）－\u2013\u2014]{0,5}[0-9０-９]){9,}|@")
 
 
 def _luhn(digits: str) -> bool:
