@@ -298,3 +298,33 @@ def test_never_raises_on_odd_input(clf):
 def test_public_functions(clf):
     assert "mask_personal" in nlp.__all__
     assert nlp.mask_personal("电话13812345678") == "电话138****5678"
+
+
+# -- round 3 (probe3, written blind): emergencies told without our usual words ----------
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("电梯厅有个大爷倒在地上 喊他也没反应", "injury"),
+        ("一楼大堂有人倒地上了 叫了半天不醒", "injury"),
+        ("楼下的狗把小朋友咬了 流了好多血", "injury"),
+        ("5栋有个孩子站在阳台栏杆外面 家里好像没人", "falling"),
+        ("卫生间吸顶灯里面一直在滴水 灯还开着", "flood"),
+        ("There's smoke coming out of the electrical cupboard right now", "smoke"),
+    ],
+)
+def test_emergencies_without_the_usual_words_are_urgent(clf, text, hazard):
+    r = c(clf, text)
+    assert r.urgent and r.hazard == hazard, (text, r.hazard, r.keywords)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果家里闻到煤气味 是先打119还是先找物业",
+        "烟雾报警器刚才响了 是我在炒菜 已经没事了",
+        "狗咬了我的拖鞋 这狗真调皮",
+        "小孩在阳台上玩 吵死了",
+    ],
+)
+def test_their_calm_twins_are_not(clf, text):
+    assert not c(clf, text).urgent, text
