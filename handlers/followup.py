@@ -14,7 +14,13 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from handlers import notify
 from handlers.context import Outcome, env, row_id
 from handlers.escalation import escalate_to
-from models.domain.lifecycle import Actor, EventKind, IllegalTransition
+from models.domain.lifecycle import (
+    FOLLOWUP_ASKED,
+    RATED_PREFIXES,
+    Actor,
+    EventKind,
+    IllegalTransition,
+)
 from models.tables import Resident, Status, Ticket, Unit
 from models.tickets import record_event, transition
 
@@ -56,7 +62,7 @@ async def ask(
         ticket,
         EventKind.FOLLOWUP,
         Actor.system("follow-up"),
-        "已发回访提醒" if reminder else "已发回访",
+        "已发回访提醒" if reminder else FOLLOWUP_ASKED[0],
         {"reminder": reminder},
         conn=conn,
     )
@@ -117,7 +123,12 @@ async def answer(action: str, arg: str, resident: Resident, conn: BaseDBAsyncCli
         await Ticket.filter(id=ticket.id).using_db(conn).update(satisfaction=score)
         ticket.satisfaction = score
         await record_event(
-            ticket, EventKind.FOLLOWUP, actor, f"评分 {score}", {"score": score}, conn=conn
+            ticket,
+            EventKind.FOLLOWUP,
+            actor,
+            f"{RATED_PREFIXES[0]}{score}",
+            {"score": score},
+            conn=conn,
         )
         if score >= SATISFIED_FROM:
             await transition(ticket, Status.CLOSED, actor, f"回访满意（{score} 分）", conn=conn)

@@ -19,6 +19,7 @@ from tortoise.expressions import Q
 from handlers.context import env
 from models.domain import statistics as st
 from models.domain.clock import now
+from models.domain.lifecycle import FOLLOWUP_ASKED, RATED_PREFIXES
 from models.tables import Community, InboundMessage, Resident, Staff, Ticket, TicketEvent
 
 LOOKBACK = timedelta(days=21)
@@ -103,15 +104,17 @@ async def facts(
     rated: dict[int, datetime] = {}
     asked: dict[int, list[datetime]] = defaultdict(list)
     for e in followups:
-        if e["text"].startswith("rated "):
+        if e["text"].startswith(RATED_PREFIXES):
             rated[e["ticket_id"]] = max(e["at"], rated.get(e["ticket_id"], e["at"]))
-        elif e["text"] == "follow-up asked":
+        elif e["text"] in FOLLOWUP_ASKED:
             asked[e["ticket_id"]].append(e["at"])
     reopened: dict[int, list[datetime]] = defaultdict(list)
     ever_rated: set[int] = set()
     for ids in _chunks(sorted(rows)):
         for e in await TicketEvent.filter(
-            Q(kind="status", to_status="reopened") | Q(kind="followup", text__startswith="rated "),
+            Q(kind="status", to_status="reopened")
+            | Q(kind="followup", text__startswith=RATED_PREFIXES[0])
+            | Q(kind="followup", text__startswith=RATED_PREFIXES[1]),
             ticket_id__in=ids,
         ).values("ticket_id", "at", "kind"):
             if e["kind"] == "status":

@@ -96,6 +96,8 @@ async def test_findings_faq_rated_repairs_and_the_default_month(world):  # noqa:
     table = await complaint_table("demo", "2026-11")
     assert table.requests["consultation"].value == 1 and table.faq_answered == 1
     assert table.rating["repair"].rated.ids == [repair.id] and table.rating["repair"].average == 4
+    # 回访应答 counts the question the sweep really asked and the rating really given
+    assert table.followup.text() != "-" and "1" in table.followup.text()
     assert table.complaints.value == 1 and table.report_back.due.value == 0
     assert "4小时内回复前台：-" in render(table)
     december = await complaint_table("demo", "2026-12")

@@ -104,3 +104,10 @@ def moved(ticket: TicketLike, current: Status, to: Status, at) -> dict[str, Any]
     if to == Status.REOPENED:
         values.update(resolved_at=None, closed_at=None)
     return values
+
+
+# The history's words for a follow-up question and a rating: written by
+# handlers.followup, counted by the statistics. Histories written before they were
+# Chinese say the English forms, which are still counted.
+FOLLOWUP_ASKED = ("已发回访", "follow-up asked")
+RATED_PREFIXES = ("评分 ", "rated ")
