@@ -14,6 +14,7 @@ from handlers import verification
 from handlers.context import Incoming
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, t
+from handlers.tickets import by_number
 from models.domain.lifecycle import EventKind
 from models.outbox import transaction
 from models.storage.db import unit_label
@@ -52,7 +53,7 @@ async def act(staff: Staff, number: str, command: str, text: str = "") -> tuple[
     if command not in COMMANDS:
         return False, "未知的操作"
     async with transaction() as conn:
-        ticket = await Ticket.get_or_none(number=number).using_db(conn)
+        ticket = await by_number(number, conn)
         if ticket is None or not may_act(staff, ticket):
             return False, t("staff.no_ticket", ref=number)
         line = f"/{command} {ticket.number} {text}".strip()
@@ -101,7 +102,7 @@ async def contact(staff: Staff, number: str) -> tuple[str | None, str]:
     """The verified resident's registered phone, shown to this person only, and the
     request written into the ticket's history (the number itself never is)."""
     async with transaction() as conn:
-        ticket = await Ticket.get_or_none(number=number).using_db(conn)
+        ticket = await by_number(number, conn)
         if ticket is None or not may_act(staff, ticket):
             return None, t("staff.no_ticket", ref=number)
         from handlers.notify import resident_of

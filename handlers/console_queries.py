@@ -12,8 +12,9 @@ from typing import Any
 from tortoise.expressions import Q
 
 from handlers import labels, notify, statistics
-from handlers.context import env
+from handlers.context import env, row_id
 from handlers.permissions import community_scope, may_act, visible
+from handlers.tickets import by_number
 from models.domain import statistics as st
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -24,6 +25,9 @@ VIEWS = ("open", "overdue", "urgent", "unclaimed", "mine", "all")
 PAGE = 100
 _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 _OPEN = [s.value for s in OPEN_STATUSES]
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2199, 12, 31)  # what a filter can mean
 
 
 @dataclass
@@ -42,14 +46,15 @@ class Filters:
     @classmethod
     def parse(cls, query: dict[str, str]) -> Filters:
         def num(name: str) -> int | None:
-            value = (query.get(name) or "").strip()
-            return int(value) if value.isdigit() else None
+            return row_id(query.get(name))  # None for words and for numbers beyond any row
 
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat((query.get(name) or "").strip())
+                value = date.fromisoformat((query.get(name) or "").strip())
             except ValueError:
                 return None
+            # a date picker can send 9999-12-31; the day after it does not exist
+            return value if FIRST_DAY <= value <= LAST_DAY else None
 
         view = query.get("view") or "open"
         kind = query.get("kind") or None
@@ -240,7 +245,7 @@ class TicketView:
 async def ticket_view(staff: Staff, number: str) -> TicketView | None:
     """One ticket and its whole history, or None when it does not exist for this person
     (another community's ticket is, to them, a ticket that is not there)."""
-    ticket = await Ticket.get_or_none(number=number)
+    ticket = await by_number(number)
     if ticket is None or not may_act(staff, ticket):
         return None
     tz = env().config.tz

@@ -295,6 +295,15 @@ async def add_to_ticket(
     )
 
 
+async def by_number(number: str, conn: BaseDBAsyncClient | None = None) -> Ticket | None:
+    """The ticket with this full number (YYYYMMDD-NNNN, the count may grow past four
+    digits); anything not of that shape (a URL's 25 digits) names no ticket, unasked."""
+    day, dash, count = number.partition("-")
+    if not (dash and len(day) == 8 and day.isdigit() and 4 <= len(count) <= 7):
+        return None
+    return await Ticket.filter(number=number).using_db(conn).first() if count.isdigit() else None
+
+
 async def find_ticket(
     ref: str, conn: BaseDBAsyncClient | None = None, *, resident_id: int | None = None
 ) -> Ticket | None:

@@ -361,3 +361,33 @@ async def test_files_of_a_ticket_are_shown_only_when_they_are_pictures_or_sound(
         "inline"
     )
     assert (await console.get(f"/console/media/{event.id}/2")).status == 404
+
+
+async def test_bent_query_values_and_ids_get_an_answer_not_a_500(console):
+    """What a date picker, an edited URL or a stale link can send: dates at the ends of
+    the calendar, ids beyond any row, words where numbers belong."""
+    await leak()
+    csrf = await sign_in(console, "王管家")
+    huge = "9" * 25
+    paths = [
+        "/console?until=9999-12-31",
+        "/console?since=0001-01-01&until=9999-12-31",
+        "/console/queue.xlsx?since=0001-01-01&until=9999-12-31",
+        f"/console?community={huge}",
+        f"/console?building={huge}",
+        f"/console?assignee={huge}",
+        f"/console?page={huge}",
+        f"/console/t/{huge}",
+        f"/console/media/{huge}/0",
+        f"/console/media/1/{huge}",
+        "/console/stats?month=abc",
+        "/console/stats?month=9999-12",
+        f"/console/stats?community={huge}",
+        f"/chat/api/messages?in={huge}&out={huge}",
+    ]
+    for path in paths:
+        response = await console.get(path)
+        assert response.status < 500, (path, response.status)
+    for path in (f"/console/t/{huge}/act", f"/console/t/{huge}/contact"):
+        response = await console.post(path, data={"command": "claim", "csrf": csrf})
+        assert response.status < 500, (path, response.status)

@@ -27,7 +27,7 @@ from aiohttp import web
 from bot.channels.media import media_bytes
 from bot.dispatcher import Delivery, Pace
 from handlers import webchat
-from handlers.context import Incoming, env
+from handlers.context import Incoming, env, row_id
 from handlers.router import handle, register_rebuilder
 from models.tables import InboundMessage
 
@@ -264,4 +264,5 @@ def page_script(accept_language: str) -> str:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else 0
+    """A position or an id from the page; 0 (from the start) for anything else."""
+    return row_id(value) or 0

@@ -22,7 +22,7 @@ from handlers import (
     statistics,
     ticket_rows,
 )
-from handlers.context import env
+from handlers.context import env, row_id
 from handlers.permissions import community_scope
 from models.domain import statistics as st
 from models.domain.clock import now
@@ -143,7 +143,8 @@ async def demo_login(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     from models.tables import Staff
 
-    staff = await Staff.get_or_none(id=int(form.get("staff", "0") or 0), active=True)
+    staff_id = row_id(str(form.get("staff") or ""))
+    staff = await Staff.get_or_none(id=staff_id, active=True) if staff_id else None
     if staff is None:
         raise web.HTTPBadRequest(text="no such staff member")
     url = await console_auth.create_link(staff, "demo")
@@ -331,10 +332,10 @@ async def drop_flash(request: web.Request, handler):
 async def media(request: web.Request, session) -> web.StreamResponse:
     from bot.channels.media import media_bytes
 
-    try:
-        event, n = int(request.match_info["event"]), int(request.match_info["n"])
-    except ValueError as e:
-        raise web.HTTPNotFound() from e
+    event, n = row_id(request.match_info["event"]), request.match_info["n"]
+    if event is None or not n.isdigit() or len(n) > 4:
+        raise web.HTTPNotFound()
+    n = int(n)
     item = await console_queries.media_item(session.staff, event, n)
     if item is None:
         raise web.HTTPNotFound()
@@ -362,8 +363,8 @@ def _month_and_scope(request: web.Request, session) -> tuple[str, list[int] | No
         hint = f"默认显示上月 {month}；可以在上方选择其他月份（本月的数字仍会变化）。"
     ids = console_queries.scope_ids(session.staff)
     chosen = request.query.get("community", "")
-    if chosen.isdigit() and (ids is None or int(chosen) in ids):
-        ids = [int(chosen)]
+    if row_id(chosen) and (ids is None or row_id(chosen) in ids):
+        ids = [row_id(chosen)]
     return month, ids, hint
 
 
