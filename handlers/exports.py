@@ -141,6 +141,8 @@ def table_rows(table: st.MonthTable) -> list[tuple[str, str, object, object]]:
     rows.append(("受理", "其中知识库答复的咨询", table.faq_answered, None))
     rows.append(("投诉", "投诉总数", table.complaints.value, None))
     rows.append(("投诉", "其中紧急", table.urgent.value, None))
+    rows.append(("突发事件", "起数", table.incidents.value, None))
+    rows.append(("突发事件", "影响户数", table.incident_households, None))
     for c in st.CLASSES:
         rows.append(("按内容分类", st.CLASS_ZH[c], table.by_class[c].value, None))
     for n in st.NATURES:

@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from tortoise.exceptions import IntegrityError
 
-from handlers import labels, notify
+from handlers import incident_reports, labels, notify
 from handlers.context import env
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
@@ -47,8 +47,8 @@ async def compose(community: Community, at: datetime, end_of_day: bool) -> str:
     t = env().texts
     tz = env().config.tz
     local = at.astimezone(tz)
-    active = await Ticket.filter(
-        community_id=community.id, status__in=[s.value for s in ACTIVE_STATUSES]
+    active = await incident_reports.households_apart(
+        Ticket.filter(community_id=community.id, status__in=[s.value for s in ACTIVE_STATUSES])
     ).order_by("id")
     units = {
         u.id: u.label

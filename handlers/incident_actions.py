@@ -329,8 +329,8 @@ class IncidentMonth:
 
 async def month_figures(community_code: str, month: str) -> IncidentMonth:
     """The incidents opened in ``month`` (``2026-11``, the company's timezone) and the
-    households they affected. Each incident is one row of the tickets too: subtract
-    ``incidents`` from the month's repair requests to count the households' own."""
+    households they affected, by failure and how many a notice announced (the monthly
+    table counts incidents and households itself, ``models.domain.statistics``)."""
     tz = env().config.tz
     year, mon = (int(x) for x in month.split("-"))
     start = datetime.combine(date(year, mon, 1), time(0), tz)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 
 from handlers.context import env
 from models.domain.clock import now
@@ -18,6 +20,14 @@ from models.domain.incidents import failure_of
 from models.storage.statements import fetch, insert, update_where
 from models.tables import IncidentReport, Ticket, Unit
 from nlp import Classification
+
+
+def households_apart(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` without the households' reports that belong to an incident: in lists
+    and handovers the incident stands for them (one line, its households counted)."""
+    return tickets.exclude(
+        id__in=Subquery(IncidentReport.filter(incident_id__not_isnull=True).values("ticket_id"))
+    )
 
 
 async def record(ticket: Ticket, c: Classification, conn: BaseDBAsyncClient) -> None:

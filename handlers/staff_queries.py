@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from tortoise.expressions import Subquery
-
-from handlers import labels, notify
+from handlers import incident_reports, labels, notify
 from handlers.context import env
 from handlers.permissions import visible
 from handlers.staff_actions import Ctx, t
 from models.domain.clock import now
 from models.domain.ticket import ACTIVE_STATUSES, OPEN_STATUSES
-from models.tables import IncidentReport, Ticket, Unit
+from models.tables import Ticket, Unit
 
 
 async def list_tickets(ctx: Ctx, rest: str) -> None:
@@ -20,9 +18,7 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
         await ctx.say(t("staff.list_bad_filter"))
         return
     q = Ticket.filter(status__in=[s.value for s in ACTIVE_STATUSES])
-    q = q.exclude(
-        id__in=Subquery(IncidentReport.filter(incident_id__not_isnull=True).values("ticket_id"))
-    )
+    q = incident_reports.households_apart(q)
     q = visible(ctx.staff, q)
     if which == "overdue":
         q = q.filter(deadline_at__lte=now(), status__in=[s.value for s in OPEN_STATUSES])

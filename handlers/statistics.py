@@ -20,7 +20,15 @@ from handlers.context import env
 from models.domain import statistics as st
 from models.domain.clock import now
 from models.domain.lifecycle import FOLLOWUP_ASKED, RATED_PREFIXES
-from models.tables import Community, InboundMessage, Resident, Staff, Ticket, TicketEvent
+from models.tables import (
+    Community,
+    InboundMessage,
+    Incident,
+    Resident,
+    Staff,
+    Ticket,
+    TicketEvent,
+)
 
 LOOKBACK = timedelta(days=21)
 """How long before a month a ticket may have been opened and still have a deadline in
@@ -121,6 +129,11 @@ async def facts(
                 reopened[e["ticket_id"]].append(e["at"])
             else:
                 ever_rated.add(e["ticket_id"])
+    households: dict[int, int] = {}  # an incident's own ticket → households affected
+    for ids in _chunks(sorted(rows)):
+        households.update(
+            await Incident.filter(ticket_id__in=ids).values_list("ticket_id", "households")
+        )
     out = []
     for r in rows.values():
         details = r.pop("details") or {}
@@ -137,6 +150,7 @@ async def facts(
                 reopened=tuple(reopened.get(r["id"], ())),
                 followup_asked=tuple(asked.get(r["id"], ())),
                 slot=bool(details.get("slot_start")),
+                households=max(1, households[r["id"]]) if r["id"] in households else 0,
             )
         )
     return out

@@ -12,6 +12,7 @@ from handlers import incident_actions
 from handlers.context import Incoming, setup
 from handlers.deadline_steps import sweep as deadline_sweep
 from handlers.router import handle
+from models.domain.clock import now
 from models.domain.config import load_config
 from models.storage.db import close_db, open_db, sync_config
 from models.tables import Incident, IncidentReport, Outbox, Ticket
@@ -318,6 +319,23 @@ async def test_monthly_figures(world):
     assert (figures.incidents, figures.households, figures.reports) == (1, 4, 4)
     assert figures.by_failure == {"power": 1} and figures.planned == 0
     assert (await incident_actions.month_figures("demo", "2026-10")).incidents == 0
+
+    # the monthly table: one incident and its households, each household one request
+    # (the incident's own ticket is not one more repair); the handover lists the incident
+    from handlers import handover, report, statistics
+
+    table = await statistics.month_table("2026-11")
+    incident = await Incident.get()
+    assert table.incidents.ids == [incident.ticket_id] and table.incident_households == 4
+    assert incident.ticket_id not in table.requests["repair"].ids
+    assert len(table.requests["repair"].ids) == 4
+    assert "突发事件：1 起，影响 4 户" in report.render(table)
+    from models.tables import Community
+
+    text = await handover.compose(await Community.get(code="demo"), now(), end_of_day=False)
+    parent = await Ticket.get(id=incident.ticket_id)
+    children = await Ticket.filter(id__in=await _children(incident))
+    assert parent.number in text and not any(c.number in text for c in children)
 
 
 async def test_reports_spread_beyond_the_window_do_not_form_one(world):

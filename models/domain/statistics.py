@@ -10,7 +10,10 @@ opens the list it counts. The rules that matter:
   cancelled tickets never count;
 * satisfaction is over every ticket rated in the month, of every kind;
 * consultations are the questions the FAQ answered plus the front desk's tickets;
-* response times are medians of business time (urgent tickets: wall-clock time).
+* response times are medians of business time (urgent tickets: wall-clock time);
+* an incident (one failure reported by many households) is one incident with its
+  households counted, not one more request: each household's report is its request,
+  and the incident carries the deadlines.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class TicketFacts:
     reopened: tuple[datetime, ...] = ()
     followup_asked: tuple[datetime, ...] = ()
     slot: bool = False  # a booked cleaning: its clock is the slot, not a claim time
+    households: int = 0  # an incident's own ticket: the households it affects (else 0)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,8 @@ class MonthTable:
     faq_answered: int = 0
     complaints: Figure = field(default_factory=Figure)
     urgent: Figure = field(default_factory=Figure)
+    incidents: Figure = field(default_factory=Figure)
+    incident_households: int = 0
     by_class: dict[str, Figure] = field(default_factory=dict)
     by_nature: dict[str, Figure] = field(default_factory=dict)
     claim: Rate = field(default_factory=Rate)
@@ -179,6 +185,7 @@ _FIGURES = {
     "requests",
     "complaints",
     "urgent",
+    "incidents",
     "by_class",
     "by_nature",
     "claim",
@@ -298,9 +305,13 @@ def compute(
     for t in tickets:
         cancelled = t.status == "cancelled"
         created_in = s <= t.created_at < e
-        if created_in and t.kind in table.requests:
+        if t.households:  # an incident: its households' reports are the requests
+            if created_in and not cancelled:
+                table.incidents.ids.append(t.id)
+                table.incident_households += t.households
+        elif created_in and t.kind in table.requests:
             table.requests[t.kind].ids.append(t.id)
-        if t.kind == "complaint" and created_in and not cancelled:
+        if t.kind == "complaint" and created_in and not cancelled and not t.households:
             table.complaints.ids.append(t.id)
             if t.urgent:
                 table.urgent.ids.append(t.id)
@@ -436,6 +447,11 @@ def render_text(table: MonthTable) -> str:
             else ""
         ),
         f"投诉总数：{table.complaints.value}（紧急 {table.urgent.value}）",
+        *(
+            [f"突发事件：{table.incidents.value} 起，影响 {table.incident_households} 户"]
+            if table.incidents.value
+            else []
+        ),
         "按内容分类：" + "，".join(f"{CLASS_ZH[c]} {f.value}" for c, f in table.by_class.items()),
         "按性质分类：" + "，".join(f"{NATURE_ZH[n]} {f.value}" for n, f in table.by_nature.items()),
         f"4小时内回复前台：{table.report_back.text()}（只计本月到期的投诉）",
