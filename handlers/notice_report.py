@@ -25,6 +25,9 @@ from models.tables import Notice, NoticeDelivery
 MISSED_LISTED = 20
 
 
+CONSOLE = "console"  # a notice written in the web console: no chat to report back to
+
+
 def t(key: str, **values: Any) -> str:
     return env().texts(key, "hans", **values)
 
@@ -196,9 +199,10 @@ async def sweep() -> int:
                         .update(status=result)
                     )
             report.status = "done"
-            await queue_message(
-                notice.origin_platform, notice.origin_chat, render_report(report), conn=conn
-            )
+            if notice.origin_platform != CONSOLE:  # a console notice's page is its report
+                await queue_message(
+                    notice.origin_platform, notice.origin_chat, render_report(report), conn=conn
+                )
         done += 1
     if done:
         notify_dispatcher()

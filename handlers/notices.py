@@ -77,7 +77,7 @@ async def recipients(
             keys_of.setdefault(alias.unit_id, set()).add(alias.key)
     out = []
     for row in rows:
-        if row["platform"] not in ("telegram", "wechat"):
+        if row["platform"] not in NOTICE_PLATFORMS:
             continue
         keys = keys_of.get(row["unit_id"], set())
         if not any(x.covers(row["building"], row["entrance"], keys) for x in targets):
@@ -95,6 +95,9 @@ async def recipients(
             )
         )
     return out
+
+
+NOTICE_PLATFORMS = ("telegram", "wechat", "web")  # every channel a resident writes from
 
 
 def households(people: list[Recipient]) -> int:
@@ -142,13 +145,21 @@ def may_see(staff: Staff | None, notice: Notice | None) -> bool:
 
 # -- 1. the draft and its preview ----------------------------------------------------------
 async def draft(
-    staff: Staff, platform: str, chat: str, rest: str, conn: BaseDBAsyncClient
+    staff: Staff,
+    platform: str,
+    chat: str,
+    rest: str,
+    conn: BaseDBAsyncClient,
+    *,
+    community_code: str | None = None,
 ) -> tuple[str, list[list[dict[str, str]]] | None]:
-    """The preview of a notice (and its buttons), or how to write one."""
+    """The preview of a notice (and its buttons), or how to write one. Staff of every
+    community name it (``community_code``, the console's choice) unless there is one."""
     if staff.community_id is not None:
         community = await community_row(staff.community_id, conn=conn)
     else:
-        code = only_community()
+        codes = {c.code for c in env().config.communities}
+        code = community_code if community_code in codes else only_community()
         if code is None:
             return t("staff.notice_which_community"), None
         community = await community_row(code=code, conn=conn)
@@ -176,7 +187,7 @@ async def draft(
         created_at=now(),
         using_db=conn,
     )
-    by_platform = {p: sum(1 for x in people if x.platform == p) for p in ("telegram", "wechat")}
+    by_platform = {p: sum(1 for x in people if x.platform == p) for p in NOTICE_PLATFORMS}
     at = now()
     start = env().calendar.after_quiet(at)
     period = period_words(notice)
@@ -191,6 +202,7 @@ async def draft(
         residents=notice.recipients,
         telegram=by_platform["telegram"],
         wechat=by_platform["wechat"],
+        web=by_platform["web"],
         quiet=t("staff.notice_quiet", when=f"{start.astimezone(config.tz):%H:%M}")
         if start > at
         else "",
@@ -282,6 +294,14 @@ async def cancel(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
             "staff.notice_not_draft", id=notice.id, status=t(f"staff.notice_status.{notice.status}")
         )
     return t("staff.notice_cancelled", id=notice.id)
+
+
+async def visible(staff: Staff, limit: int = 50) -> list[Notice]:
+    """The notices ``staff`` may see (``may_see``), newest first: the console's list."""
+    q = Notice.exclude(status="draft", created_by_id__not=staff.id)
+    if staff.community_id is not None:
+        q = q.filter(community_id=staff.community_id)
+    return list(await q.order_by("-id").limit(limit))
 
 
 # -- what residents write about a notice --------------------------------------------------

@@ -62,6 +62,10 @@ def setup_console(
     r.add_get("/console/stats/list.xlsx", views.stats_list_xlsx)
     r.add_get("/console/stats.xlsx", views.stats_xlsx)
     r.add_get("/console/stats/chart.png", views.stats_png)
+    r.add_get("/console/notices", views.notices_page)
+    r.add_post("/console/notices", views.notice_new)
+    r.add_get("/console/notices/{id}", views.notice_page)
+    r.add_post(r"/console/notices/{id}/{action:send|cancel}", views.notice_act)
     if demo:
         r.add_get("/console/playground", views.playground)
         r.add_post("/console/demo-login", views.demo_login)

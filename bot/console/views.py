@@ -537,6 +537,130 @@ def _figure_label(key: str) -> str:
     return " · ".join(words)
 
 
+# -- notices (通知公告) -------------------------------------------------------------------
+def _notice_context(session, **more: Any) -> dict[str, Any]:
+    tz = env().config.tz
+    texts = env().texts
+    return base_context(
+        session,
+        kind_zh=lambda k: texts(f"staff.notice_kind.{k}"),
+        status_zh=lambda s: texts(f"staff.notice_status.{s}"),
+        local=lambda at: f"{at.astimezone(tz):%m-%d %H:%M}" if at else "",
+        **more,
+    )
+
+
+@signed_in
+async def notices_page(request: web.Request, session, text: str = "") -> web.Response:
+    from handlers import notices
+
+    communities = (
+        [{"code": c.code, "name": c.name} for c in env().config.communities]
+        if community_scope(session.staff) is None and len(env().config.communities) > 1
+        else []
+    )
+    return render(
+        request,
+        "notices.html",
+        _notice_context(
+            session,
+            notices=await notices.visible(session.staff),
+            communities=communities,
+            text=text,
+            flash=_take_flash(request),
+        ),
+    )
+
+
+@signed_in
+async def notice_new(request: web.Request, session) -> web.StreamResponse:
+    """The same draft and preview as ``/notice`` in chat; the page then asks to confirm."""
+    from handlers import notices
+    from handlers.notice_report import CONSOLE
+    from models.outbox import transaction
+
+    form = request[FORM]
+    text = " ".join(str(form.get("text", "")).split())[:2000]
+    async with transaction() as conn:
+        preview, buttons = await notices.draft(
+            session.staff,
+            CONSOLE,
+            f"staff:{session.staff.id}",
+            text,
+            conn,
+            community_code=str(form.get("community", "")) or None,
+        )
+    if buttons is None:  # how to write one, or nobody lives there: said on the form
+        response = web.HTTPSeeOther("/console/notices")
+        _flash(response, preview, ok=False)
+        raise response
+    notice_id = buttons[0][0]["data"].rsplit(":", 1)[1]
+    raise web.HTTPSeeOther(f"/console/notices/{notice_id}")
+
+
+async def _notice_for(request: web.Request, session):
+    from handlers import notices
+    from models.tables import Notice
+
+    notice_id = row_id(request.match_info["id"])
+    notice = await Notice.get_or_none(id=notice_id) if notice_id else None
+    if not notices.may_see(session.staff, notice):
+        raise web.HTTPNotFound(text="没有这条通知")
+    return notice
+
+
+@signed_in
+async def notice_page(request: web.Request, session) -> web.Response:
+    from handlers import notice_report, notices
+
+    notice = await _notice_for(request, session)
+    preview = report = None
+    if notice.status == "draft":
+        people = await notices.recipients(await notice.community, notices.targets_of(notice))
+        by = {p: sum(1 for x in people if x.platform == p) for p in notices.NOTICE_PLATFORMS}
+        preview = env().texts(
+            "staff.notice_console_preview",
+            targets=notice.target_label,
+            kind=env().texts(f"staff.notice_kind.{notice.kind}"),
+            text=notice.text,
+            households=notices.households(people),
+            residents=len(people),
+            telegram=by["telegram"],
+            wechat=by["wechat"],
+            web=by["web"],
+        )
+    elif notice.status != "cancelled":
+        found = await notice_report.notice_report(notice.id)
+        report = notice_report.render_report(found) if found else None
+        if found and found.pending:
+            report += env().texts("staff.notice_console_pending", n=found.pending)
+    return render(
+        request,
+        "notice.html",
+        _notice_context(
+            session, notice=notice, preview=preview, report=report, flash=_take_flash(request)
+        ),
+    )
+
+
+@signed_in
+async def notice_act(request: web.Request, session) -> web.StreamResponse:
+    from handlers import notices
+    from models.outbox import notify_dispatcher, transaction
+
+    notice = await _notice_for(request, session)
+    action = request.match_info["action"]
+    async with transaction() as conn:
+        if action == "send":
+            answer = await notices.send(notice.id, session.staff, conn)
+        else:
+            answer = await notices.cancel(notice.id, session.staff, conn)
+    notify_dispatcher()
+    response = web.HTTPSeeOther(f"/console/notices/{notice.id}")
+    _flash(response, answer)
+    raise response
+
+
 # -- the playground ----------------------------------------------------------------------
 async def playground(request: web.Request) -> web.Response:
     session = await auth.current(request, _cfg(request).signer)
