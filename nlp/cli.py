@@ -48,6 +48,7 @@ EVAL_SETS = (
     "tuning",
     "probe2",
     "probe3",
+    "probe4",
     "labels",
     "every",
 )
@@ -66,7 +67,13 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("tuning", labels)
             + _plan("probe2", labels)
             + _plan("probe3", labels)
+            + _plan("probe4", labels)
         )
+    if name == "probe4":  # no letters: chat not meant for us, residents' controls
+        return [
+            ("probe4 ood", "ood", lambda: ev.load_ood(name)),
+            ("probe4 angles", "angles", lambda: ev.load_angles(name)),
+        ]
     if name in ("probe2", "probe3"):
         # titles only (their letters were not written), out-of-domain chat, residents' angles
         return [
@@ -182,8 +189,9 @@ def register(sub) -> None:
         help="dev, holdout, all (pooled), both; letters, ood, angles or heldout (issue 16's "
         "held-out set); tuning (its tuning set); probe2 (issue 16's second probe: letter "
         "titles, out-of-domain chat, urgent look-alikes); probe3 (the third, written blind: "
-        "titles, chat not meant for us, new residents' angles); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning, probe2 and probe3; labels when --labels is "
+        "titles, chat not meant for us, new residents' angles); probe4 (the fourth: chat not "
+        "meant for us, residents' controls); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–4; labels when --labels is "
         "given)",
     )
     p.add_argument(
