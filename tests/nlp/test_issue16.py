@@ -328,3 +328,44 @@ def test_emergencies_without_the_usual_words_are_urgent(clf, text, hazard):
 )
 def test_their_calm_twins_are_not(clf, text):
     assert not c(clf, text).urgent, text
+
+
+# -- round 4 (probe4, written blind): faults and complaints that are somewhere else ------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宾馆房间的空调一直滴水 前台说明天才有人修",
+        "打副本的时候掉线了 队友都在骂",
+        "网购的衣服少发了一件 商家不理人 去哪投诉",
+        "单位办公室的投影仪又坏了",
+        "学校食堂的饭太难吃了 要向谁反映",
+    ],
+)
+def test_a_fault_or_complaint_somewhere_else_opens_no_ticket(clf, text):
+    r = c(clf, text)
+    assert r.intent in ("none", "consultation") and not r.urgent, (text, r.intent, r.keywords)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("楼下饭店的油烟机太吵了 晚上都睡不着", "complaint"),
+        ("厨房水槽下面的接口在漏水", "repair"),
+        ("小区门口的外卖电动车乱停", "complaint"),
+    ],
+)
+def test_the_same_words_about_our_estate_still_open_one(clf, text, intent):
+    assert c(clf, text).intent == intent, text
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("楼上的水顺着吸顶灯流下来 灯罩都湿了", "flood"),
+        ("车库进水了 已经淹到轮胎了", "flood"),
+        ("孩子的手被电梯门夹住了", "elevator"),
+    ],
+)
+def test_round_four_emergencies_are_urgent(clf, text, hazard):
+    r = c(clf, text)
+    assert r.urgent and r.hazard == hazard, (text, r.hazard, r.keywords)
