@@ -76,6 +76,18 @@ def describe_channels(settings: Settings, config: Config | None = None) -> dict[
     return status
 
 
+def unreached_stewards(settings: Settings, config: Config) -> list[str]:
+    """The communities whose stewards' chat no running channel reaches: their cards,
+    alerts and verification requests are seen only in the web console."""
+    out = []
+    for c in config.communities:
+        chat = c.stewards_chat
+        telegram = chat.telegram is not None and settings.telegram_configured
+        if not (telegram or chat.wecom_webhook):
+            out.append(c.code)
+    return out
+
+
 async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     rt.settings.check_demo()
     if rt.settings.demo_mode:
@@ -100,6 +112,13 @@ async def start(rt: Runtime, *, migrate_db: bool = True) -> None:
     rt.channel_status = describe_channels(settings, config)
     for name, text in rt.channel_status.items():
         log.info("channel %s: %s", name, text)
+    for code in unreached_stewards(settings, config):
+        log.warning(
+            "community %s: no stewards' chat any running channel reaches (stewards_chat in "
+            "guanjia.yaml): its cards, alerts and verification requests are seen only in the "
+            "web console (/console, /console/verify)",
+            code,
+        )
 
     rt.web_app = make_app(rt.channel_status)
     channels = []

@@ -268,49 +268,84 @@ async def ask_steward(
 
 
 async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
-    """A steward's answer on the card: this person of the register, someone the
-    register does not list, or not of this unit."""
+    """A steward's answer on the card in a chat; the same decision as the console's."""
     from models.outbox import transaction
 
     t = env().texts
     if staff is None:
         return Outcome(callback_answer=t("staff.not_staff"))
     parts = (msg.button or "").split(":")
-    claim_id = str(row_id(parts[1]) or 0) if len(parts) > 1 else "0"
+    claim_id = row_id(parts[1]) if len(parts) > 1 else None
     answer = parts[2] if len(parts) > 2 else ""
     async with transaction(join=True) as conn:
-        claim = await UnitClaim.get_or_none(id=int(claim_id)).using_db(conn)
-        resident = (
-            await Resident.get_or_none(id=claim.resident_id).using_db(conn) if claim else None
-        )
-        if claim is None or resident is None or resident.unit_id != claim.unit_id:
+        said = await decide(staff, claim_id, answer, conn)
+        if said is None:
             return Outcome(callback_answer=t("staff.verify_stale"))
-        if claim.verified_at is not None:
-            return Outcome(callback_answer=t("staff.verify_stale"))
-        community = await community_row(resident.community_id, conn=conn)
-        if staff.community_id not in (None, community.id):
-            return Outcome(callback_answer=t("staff.not_staff"))
-        label = await unit_label(claim.unit_id, conn)
-        if answer == "no":
-            await queue_message(
-                msg.platform,
-                msg.chat_id,
-                t("staff.verify_declined", staff=staff.name, unit=label, resident=resident.id),
-                conn=conn,
-            )
-            await notify.to_resident(resident, "verify_refused", unit=label, conn=conn)
-            return Outcome(callback_answer=t("staff.button_done"))
-        occupant = None
-        if row_id(answer):
-            occupant = await Occupant.get_or_none(
-                id=row_id(answer), unit_id=claim.unit_id
-            ).using_db(conn)
-        await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
-        who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
-        await queue_message(
-            msg.platform,
-            msg.chat_id,
-            t("staff.verified", staff=staff.name, unit=label, resident=resident.id, who=who),
-            conn=conn,
-        )
+        await queue_message(msg.platform, msg.chat_id, said, conn=conn)
         return Outcome(callback_answer=t("staff.button_done"))
+
+
+async def decide(
+    staff: Staff, claim_id: int | None, answer: str, conn: BaseDBAsyncClient
+) -> str | None:
+    """A steward's answer to a claim: this person of the register (an occupant's id),
+    someone the register does not list ("0"), or not of this unit ("no"). Returns the
+    line for the staff who asked, or None when the claim is gone, already decided or
+    not of this staff member's estate (to them, not there)."""
+    t = env().texts
+    claim = await UnitClaim.get_or_none(id=claim_id).using_db(conn) if claim_id else None
+    resident = await Resident.get_or_none(id=claim.resident_id).using_db(conn) if claim else None
+    if claim is None or resident is None or resident.unit_id != claim.unit_id:
+        return None
+    if claim.verified_at is not None:
+        return None
+    community = await community_row(resident.community_id, conn=conn)
+    if staff.community_id not in (None, community.id):
+        return None
+    label = await unit_label(claim.unit_id, conn)
+    if answer == "no":
+        await notify.to_resident(resident, "verify_refused", unit=label, conn=conn)
+        return t("staff.verify_declined", staff=staff.name, unit=label, resident=resident.id)
+    occupant = None
+    if row_id(answer):
+        occupant = await Occupant.get_or_none(id=row_id(answer), unit_id=claim.unit_id).using_db(
+            conn
+        )
+    await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
+    who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
+    return t("staff.verified", staff=staff.name, unit=label, resident=resident.id, who=who)
+
+
+async def pending(staff: Staff, limit: int = 100) -> list[dict]:
+    """The claims still waiting for a person, in this staff member's estates, oldest
+    first: the console's 住户核实 page (what the chat card shows, phones masked)."""
+    q = UnitClaim.filter(verified_at__isnull=True, unit_id__not_isnull=True)
+    if staff.community_id is not None:
+        q = q.filter(unit__building__community_id=staff.community_id)
+    out = []
+    for claim in await q.order_by("updated_at", "id").limit(limit):
+        resident = await Resident.get_or_none(id=claim.resident_id)
+        if resident is None or resident.unit_id != claim.unit_id:
+            continue
+        occupants = await _register(claim.unit_id, None)
+        out.append(
+            {
+                "claim": claim.id,
+                "resident": resident.id,
+                "platform": resident.platform,
+                "unit": await unit_label(claim.unit_id, None),
+                "since": claim.updated_at,
+                "failures": claim.failures,
+                "asked": claim.card_at is not None,
+                "register": [
+                    {
+                        "id": o.id,
+                        "name": o.name,
+                        "role": _role(o.role, "hans"),
+                        "phone": mask_phone(o.phone),
+                    }
+                    for o in occupants
+                ],
+            }
+        )
+    return out

@@ -114,7 +114,7 @@ def routes(client: TestClient) -> list[tuple[str, str]]:
         if path.startswith("/console/login/") or route.method == "HEAD":
             continue
         path = path.replace("{number}", "20261123-0001").replace("{event}", "1")
-        path = path.replace("{id}", "1").replace("{action}", "send")
+        path = path.replace("{id}", "1").replace("{action}", "send").replace("{claim}", "1")
         out.append((route.method, path.replace("{n}", "0")))
     return out
 

@@ -62,6 +62,8 @@ def setup_console(
     r.add_get("/console/stats/list.xlsx", views.stats_list_xlsx)
     r.add_get("/console/stats.xlsx", views.stats_xlsx)
     r.add_get("/console/stats/chart.png", views.stats_png)
+    r.add_get("/console/verify", views.verify_page)
+    r.add_post("/console/verify/{claim}", views.verify_decide)
     r.add_get("/console/notices", views.notices_page)
     r.add_post("/console/notices", views.notice_new)
     r.add_get("/console/notices/{id}", views.notice_page)

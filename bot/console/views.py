@@ -661,6 +661,43 @@ async def notice_act(request: web.Request, session) -> web.StreamResponse:
     raise response
 
 
+# -- verifying residents (业主认证) ----------------------------------------------------------
+@signed_in
+async def verify_page(request: web.Request, session) -> web.Response:
+    from handlers import verification
+
+    tz = env().config.tz
+    texts = env().texts
+    return render(
+        request,
+        "verify.html",
+        base_context(
+            session,
+            claims=await verification.pending(session.staff),
+            platform_zh=lambda p: texts(f"staff.platform.{p}"),
+            local=lambda at: f"{at.astimezone(tz):%m-%d %H:%M}" if at else "",
+            flash=_take_flash(request),
+        ),
+    )
+
+
+@signed_in
+async def verify_decide(request: web.Request, session) -> web.StreamResponse:
+    """The chat card's buttons, on the page: the same decision (``verification.decide``)."""
+    from handlers import verification
+    from models.outbox import notify_dispatcher, transaction
+
+    answer = str(request[FORM].get("answer", ""))[:12]
+    async with transaction() as conn:
+        said = await verification.decide(
+            session.staff, row_id(request.match_info["claim"]), answer, conn
+        )
+    notify_dispatcher()
+    response = web.HTTPSeeOther("/console/verify")
+    _flash(response, said or env().texts("staff.verify_stale"), ok=said is not None)
+    raise response
+
+
 # -- the playground ----------------------------------------------------------------------
 async def playground(request: web.Request) -> web.Response:
     session = await auth.current(request, _cfg(request).signer)
