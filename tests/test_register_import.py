@@ -236,3 +236,21 @@ def test_the_command_line_and_the_template(tmp_path):
     failed = run("import", "residents", "x.xlsx")
     assert failed.returncode == 1
     assert failed.stderr.startswith("导入失败，没有写入任何数据：这不是 Excel .xlsx 文件")
+
+
+async def test_entrances_are_checked_where_the_config_gives_the_shape(db, tmp_path):
+    from handlers.context import env
+
+    shaped = {b.name: b for b in env().config.community("demo").buildings if b.floors}
+    name, building = next((n, b) for n, b in shaped.items() if b.entrances > 1)
+    rows = [
+        (name, None, "1201", "甲", "13800000011", "业主"),  # which entrance?
+        (name, str(building.entrances + 3), "1201", "乙", "13800000012", "业主"),
+        (name, "1", "1201", "丙", "13800000013", "业主"),
+        ("商铺", None, "S-102", "丁", "13800000014", "业主"),  # no shape: any unit the file lists
+    ]
+    summary = await import_register(xlsx(tmp_path / "units.xlsx", rows, header=ZH[:6]))
+    errors = "\n".join(summary.render().splitlines())
+    assert f"第 2 行：单元为空（{name}栋有 {building.entrances} 个单元" in errors
+    assert f"第 3 行：单元“{building.entrances + 3}”不在{name}栋里" in errors
+    assert sorted(await Occupant.all().values_list("name", flat=True)) == ["丁", "丙"]

@@ -249,6 +249,17 @@ def read_row(
             entrance = int(tokens[0])
         else:
             problems.append(f"单元“{entrance_text}”应为数字，例如 2 或 2单元")
+    if building is not None and building.floors is not None and not problems:
+        # a building whose shape the config gives: its entrances are known
+        if entrance is None and building.entrances > 1:
+            problems.append(
+                f"单元为空（{building.name}栋有 {building.entrances} 个单元，请写明是第几单元）"
+            )
+        elif entrance is not None and entrance > building.entrances:
+            problems.append(
+                f"单元“{entrance_text}”不在{building.name}栋里（配置里这栋有 "
+                f"{building.entrances} 个单元）"
+            )
     room = re.sub(r"\s*(室|房)$", "", _text(values.get("room")))  # 1201室 is room 1201
     if not room:
         problems.append("房号为空")
