@@ -24,6 +24,7 @@ from bot.web import make_app
 from models.domain.config import Config
 from models.storage import migrate
 from models.storage.db import close_db, open_db, sync_config
+from scheduler.jobs import warn_unknown_holidays
 
 log = logging.getLogger("guanjia")
 
@@ -216,22 +217,6 @@ def demo_timing(config: Config) -> Config:
             "quiet_hours": QuietHours(start=time(0), end=time(0)),
         }
     )
-
-
-def warn_unknown_holidays(calendar, config: Config) -> list[int]:
-    """Say when the public holidays of this or the coming year are unknown (the
-    chinesecalendar package learns each year when the State Council publishes it)."""
-    from models.domain.clock import now
-
-    years = calendar.unknown_years(now().astimezone(config.tz).date())
-    for year in years:
-        log.warning(
-            "public holidays of %s are not known yet: upgrade chinesecalendar, or list the "
-            "year's holidays and 调休 working days under business_hours.holidays and "
-            "business_hours.extra_workdays; until then only weekends are days off",
-            year,
-        )
-    return years
 
 
 def settle_memory() -> None:

@@ -77,6 +77,30 @@ async def handover_job(slot) -> None:
             log.exception("daily digest failed")
 
 
+def warn_unknown_holidays(calendar, config: Config) -> list[int]:
+    """Say when the public holidays of this or the coming year are unknown (the
+    chinesecalendar package learns each year when the State Council publishes it)."""
+    from models.domain.clock import now
+
+    years = calendar.unknown_years(now().astimezone(config.tz).date())
+    for year in years:
+        log.warning(
+            "public holidays of %s are not known yet: upgrade chinesecalendar, or list the "
+            "year's holidays and 调休 working days under business_hours.holidays and "
+            "business_hours.extra_workdays; until then only weekends are days off",
+            year,
+        )
+    return years
+
+
+async def holidays_job() -> None:
+    """Every morning: a process that runs across New Year still says when the coming
+    year's holidays are not known yet (not only at its start)."""
+    from handlers.context import env
+
+    warn_unknown_holidays(env().calendar, env().config)
+
+
 def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -> None:
     scheduler.add_job(
         sweep_job,
@@ -104,6 +128,14 @@ def install(scheduler: AsyncIOScheduler, config: Config, sweep_seconds: float) -
         next_run_time=datetime.now(config.tz),
         max_instances=1,
         coalesce=True,
+    )
+    scheduler.add_job(
+        holidays_job,
+        CronTrigger(hour=8, minute=0, timezone=config.tz),
+        id="holidays",
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=3600,
     )
     scheduler.add_job(
         monthly_report_job,

@@ -446,18 +446,44 @@ async def test_three_wrong_tails_ask_a_steward(db, clock, tmp_path):
 def test_holidays_of_a_year_nobody_gave_are_warned_about(caplog):
     from datetime import UTC, datetime
 
-    from bot.app import warn_unknown_holidays
-    from handlers.context import env
+    from handlers.context import env, setup
     from models.domain.clock import FakeClock, set_clock
+    from models.domain.config import EXAMPLE_CONFIG, load_config
+    from scheduler.jobs import warn_unknown_holidays
 
+    setup(load_config(EXAMPLE_CONFIG))
     last = max(env().calendar.public_years)
     previous = set_clock(FakeClock(datetime(last, 12, 10, 2, 0, tzinfo=UTC)))
     try:
-        with caplog.at_level("WARNING", logger="guanjia"):
+        with caplog.at_level("WARNING"):
             assert warn_unknown_holidays(env().calendar, env().config) == [last + 1]
         assert f"public holidays of {last + 1} are not known yet" in caplog.text
         set_clock(FakeClock(datetime(last, 6, 1, 2, 0, tzinfo=UTC)))
         assert warn_unknown_holidays(env().calendar, env().config) == []
+    finally:
+        set_clock(previous)
+
+
+async def test_the_holiday_check_runs_every_morning_not_only_at_start(caplog):
+    from datetime import UTC, datetime
+
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from handlers.context import env, setup
+    from models.domain.clock import FakeClock, set_clock
+    from models.domain.config import EXAMPLE_CONFIG, load_config
+    from scheduler import jobs
+
+    setup(load_config(EXAMPLE_CONFIG))
+    scheduler = AsyncIOScheduler(timezone=env().config.tz)
+    jobs.install(scheduler, env().config, 15)
+    assert "hour='8'" in str(scheduler.get_job("holidays").trigger)
+    last = max(env().calendar.public_years)
+    previous = set_clock(FakeClock(datetime(last, 12, 31, 2, 0, tzinfo=UTC)))
+    try:
+        with caplog.at_level("WARNING"):
+            await jobs.holidays_job()
+        assert f"public holidays of {last + 1} are not known yet" in caplog.text
     finally:
         set_clock(previous)
 
