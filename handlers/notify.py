@@ -160,7 +160,8 @@ async def post_card(ticket: Ticket, community: Community, conn: BaseDBAsyncClien
         )
     details = dict(ticket.details or {})
     if any(platform == Platform.WECOM for platform, _ in chats):
-        details = wecom_lines.start(details)  # its changes get a line each (no edits there)
+        # its changes get a line each (no edits there)
+        details = await wecom_lines.start(ticket, details, conn)
     if details != (ticket.details or {}) or details.get("card_chats") != chats:
         details["card_chats"] = chats
         ticket.details = details

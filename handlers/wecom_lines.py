@@ -22,10 +22,13 @@ from handlers.context import env
 from models.domain.lifecycle import EventKind
 from models.domain.ticket import Status
 from models.outbox import queue_message
-from models.tables import Platform, Resident, Ticket, TicketEvent
+from models.tables import Incident, Platform, Resident, Ticket, TicketEvent
 
 SEEN = "wecom_seen"
 """``details`` key: the id of the last history event WeCom groups were told about."""
+HOUSEHOLDS = "wecom_households"
+"""``details`` key of an incident: the households WeCom groups were last told of (the
+Telegram card shows the count edited in place; here it is a line when it moves)."""
 CHANGES = (Status.CLAIMED, Status.RESOLVED, Status.CLOSED, Status.REOPENED)
 WORDS = 60  # characters of a result or reason in a line
 
@@ -38,9 +41,14 @@ def wecom_chats(ticket: Ticket) -> list[str]:
     ]
 
 
-def start(details: dict) -> dict:
-    """A new card's details: its changes are announced from the first one on."""
-    return {**details, SEEN: 0} if SEEN not in details else details
+async def start(ticket: Ticket, details: dict, conn: BaseDBAsyncClient) -> dict:
+    """A new card's details: its changes are announced from the first one on (and an
+    incident's households from the count the card shows)."""
+    details = {**details, SEEN: 0} if SEEN not in details else details
+    households = await _households(ticket, conn)
+    if households is not None and HOUSEHOLDS not in details:
+        details = {**details, HOUSEHOLDS: households}
+    return details
 
 
 async def announce(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
@@ -60,20 +68,33 @@ async def announce(ticket: Ticket, conn: BaseDBAsyncClient) -> None:
         .using_db(conn)
         .order_by("id")
     )
-    if not events:
-        return
-    lines = await _lines(ticket, events, conn)
+    lines = await _lines(ticket, events, conn) if events else []
     if seen is None:  # a card from before these lines: only what just happened
         lines = lines[-1:]
-    details[SEEN] = events[-1].id
-    ticket.details = details
-    await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
+    if events:
+        details[SEEN] = events[-1].id
+    households = await _households(ticket, conn)
+    if households is not None and households != details.get(HOUSEHOLDS, households):
+        lines.insert(0, env().texts("staff.wecom_households", number=ticket.number, n=households))
+    if households is not None:
+        details[HOUSEHOLDS] = households
+    if details != (ticket.details or {}):
+        ticket.details = details
+        await Ticket.filter(id=ticket.id).using_db(conn).update(details=details)
     if not lines:
         return
     for chat in chats:
         await queue_message(
             Platform.WECOM, chat, "\n".join(lines), ticket=ticket, kind="status", conn=conn
         )
+
+
+async def _households(ticket: Ticket, conn: BaseDBAsyncClient) -> int | None:
+    """An incident's households as they stand (None for any other ticket)."""
+    if not (ticket.details or {}).get("incident"):
+        return None
+    incident = await Incident.get_or_none(ticket_id=ticket.id).using_db(conn)
+    return incident.households if incident else None
 
 
 async def _lines(ticket: Ticket, events: list[TicketEvent], conn: BaseDBAsyncClient) -> list[str]:

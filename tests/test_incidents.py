@@ -404,3 +404,32 @@ def test_residents_texts_of_notices_and_incidents_keep_the_etiquette():
             assert zh.index("感谢") < zh.index("抱歉"), key
         if key.startswith("incident.") or key == "notice.joined":
             assert zh.startswith("感谢"), key
+
+
+async def test_a_wecom_group_hears_the_households_move_in_a_line(world, tmp_path):
+    """A WeCom robot cannot edit the incident's card: when households join, its group
+    gets one line with the count (as often as Telegram's card is edited), not a card each."""
+    hook = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=stewards"
+    path = tmp_path / "guanjia.yaml"
+    text_ = path.read_text(encoding="utf-8")
+    at = text_.index("stewards_chat:")
+    text_ = text_[:at] + text_[at:].replace("wecom_webhook: null", f"wecom_webhook: {hook}", 1)
+    path.write_text(text_, encoding="utf-8")
+    setup(load_config(path))
+    await bind(UNITS_3)
+    for user in ("701", "702", "703"):
+        await say("停电了", user)
+    incident = await Incident.get()
+    cards = await Outbox.filter(chat_id=hook)
+    assert any("已有 3 户反映" in text(c) for c in cards)
+    m = await mark()
+    world.advance(seconds=5)
+    await say("楼里没电了", "704")
+    assert not await since(m, chat_id=hook)
+    world.advance(seconds=15)
+    assert await incident_actions.sweep() == 1
+    lines = [text(r) for r in await since(m, chat_id=hook)]
+    parent = await Ticket.get(id=incident.ticket_id)
+    assert lines == [f"🚨 事件 {parent.number}：已有 4 户反映"]
+    after = await mark()
+    assert await incident_actions.sweep() == 0 and not await since(after)
