@@ -8,12 +8,31 @@ one-line message and an exit code instead of a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Sequence
+
+from tortoise.exceptions import (
+    ConfigurationError,
+    DBConnectionError,
+    OperationalError,
+    ParamsError,
+)
 
 from models.domain.config import ConfigError
 
 EXIT_CONFIG = 2
+EXIT_FAILED = 1
+
+
+def _said(e: BaseException) -> str:
+    if isinstance(e, ModuleNotFoundError):
+        return f"{e} (is DATABASE_URL a sqlite:// or postgres:// address?)"
+    if isinstance(e, OSError) and e.errno == errno.EADDRINUSE:
+        return f"{e.strerror}: another program listens on that port (set GUANJIA_HTTP_PORT)"
+    if isinstance(e, ConnectionRefusedError | TimeoutError) or "connect" in str(e).lower():
+        return f"cannot reach the database or server: {e} (check DATABASE_URL)"
+    return str(e) or type(e).__name__
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,3 +63,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `… | head`: the reader had enough
+        sys.stderr.close()
+        return 0
+    except (OSError, ModuleNotFoundError, ConfigurationError, DBConnectionError, ParamsError) as e:
+        # a port in use, a database that does not answer or whose driver is missing, a
+        # file that is not there: one line that says what, not a traceback
+        print(f"python -m bot {args.command}: {_said(e)}", file=sys.stderr)
+        return EXIT_FAILED
+    except OperationalError as e:
+        if "no such table" not in str(e) and "does not exist" not in str(e):
+            raise
+        print(
+            f"python -m bot {args.command}: the database has no tables yet ({e}): "
+            "run python -m bot migrate first",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aerich import Command
 
+from models.domain.config import ConfigError
 from models.storage.db import normalise_url, sqlite_path, tortoise_config
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
@@ -24,7 +25,12 @@ def dialect_of(url: str) -> str:
         return "sqlite"
     if url.startswith(("postgres://", "asyncpg://", "psycopg://")):
         return "postgres"
-    raise ValueError(f"unsupported database URL scheme: {url.split(':', 1)[0]}")
+    raise ConfigError(
+        "environment",
+        "DATABASE_URL",
+        f"unsupported scheme {url.split(':', 1)[0]!r} "
+        "(sqlite:///path/to/file.db or postgres://user@host:5432/database)",
+    )
 
 
 def _command(url: str) -> Command:
