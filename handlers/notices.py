@@ -100,6 +100,12 @@ async def recipients(
 NOTICE_PLATFORMS = ("telegram", "wechat", "web")  # every channel a resident writes from
 
 
+def platform_counts(people: list[Recipient]) -> str:
+    """ "Telegram 3，微信 2": the residents a notice reaches on each platform it uses."""
+    counts = {p: sum(1 for x in people if x.platform == p) for p in NOTICE_PLATFORMS}
+    return "，".join(f"{t(f'staff.platform.{p}')} {n}" for p, n in counts.items() if n)
+
+
 def households(people: list[Recipient]) -> int:
     return len({p.unit_id or -p.resident_id for p in people})
 
@@ -187,7 +193,7 @@ async def draft(
         created_at=now(),
         using_db=conn,
     )
-    by_platform = {p: sum(1 for x in people if x.platform == p) for p in NOTICE_PLATFORMS}
+
     at = now()
     start = env().calendar.after_quiet(at)
     period = period_words(notice)
@@ -200,9 +206,7 @@ async def draft(
         period=t("staff.notice_period", period=period) if period else "",
         households=notice.households,
         residents=notice.recipients,
-        telegram=by_platform["telegram"],
-        wechat=by_platform["wechat"],
-        web=by_platform["web"],
+        platforms=platform_counts(people),
         quiet=t("staff.notice_quiet", when=f"{start.astimezone(config.tz):%H:%M}")
         if start > at
         else "",

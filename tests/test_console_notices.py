@@ -49,7 +49,7 @@ async def test_a_notice_written_sent_and_reported_in_the_console(console):  # no
     page = await console.get(made.headers["Location"])
     html = await page.text()
     assert page.status == 200 and "将发送给 2 户、2 位住户" in html
-    assert "Telegram 1，微信 0，网页 1" in html
+    assert "Telegram 1，网页 1" in html
     notice = await Notice.get()
     assert notice.status == "draft" and not await Outbox.filter(kind="notice").exists()
 

@@ -617,7 +617,6 @@ async def notice_page(request: web.Request, session) -> web.Response:
     preview = report = None
     if notice.status == "draft":
         people = await notices.recipients(await notice.community, notices.targets_of(notice))
-        by = {p: sum(1 for x in people if x.platform == p) for p in notices.NOTICE_PLATFORMS}
         preview = env().texts(
             "staff.notice_console_preview",
             targets=notice.target_label,
@@ -625,9 +624,7 @@ async def notice_page(request: web.Request, session) -> web.Response:
             text=notice.text,
             households=notices.households(people),
             residents=len(people),
-            telegram=by["telegram"],
-            wechat=by["wechat"],
-            web=by["web"],
+            platforms=notices.platform_counts(people),
         )
     elif notice.status != "cancelled":
         found = await notice_report.notice_report(notice.id)
