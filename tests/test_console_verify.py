@@ -5,31 +5,17 @@ And a community whose stewards' chat nothing reaches is named at start-up."""
 
 from __future__ import annotations
 
-import itertools
-
 from bot.app import unreached_stewards
 from bot.settings import Settings
-from handlers.context import Incoming
-from handlers.router import handle
 from models.domain.clock import now
 from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.tables import Occupant, Outbox, Resident, UnitClaim
+from tests.test_console_notices import resident as says
 from tests.test_console_security import console, sign_in  # noqa: F401
-
-_n = itertools.count(1)
 
 
 async def resident(user: str, text: str) -> None:
-    await handle(
-        Incoming(
-            platform="web",
-            key=f"v{next(_n)}",
-            chat_id=user,
-            sender_id=user,
-            text=text,
-            message_id=str(next(_n)),
-        )
-    )
+    await says("web", user, text)
 
 
 async def test_a_claim_verified_on_the_page(console):  # noqa: F811
