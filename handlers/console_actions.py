@@ -18,7 +18,7 @@ from handlers.tickets import by_number
 from models.domain.lifecycle import EventKind
 from models.outbox import transaction
 from models.storage.db import unit_label
-from models.tables import Occupant, Staff, Ticket
+from models.tables import Staff, Ticket
 from models.tickets import record_event
 
 PLATFORM = "console"
@@ -105,16 +105,10 @@ async def contact(staff: Staff, number: str) -> tuple[str | None, str]:
         ticket = await by_number(number, conn)
         if ticket is None or not may_act(staff, ticket):
             return None, t("staff.no_ticket", ref=number)
-        from handlers.notify import resident_of
-
-        resident = await resident_of(ticket, conn)
-        claim = await verification.claim_of(resident, conn) if resident else None
-        occupant = None
-        if claim and claim.verified_at and claim.occupant_id and claim.unit_id == ticket.unit_id:
-            occupant = await Occupant.get_or_none(id=claim.occupant_id).using_db(conn)
+        occupant, refusal = await verification.contact_of(ticket, conn)
+        if occupant is None:
+            return None, t(refusal, number=ticket.number)
         ctx = ConsoleCtx(_incoming(staff, f"/contact {ticket.number}"), staff, conn)
-        if occupant is None or not occupant.phone:
-            return None, t("staff.contact_none", number=ticket.number)
         await record_event(
             ticket,
             EventKind.CONTACT,

@@ -187,7 +187,7 @@ async def describe(tickets: list[Ticket], at: datetime) -> list[dict[str, Any]]:
                 "status": t.status,
                 "status_zh": env().texts(f"staff.status.{t.status}"),
                 "urgent": t.urgent,
-                "unit": notify.listed_unit(t, unit["label"] if unit else None),
+                "unit": labels.listed_unit(t, unit["label"] if unit else None),
                 "community": communities.get(t.community_id, ""),
                 "summary": mask_personal(t.summary),
                 "assignee": staff.get(t.assignee_id, ""),

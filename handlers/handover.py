@@ -47,9 +47,14 @@ async def compose(community: Community, at: datetime, end_of_day: bool) -> str:
     t = env().texts
     tz = env().config.tz
     local = at.astimezone(tz)
-    active = await incident_reports.households_apart(
-        Ticket.filter(community_id=community.id, status__in=[s.value for s in ACTIVE_STATUSES])
-    ).order_by("id")
+    active = (
+        await incident_reports.households_apart(
+            Ticket.filter(community_id=community.id, status__in=[s.value for s in ACTIVE_STATUSES])
+        )
+        .exclude(about_staff=True)
+        .order_by("id")
+    )  # the stewards' chat: complaints about staff
+    # are the supervisors' (handlers.permissions), listed in their chat, not here
     units = {
         u.id: u.label
         for u in await Unit.filter(id__in=list({x.unit_id for x in active if x.unit_id}))
@@ -60,7 +65,7 @@ async def compose(community: Community, at: datetime, end_of_day: bool) -> str:
             "staff.handover_line",
             number=x.number,
             kind=labels.kind_label(x.kind),
-            unit=notify.listed_unit(x, units.get(x.unit_id)),
+            unit=labels.listed_unit(x, units.get(x.unit_id)),
             summary=x.summary,
             when=f" {when.astimezone(tz):%m-%d %H:%M}" if when else "",
         )

@@ -13,6 +13,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
+from handlers import labels
 from handlers.card_buttons import Buttons, action_row
 from handlers.context import env
 from models.domain.clock import now
@@ -67,7 +68,7 @@ async def render(ticket: Ticket, conn: BaseDBAsyncClient | None) -> tuple[str, B
     if latest is not None:
         child = await Ticket.get(id=latest.ticket_id).using_db(conn)
         words = nlp.mask_personal((child.details or {}).get("words") or child.summary)[:120]
-        unit = await unit_label(child.unit_id, conn) or "未登记"
+        unit = labels.listed_unit(child, await unit_label(child.unit_id, conn) or "未登记")
         last = latest.reported_at.astimezone(tz).strftime("%H:%M")
     planned = ""
     if incident.notice_id is not None:

@@ -65,3 +65,12 @@ COMPLAINT_CLASS_ZH = {
     "quality": "服务质量",
     "incident": "突发事件",
 }
+
+
+def listed_unit(ticket, label: str | None) -> str:
+    """A ticket's unit where staff read it and the caller has its label already (lists,
+    the handover, the console's queue, an incident's households): the one rule that an
+    anonymous report keeps its unit hidden (``notify.unit_text`` applies it too)."""
+    if ticket.anonymous:
+        return env().texts("staff.unit_anonymous")
+    return label or (ticket.details or {}).get("place") or "-"

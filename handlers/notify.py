@@ -11,7 +11,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import incident_card, wecom_lines
+from handlers import incident_card, labels, wecom_lines
 from handlers.card_buttons import action_row
 from handlers.context import env
 from handlers.labels import COMPLAINT_CLASS_ZH, DUE_ZH, HAZARDS_ZH, KIND_ICONS, kind_label
@@ -53,21 +53,13 @@ async def unit_text(
     未核实 while the resident's claim to it is not verified (``handlers.verification``;
     one-line reminders leave that to the card)."""
     if ticket.anonymous:
-        return env().texts("staff.unit_anonymous")
+        return labels.listed_unit(ticket, None)
     label = await unit_label(ticket.unit_id, conn)
     if label is None:
         return (ticket.details or {}).get("place") or "未登记"
     if mark_unverified and (ticket.details or {}).get("unverified"):
         label += env().texts("staff.card_unverified")
     return label
-
-
-def listed_unit(ticket: Ticket, label: str | None) -> str:
-    """The unit in a list of tickets (/list, handover, the console's queue), the labels
-    looked up in one query by the caller; anonymous reports keep theirs hidden."""
-    if ticket.anonymous:
-        return env().texts("staff.unit_anonymous")
-    return label or (ticket.details or {}).get("place") or "-"
 
 
 async def render_card(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from handlers import incident_actions, notices, notify
+from handlers import incident_actions, labels, notices, notify
 from handlers.context import Incoming, Outcome, env
 from handlers.incident_card import is_incident
 from handlers.notice_report import notice_report, render_report
@@ -202,9 +202,14 @@ async def _show(ticket: Ticket, conn: BaseDBAsyncClient) -> str:
     parent = await Ticket.get(id=incident.ticket_id).using_db(conn)
     text, _ = await notify.render_card(parent, conn)
     rows = await IncidentReport.filter(incident_id=incident.id).using_db(conn).order_by("id")
+    children = {
+        x.id: x for x in await Ticket.filter(id__in=[r.ticket_id for r in rows[:50]]).using_db(conn)
+    }
     units = []
     for row in rows[:50]:
         label = await unit_label(row.unit_id, conn) or "未登记"
+        if row.ticket_id in children:
+            label = labels.listed_unit(children[row.ticket_id], label)
         if label not in units:
             units.append(label)
     more = f" 等 {incident.households} 户" if incident.households > len(units) else ""

@@ -136,16 +136,9 @@ async def contact(ctx: Ctx, ref: str) -> None:
             t("staff.no_ticket", ref=word) if word else t("staff.need_ticket", command="contact")
         )
         return
-    if ticket.anonymous:
-        await ctx.say(t("staff.contact_anonymous", number=ticket.number))
-        return
-    resident = await notify.resident_of(ticket, ctx.conn)
-    claim = await verification.claim_of(resident, ctx.conn) if resident else None
-    occupant = None
-    if claim and claim.verified_at and claim.occupant_id and claim.unit_id == ticket.unit_id:
-        occupant = await Occupant.get_or_none(id=claim.occupant_id).using_db(ctx.conn)
-    if occupant is None or not occupant.phone:
-        await ctx.say(t("staff.contact_none", number=ticket.number))
+    occupant, refusal = await verification.contact_of(ticket, ctx.conn)
+    if occupant is None:
+        await ctx.say(t(refusal, number=ticket.number))
         return
     own_chat = _own_chat(ctx)
     if not own_chat:

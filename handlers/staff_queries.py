@@ -51,7 +51,7 @@ async def list_tickets(ctx: Ctx, rest: str) -> None:
                 icon=labels.KIND_ICONS.get(x.kind, ""),
                 kind=labels.kind_label(x.kind),
                 status=t(f"staff.status.{x.status}"),
-                unit=notify.listed_unit(x, units.get(x.unit_id)),
+                unit=labels.listed_unit(x, units.get(x.unit_id)),
                 summary=x.summary,
                 flags=flags,
             )

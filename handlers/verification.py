@@ -40,6 +40,22 @@ async def is_verified(resident: Resident, conn: BaseDBAsyncClient) -> bool:
     return bool(claim and claim.verified_at and claim.unit_id == resident.unit_id)
 
 
+async def contact_of(ticket: Ticket, conn: BaseDBAsyncClient) -> tuple[Occupant | None, str]:
+    """Whose phone a staff member may be given for a ticket (chat ``/contact N`` and the
+    console's button, one rule): the verified resident's registered entry, never for an
+    anonymous report. Returns (occupant, "") or (None, why not: a text key)."""
+    if ticket.anonymous:
+        return None, "staff.contact_anonymous"
+    resident = await notify.resident_of(ticket, conn)
+    claim = await claim_of(resident, conn) if resident else None
+    occupant = None
+    if claim and claim.verified_at and claim.occupant_id and claim.unit_id == ticket.unit_id:
+        occupant = await Occupant.get_or_none(id=claim.occupant_id).using_db(conn)
+    if occupant is None or not occupant.phone:
+        return None, "staff.contact_none"
+    return occupant, ""
+
+
 async def _claim(resident: Resident, conn: BaseDBAsyncClient) -> UnitClaim:
     """The resident's claim, on their current unit (a new unit starts unverified)."""
     claim = await claim_of(resident, conn)

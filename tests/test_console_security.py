@@ -226,6 +226,13 @@ async def test_contact_only_on_request_and_logged(console):
     (logged,) = await TicketEvent.filter(ticket_id=ticket.id, kind="contact")
     assert logged.actor_name == "王管家" and "13900001111" not in logged.text
     assert "13900001111" not in await (await console.get(f"/console/t/{ticket.number}")).text()
+    # an anonymous report: nobody is given its reporter's phone, and no button offers it
+    await Ticket.filter(id=ticket.id).update(anonymous=True)
+    page = await (await console.get(f"/console/t/{ticket.number}")).text()
+    assert 'id="show-contact"' not in page
+    refused = await console.post(f"/console/t/{ticket.number}/contact", data={"csrf": csrf})
+    assert "匿名" in await refused.text() and "13900001111" not in await refused.text()
+    assert await TicketEvent.filter(ticket_id=ticket.id, kind="contact").count() == 1
 
 
 async def test_a_sign_in_link_is_used_once_and_expires(console, clock):

@@ -214,3 +214,8 @@ async def test_a_complaint_about_a_steward_is_not_listed_to_the_stewards(world):
     m = await mark()
     await staff(f"/show {ticket.number}", SUPERVISOR, SUPERVISORS)
     assert ticket.number in " ".join(text for _, text in await sent_since(m))
+    from handlers import handover
+    from models.tables import Community
+
+    evening = await handover.compose(await Community.get(code="demo"), now(), end_of_day=True)
+    assert "爱理不理" not in evening and ticket.number not in evening
