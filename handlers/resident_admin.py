@@ -12,7 +12,6 @@ from handlers.context import Incoming, Outcome, env, row_id
 from handlers.permissions import may_act
 from handlers.staff_actions import Ctx, t
 from handlers.tickets import find_ticket
-from models.domain.clock import now
 from models.domain.lifecycle import EventKind
 from models.domain.register import mask_phone
 from models.outbox import queue_message, transaction
@@ -53,14 +52,14 @@ async def _resident(ctx: Ctx, ref: str) -> Resident | None:
     resident = (
         await Resident.get_or_none(id=row_id(ref)).using_db(ctx.conn) if row_id(ref) else None
     )
-    if resident is not None and resident.unit_id is not None and _mine(ctx.staff, resident):
-        return resident
+    if resident is not None and resident.unit_id is not None:
+        if ctx.staff.community_id in (
+            None,
+            await verification.unit_community(resident.unit_id, ctx.conn),
+        ):
+            return resident
     await ctx.say(t("staff.no_resident", ref=ref or "?"))
     return None
-
-
-def _mine(staff: Staff, resident: Resident) -> bool:
-    return staff.community_id in (None, resident.community_id)
 
 
 async def residents(ctx: Ctx, text: str) -> None:
@@ -101,15 +100,7 @@ async def residents(ctx: Ctx, text: str) -> None:
 async def revoke(ctx: Ctx, resident: Resident) -> None:
     """The resident is no longer bound to their unit (they may claim one again)."""
     label = await unit_label(resident.unit_id, ctx.conn)
-    await (
-        UnitClaim.filter(resident_id=resident.id)
-        .using_db(ctx.conn)
-        .update(
-            unit_id=None, verified_at=None, verified_via=None, occupant_id=None, updated_at=now()
-        )
-    )
-    resident.unit_id = None
-    await resident.save(update_fields=["unit_id"], using_db=ctx.conn)
+    await verification.unbind(resident, ctx.conn)
     await notify.to_resident(resident, "binding_revoked", unit=label, conn=ctx.conn)
     await ctx.say(t("staff.revoked", resident=resident.id, unit=label, staff=ctx.staff.name))
 
@@ -172,6 +163,11 @@ async def register_contact(ctx: Ctx, ref: str) -> None:
     """/contact R12: the register's names and phones of the unit resident R12 claims."""
     resident = await _resident(ctx, ref)
     if resident is None:
+        return
+    claim = await verification.claim_of(resident, ctx.conn)
+    if claim is None or claim.unit_id != resident.unit_id or claim.verified_at is not None:
+        # only while a claim waits for a person: the register is not a phone book
+        await ctx.say(t("staff.register_contact_not_waiting", resident=resident.id))
         return
     own_chat = _own_chat(ctx)
     if not own_chat:

@@ -20,7 +20,7 @@ from models.domain.clock import now
 from models.domain.register import mask_phone, normalise_phone
 from models.domain.ticket import ACTIVE_STATUSES
 from models.outbox import queue_message
-from models.storage.db import community_row, unit_label
+from models.storage.db import unit_label
 from models.tables import Occupant, Resident, Staff, Ticket, Unit, UnitClaim
 
 log = logging.getLogger(__name__)
@@ -301,13 +301,40 @@ async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
         return Outcome(callback_answer=t("staff.button_done"))
 
 
+async def unit_community(unit_id: int | None, conn: BaseDBAsyncClient | None) -> int | None:
+    """The estate a unit belongs to: the one whose staff may act on a claim to it."""
+    if unit_id is None:
+        return None
+    found = (
+        await Unit.filter(id=unit_id)
+        .using_db(conn)
+        .values_list("building__community_id", flat=True)
+    )
+    return found[0] if found else None
+
+
+async def unbind(resident: Resident, conn: BaseDBAsyncClient) -> None:
+    """The resident is no longer bound to their unit (revoked, or refused by a steward):
+    a claim again from the start if they name one."""
+    await (
+        UnitClaim.filter(resident_id=resident.id)
+        .using_db(conn)
+        .update(
+            unit_id=None, verified_at=None, verified_via=None, occupant_id=None, updated_at=now()
+        )
+    )
+    resident.unit_id = None
+    await resident.save(update_fields=["unit_id"], using_db=conn)
+
+
 async def decide(
     staff: Staff, claim_id: int | None, answer: str, conn: BaseDBAsyncClient
 ) -> str | None:
     """A steward's answer to a claim: this person of the register (an occupant's id),
-    someone the register does not list ("0"), or not of this unit ("no"). Returns the
-    line for the staff who asked, or None when the claim is gone, already decided or
-    not of this staff member's estate (to them, not there)."""
+    someone the register does not list ("0"), or not of this unit ("no": the resident is
+    unbound and told so). Returns the line for the staff who asked, or None when the
+    claim is gone, already decided, not of this staff member's estate (to them, not
+    there), or the answer names nobody of the unit's register any more."""
     t = env().texts
     claim = await UnitClaim.get_or_none(id=claim_id).using_db(conn) if claim_id else None
     resident = await Resident.get_or_none(id=claim.resident_id).using_db(conn) if claim else None
@@ -315,18 +342,31 @@ async def decide(
         return None
     if claim.verified_at is not None:
         return None
-    community = await community_row(resident.community_id, conn=conn)
-    if staff.community_id not in (None, community.id):
+    if staff.community_id not in (None, await unit_community(claim.unit_id, conn)):
+        return None
+    occupant = None
+    if answer not in ("no", "0"):
+        occupant_id = row_id(answer)
+        occupant = (
+            await Occupant.get_or_none(id=occupant_id, unit_id=claim.unit_id).using_db(conn)
+            if occupant_id
+            else None
+        )
+        if occupant is None:
+            return None  # a stale button: that person left the register meanwhile
+    # one decision per claim, whoever presses first (the chat card or the console)
+    won = await (
+        UnitClaim.filter(id=claim.id, verified_at__isnull=True, unit_id=claim.unit_id)
+        .using_db(conn)
+        .update(updated_at=now())
+    )
+    if not won:
         return None
     label = await unit_label(claim.unit_id, conn)
     if answer == "no":
+        await unbind(resident, conn)
         await notify.to_resident(resident, "verify_refused", unit=label, conn=conn)
         return t("staff.verify_declined", staff=staff.name, unit=label, resident=resident.id)
-    occupant = None
-    if row_id(answer):
-        occupant = await Occupant.get_or_none(id=row_id(answer), unit_id=claim.unit_id).using_db(
-            conn
-        )
     await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
     who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
     return t("staff.verified", staff=staff.name, unit=label, resident=resident.id, who=who)

@@ -142,6 +142,14 @@ async def test_contact_r_gives_the_register_phone_for_verifying(world):
     group = [text for chat, text in got if chat == str(STEWARDS)]
     assert private and "张三" in private[0] and "13812345678" in private[0]
     assert group and not PHONE.search(group[0])
+    # once the claim is decided, the register is not a phone book
+    claim = await UnitClaim.get(resident_id=resident.id)
+    claim.verified_at, claim.verified_via = now(), "staff"
+    await claim.save()
+    m = await mark()
+    await staff(f"/contact R{resident.id}", STEWARD, STEWARDS)
+    got = await sent_since(m)
+    assert not any("13812345678" in text for _, text in got) and "/contact 工单号" in got[0][1]
 
 
 async def test_escalation_reaches_only_managers_of_the_tickets_estate(world):
