@@ -24,6 +24,7 @@ from models.tables import (
     Community,
     InboundMessage,
     Incident,
+    IncidentReport,
     Resident,
     Staff,
     Ticket,
@@ -130,9 +131,15 @@ async def facts(
             else:
                 ever_rated.add(e["ticket_id"])
     households: dict[int, int] = {}  # an incident's own ticket → households affected
+    members: set[int] = set()  # households' reports inside an incident
     for ids in _chunks(sorted(rows)):
         households.update(
             await Incident.filter(ticket_id__in=ids).values_list("ticket_id", "households")
+        )
+        members.update(
+            await IncidentReport.filter(
+                ticket_id__in=ids, incident_id__not_isnull=True
+            ).values_list("ticket_id", flat=True)
         )
     out = []
     for r in rows.values():
@@ -151,6 +158,7 @@ async def facts(
                 followup_asked=tuple(asked.get(r["id"], ())),
                 slot=bool(details.get("slot_start")),
                 households=max(1, households[r["id"]]) if r["id"] in households else 0,
+                in_incident=r["id"] in members,
             )
         )
     return out

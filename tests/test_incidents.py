@@ -330,6 +330,12 @@ async def test_monthly_figures(world):
     assert incident.ticket_id not in table.requests["repair"].ids
     assert len(table.requests["repair"].ids) == 4
     assert "突发事件：1 起，影响 4 户" in report.render(table)
+    # the households' reports have no clocks of their own: hours later, none of them is a
+    # missed claim (the incident's own deadline is the one judged)
+    world.advance(hours=6)
+    later = await statistics.month_table("2026-11")
+    children_ids = set(await _children(incident))
+    assert not children_ids & set(later.claim.due.ids)
     from models.tables import Community
 
     text = await handover.compose(await Community.get(code="demo"), now(), end_of_day=False)

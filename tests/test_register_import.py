@@ -254,3 +254,17 @@ async def test_entrances_are_checked_where_the_config_gives_the_shape(db, tmp_pa
     assert f"第 2 行：单元为空（{name}栋有 {building.entrances} 个单元" in errors
     assert f"第 3 行：单元“{building.entrances + 3}”不在{name}栋里" in errors
     assert sorted(await Occupant.all().values_list("name", flat=True)) == ["丁", "丙"]
+
+
+def test_a_blank_entrance_in_a_one_entrance_building_is_its_entrance(tmp_path):
+    from models.domain.config import EXAMPLE_CONFIG, load_config
+    from models.domain.register import Row, read_row
+
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    at = text.index('- name: "2"')
+    text = text[:at] + text[at:].replace("entrances: 2", "entrances: 1", 1)
+    (tmp_path / "g.yaml").write_text(text, encoding="utf-8")
+    community = load_config(tmp_path / "g.yaml").community("demo")
+    values = {"building": "2", "entrance": None, "room": "0301", "name": "甲", "role": "业主"}
+    row = read_row(2, values, community, has_role=True)
+    assert isinstance(row, Row) and row.entrance == 1 and row.label == "2栋1单元0301"

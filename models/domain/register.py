@@ -251,7 +251,9 @@ def read_row(
             problems.append(f"单元“{entrance_text}”应为数字，例如 2 或 2单元")
     if building is not None and building.floors is not None and not problems:
         # a building whose shape the config gives: its entrances are known
-        if entrance is None and building.entrances > 1:
+        if entrance is None and building.entrances == 1:
+            entrance = 1  # "5栋101" is 5栋1单元101, as residents of a one-entrance building write
+        elif entrance is None and building.entrances > 1:
             problems.append(
                 f"单元为空（{building.name}栋有 {building.entrances} 个单元，请写明是第几单元）"
             )

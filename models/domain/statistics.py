@@ -61,6 +61,7 @@ class TicketFacts:
     followup_asked: tuple[datetime, ...] = ()
     slot: bool = False  # a booked cleaning: its clock is the slot, not a claim time
     households: int = 0  # an incident's own ticket: the households it affects (else 0)
+    in_incident: bool = False  # a household's report inside an incident: its clocks are off
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,7 @@ def compute(
             cls = t.complaint_class if t.complaint_class in CLASSES else "other"
             table.by_class[cls].ids.append(t.id)
             table.by_nature[t.nature if t.nature in NATURES else "unset"].ids.append(t.id)
-        if not cancelled:
+        if not cancelled and not t.in_incident:  # the incident carries the deadlines
             _deadlines(t, rules, due_now, table, steward)
         if t.status == "closed" and within(t.closed_at):
             table.closed.ids.append(t.id)
