@@ -193,24 +193,7 @@ async def draft(
         created_at=now(),
         using_db=conn,
     )
-
-    at = now()
-    start = env().calendar.after_quiet(at)
-    period = period_words(notice)
-    text = t(
-        "staff.notice_preview",
-        id=notice.id,
-        targets=notice.target_label,
-        kind=t(f"staff.notice_kind.{notice.kind}"),
-        text=notice.text,
-        period=t("staff.notice_period", period=period) if period else "",
-        households=notice.households,
-        residents=notice.recipients,
-        platforms=platform_counts(people),
-        quiet=t("staff.notice_quiet", when=f"{start.astimezone(config.tz):%H:%M}")
-        if start > at
-        else "",
-    )
+    text = preview_text(notice, people)
     buttons = [
         [
             {"text": t("staff.notice_button_send"), "data": f"notice:send:{notice.id}"},
@@ -218,6 +201,29 @@ async def draft(
         ]
     ]
     return text, buttons
+
+
+def preview_text(notice: Notice, people: list[Recipient]) -> str:
+    """What a draft will do, for whoever confirms it (the chat's preview and the
+    console's page): where, what, when, how many homes on which platforms, and when it
+    goes out if it is quiet hours now."""
+    at = now()
+    start = env().calendar.after_quiet(at)
+    period = period_words(notice)
+    return t(
+        "staff.notice_preview",
+        id=notice.id,
+        targets=notice.target_label,
+        kind=t(f"staff.notice_kind.{notice.kind}"),
+        text=notice.text,
+        period=t("staff.notice_period", period=period) if period else "",
+        households=households(people),
+        residents=len(people),
+        platforms=platform_counts(people),
+        quiet=t("staff.notice_quiet", when=f"{start.astimezone(env().config.tz):%H:%M}")
+        if start > at
+        else "",
+    )
 
 
 # -- 2. sent ------------------------------------------------------------------------------
@@ -302,7 +308,7 @@ async def cancel(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
 
 async def visible(staff: Staff, limit: int = 50) -> list[Notice]:
     """The notices ``staff`` may see (``may_see``), newest first: the console's list."""
-    q = Notice.exclude(status="draft", created_by_id__not=staff.id)
+    q = Notice.all()
     if staff.community_id is not None:
         q = q.filter(community_id=staff.community_id)
     return list(await q.order_by("-id").limit(limit))

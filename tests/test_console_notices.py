@@ -55,11 +55,13 @@ async def test_a_notice_written_sent_and_reported_in_the_console(console):  # no
 
     sent = await console.post(f"/console/notices/{notice.id}/send", data={"csrf": csrf})
     assert sent.status == 200 and "发送中" in await sent.text()
+    assert 'class="flash ok"' in await sent.text()
     rows = await Outbox.filter(kind="notice").order_by("id")
     assert sorted((r.platform, r.chat_id) for r in rows) == [("telegram", "501"), ("web", "w502")]
     assert all("停水" in r.payload["text"] for r in rows)
     again = await console.post(f"/console/notices/{notice.id}/send", data={"csrf": csrf})
-    assert "N" in await again.text() and await Outbox.filter(kind="notice").count() == 2
+    assert 'class="flash bad"' in await again.text()  # sent already: refused, in red
+    assert await Outbox.filter(kind="notice").count() == 2
 
     await Outbox.filter(kind="notice").update(status="sent")
     before = await Outbox.all().count()

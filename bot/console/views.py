@@ -617,15 +617,7 @@ async def notice_page(request: web.Request, session) -> web.Response:
     preview = report = None
     if notice.status == "draft":
         people = await notices.recipients(await notice.community, notices.targets_of(notice))
-        preview = env().texts(
-            "staff.notice_console_preview",
-            targets=notice.target_label,
-            kind=env().texts(f"staff.notice_kind.{notice.kind}"),
-            text=notice.text,
-            households=notices.households(people),
-            residents=len(people),
-            platforms=notices.platform_counts(people),
-        )
+        preview = notices.preview_text(notice, people)
     elif notice.status != "cancelled":
         found = await notice_report.notice_report(notice.id)
         report = notice_report.render_report(found) if found else None
@@ -644,6 +636,7 @@ async def notice_page(request: web.Request, session) -> web.Response:
 async def notice_act(request: web.Request, session) -> web.StreamResponse:
     from handlers import notices
     from models.outbox import notify_dispatcher, transaction
+    from models.tables import Notice
 
     notice = await _notice_for(request, session)
     action = request.match_info["action"]
@@ -653,8 +646,9 @@ async def notice_act(request: web.Request, session) -> web.StreamResponse:
         else:
             answer = await notices.cancel(notice.id, session.staff, conn)
     notify_dispatcher()
+    done = (await Notice.get(id=notice.id)).status != "draft"  # else refused: said in red
     response = web.HTTPSeeOther(f"/console/notices/{notice.id}")
-    _flash(response, answer)
+    _flash(response, answer, ok=done and notice.status == "draft")
     raise response
 
 
