@@ -25,13 +25,16 @@ EXIT_CONFIG = 2
 EXIT_FAILED = 1
 
 
+DB_DRIVERS = ("aiomysql", "asyncmy", "asyncpg", "psycopg", "aiosqlite", "asyncodbc")
+
+
 def _said(e: BaseException) -> str:
-    if isinstance(e, ModuleNotFoundError):
+    if isinstance(e, ModuleNotFoundError) and (e.name or "") in DB_DRIVERS:
         return f"{e} (is DATABASE_URL a sqlite:// or postgres:// address?)"
     if isinstance(e, OSError) and e.errno == errno.EADDRINUSE:
         return f"{e.strerror}: another program listens on that port (set GUANJIA_HTTP_PORT)"
-    if isinstance(e, ConnectionRefusedError | TimeoutError) or "connect" in str(e).lower():
-        return f"cannot reach the database or server: {e} (check DATABASE_URL)"
+    if isinstance(e, DBConnectionError | ConnectionRefusedError):
+        return f"cannot reach the database: {e} (check DATABASE_URL)"
     return str(e) or type(e).__name__
 
 
