@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from handlers import staff as staff_chat
-from handlers import verification
+from handlers import verification_staff
 from handlers.context import Incoming
 from handlers.permissions import may_act
 from handlers.staff_actions import ACTIONS, NEEDS_TEXT, Ctx, assign, t
@@ -105,7 +105,7 @@ async def contact(staff: Staff, number: str) -> tuple[str | None, str]:
         ticket = await by_number(number, conn)
         if ticket is None or not may_act(staff, ticket):
             return None, t("staff.no_ticket", ref=number)
-        occupant, refusal = await verification.contact_of(ticket, conn)
+        occupant, refusal = await verification_staff.contact_of(ticket, conn)
         if occupant is None:
             return None, t(refusal, number=ticket.number)
         ctx = ConsoleCtx(_incoming(staff, f"/contact {ticket.number}"), staff, conn)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from handlers import notify, verification
+from handlers import notify, verification, verification_staff
 from handlers.context import Incoming, Outcome, env, row_id
 from handlers.permissions import may_act
 from handlers.staff_actions import Ctx, t
@@ -55,7 +55,7 @@ async def _resident(ctx: Ctx, ref: str) -> Resident | None:
     if resident is not None and resident.unit_id is not None:
         if ctx.staff.community_id in (
             None,
-            await verification.unit_community(resident.unit_id, ctx.conn),
+            await verification_staff.unit_community(resident.unit_id, ctx.conn),
         ):
             return resident
     await ctx.say(t("staff.no_resident", ref=ref or "?"))
@@ -100,7 +100,7 @@ async def residents(ctx: Ctx, text: str) -> None:
 async def revoke(ctx: Ctx, resident: Resident) -> None:
     """The resident is no longer bound to their unit (they may claim one again)."""
     label = await unit_label(resident.unit_id, ctx.conn)
-    await verification.unbind(resident, ctx.conn)
+    await verification_staff.unbind(resident, ctx.conn)
     await notify.to_resident(resident, "binding_revoked", unit=label, conn=ctx.conn)
     await ctx.say(t("staff.revoked", resident=resident.id, unit=label, staff=ctx.staff.name))
 
@@ -127,7 +127,7 @@ async def contact(ctx: Ctx, ref: str) -> None:
             t("staff.no_ticket", ref=word) if word else t("staff.need_ticket", command="contact")
         )
         return
-    occupant, refusal = await verification.contact_of(ticket, ctx.conn)
+    occupant, refusal = await verification_staff.contact_of(ticket, ctx.conn)
     if occupant is None:
         await ctx.say(t(refusal, number=ticket.number))
         return

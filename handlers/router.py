@@ -15,7 +15,7 @@ from handlers import (
     resident_admin,
     staff,
     staff_welcome,
-    verification,
+    verification_staff,
 )
 from handlers.context import Incoming, Outcome, env, serialised
 from handlers.conversation import handle_resident
@@ -107,7 +107,7 @@ async def _route(msg: Incoming, row: InboundMessage) -> Outcome:
     member = await staff.find_staff(msg.platform, msg.sender_id)
     action = (msg.button or "").partition(":")[0]
     if msg.button and action == "verify":
-        return await verification.staff_button(msg, member)
+        return await verification_staff.staff_button(msg, member)
     if msg.button and action in staff.STAFF_BUTTONS:
         return await staff.handle_button(msg, member)
     if msg.button and action in outage_commands.BUTTONS:  # issue 20: notices, incidents

@@ -77,7 +77,7 @@ def test_a_community_no_running_channel_reaches_is_named(tmp_path):
 
 
 async def test_one_decision_per_claim_and_no_means_unbound(console):  # noqa: F811
-    from handlers import verification
+    from handlers import verification_staff
     from models.outbox import transaction
     from models.tables import Staff
 
@@ -86,13 +86,15 @@ async def test_one_decision_per_claim_and_no_means_unbound(console):  # noqa: F8
     claim = await UnitClaim.get(resident_id=someone.id)
     wang = await Staff.get(name="王管家")
     async with transaction() as conn:
-        assert await verification.decide(wang, claim.id, "abc", conn) is None  # names nobody
-        assert await verification.decide(wang, claim.id, "99999", conn) is None  # left the register
+        assert await verification_staff.decide(wang, claim.id, "abc", conn) is None  # names nobody
+        assert (
+            await verification_staff.decide(wang, claim.id, "99999", conn) is None
+        )  # left the register
     assert (await UnitClaim.get(id=claim.id)).verified_at is None
     async with transaction() as conn:
-        said = await verification.decide(wang, claim.id, "no", conn)
+        said = await verification_staff.decide(wang, claim.id, "no", conn)
     assert said and "王管家" in said
     assert (await Resident.get(id=someone.id)).unit_id is None  # asked again if they name one
-    assert not await verification.pending(wang)
+    assert not await verification_staff.pending(wang)
     async with transaction() as conn:
-        assert await verification.decide(wang, claim.id, "0", conn) is None  # decided already
+        assert await verification_staff.decide(wang, claim.id, "0", conn) is None  # decided already

@@ -655,7 +655,7 @@ async def notice_act(request: web.Request, session) -> web.StreamResponse:
 # -- verifying residents (业主认证) ----------------------------------------------------------
 @signed_in
 async def verify_page(request: web.Request, session) -> web.Response:
-    from handlers import verification
+    from handlers import verification_staff
 
     tz = env().config.tz
     texts = env().texts
@@ -664,7 +664,7 @@ async def verify_page(request: web.Request, session) -> web.Response:
         "verify.html",
         base_context(
             session,
-            claims=await verification.pending(session.staff),
+            claims=await verification_staff.pending(session.staff),
             platform_zh=lambda p: texts(f"staff.platform.{p}"),
             local=lambda at: f"{at.astimezone(tz):%m-%d %H:%M}" if at else "",
             flash=_take_flash(request),
@@ -674,13 +674,13 @@ async def verify_page(request: web.Request, session) -> web.Response:
 
 @signed_in
 async def verify_decide(request: web.Request, session) -> web.StreamResponse:
-    """The chat card's buttons, on the page: the same decision (``verification.decide``)."""
-    from handlers import verification
+    """The chat card's buttons, on the page: the same decision (``verification_staff.decide``)."""
+    from handlers import verification_staff
     from models.outbox import notify_dispatcher, transaction
 
     answer = str(request[FORM].get("answer", ""))[:12]
     async with transaction() as conn:
-        said = await verification.decide(
+        said = await verification_staff.decide(
             session.staff, row_id(request.match_info["claim"]), answer, conn
         )
     notify_dispatcher()
