@@ -51,14 +51,15 @@ async def server(tmp_path, clock):
 HEADERS = {"X-Requested-With": "guanjia-chat"}
 
 
-async def _send(session, base, **fields):
+async def _send(session, base, language: str | None = None, **fields):
     form = aiohttp.FormData()
     for name, value in fields.items():
         if name == "photo":
             form.add_field("photo", value, filename="p.png", content_type="image/png")
         else:
             form.add_field(name, value)
-    async with session.post(f"{base}/chat/api/send", data=form, headers=HEADERS) as r:
+    headers = {**HEADERS, **({"Accept-Language": language} if language else {})}
+    async with session.post(f"{base}/chat/api/send", data=form, headers=headers) as r:
         return r.status, await r.text()
 
 
@@ -113,6 +114,18 @@ async def test_a_visitor_reports_with_a_photo_and_gets_answers(server):
     relayed = [r for r in await Outbox.filter(chat_id=STEWARDS) if r.payload.get("media")]
     assert relayed and relayed[0].payload["media"][0]["path"] == photo["path"]
     assert await Ticket.all().count() == 1
+
+
+async def test_the_browsers_language_chooses_a_new_residents_script(server):
+    """As Telegram's language_code does: the first answers already in the resident's
+    script (Traditional for a browser set to Taiwan, English for English)."""
+    for language, words in (("en-US,en;q=0.9", "unit"), ("zh-TW,zh;q=0.9", "單元")):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as s:
+            await s.get(f"{server}/chat")
+            cursor = {"out": 0, "in": 0}
+            assert (await _send(s, server, language, text="/start", id="g1"))[0] == 200
+            greeting = await _until(s, server, cursor, words)
+            assert any(words in m["text"] for m in greeting)
 
 
 def test_demo_mode_only_where_it_cannot_be_production():

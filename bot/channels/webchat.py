@@ -182,7 +182,8 @@ class WebChatChannel:
             media.append({"type": "photo", "path": str(path), "platform": PLATFORM})
         if not text and not button and not media:
             raise web.HTTPBadRequest(text="nothing to send")
-        msg = self._incoming(visitor, client_id, text, button, media)
+        language = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
+        msg = self._incoming(visitor, client_id, text, button, media, language.strip()[:16])
         outcome = await handle(msg)
         return web.json_response(
             {"ok": True, "answer": outcome.callback_answer if outcome else None}
@@ -203,8 +204,16 @@ class WebChatChannel:
         return False
 
     def _incoming(
-        self, visitor: str, client_id: str, text: str, button: str | None, media: list
+        self,
+        visitor: str,
+        client_id: str,
+        text: str,
+        button: str | None,
+        media: list,
+        language: str = "",
     ) -> Incoming:
+        """``language``: the browser's first language, the platform's setting that
+        chooses a new resident's script, as Telegram's ``language_code`` does."""
         return Incoming(
             platform=PLATFORM,
             key=f"{visitor}:{client_id}",
@@ -214,7 +223,14 @@ class WebChatChannel:
             button=button,
             media=media,
             message_id=client_id,
-            raw={"text": text, "button": button, "media": media, "id": client_id},
+            raw={
+                "text": text,
+                "button": button,
+                "media": media,
+                "id": client_id,
+                "language": language,
+            },
+            language=language or None,
         )
 
     def _keep(self, content: bytes, suffix: str) -> Path:
@@ -247,6 +263,7 @@ class WebChatChannel:
             p.get("text") or "",
             p.get("button"),
             p.get("media") or [],
+            str(p.get("language") or ""),
         )
 
 
