@@ -168,7 +168,11 @@ def infer_kind(text: str) -> str:
     return "other"
 
 
-_DAY = re.compile(r"今天|今日|今晚|明天|明日|明晚|后天|(?:(\d{1,2})月)?(\d{1,2})[日号]")
+_DAY = re.compile(
+    r"今天|今日|今晚|明天|明日|明晚|后天|(?:(\d{1,2})月)?(\d{1,2})[日号]"
+    r"|(下|本|这)?个?(?:周|星期|礼拜)([一二三四五六日天])"
+)
+_WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _CLOCK = r"(上午|下午|中午|晚上|早上|凌晨|今晚|明早)?(\d{1,2})(?:[:：点时](\d{2}|半)?分?)?"
 _RANGE = re.compile(_CLOCK + r"\s*(?:-|—|–|~|～|至|到)\s*(次日|第二天|明天|明日)?" + _CLOCK)
 
@@ -198,6 +202,13 @@ def _day(text: str, today: date) -> date | None:
         return today + timedelta(days=1)
     if word == "后天":
         return today + timedelta(days=2)
+    if m.group(4):  # 周六 (the coming one, today included), 下周六 (next week's)
+        weekday = _WEEKDAY[m.group(4)]
+        if m.group(3) == "下":
+            return today - timedelta(days=today.weekday()) + timedelta(days=7 + weekday)
+        if m.group(3) in ("本", "这"):
+            return today - timedelta(days=today.weekday()) + timedelta(days=weekday)
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
     month = int(m.group(1)) if m.group(1) else today.month
     try:
         day = date(today.year, month, int(m.group(2)))
