@@ -37,12 +37,16 @@ async def test_a_notice_written_sent_and_reported_in_the_console(console):  # no
     csrf = await sign_in(console, "王管家")
 
     bad = await console.post("/console/notices", data={"csrf": csrf, "text": "明天"})
-    assert bad.status == 200 and "/notice" in await bad.text()  # how to write one
+    said = await bad.text()
+    assert bad.status == 200 and "/notice" in said  # how to write one
+    assert ">明天</textarea>" in said  # what was typed is still there
     assert not await Notice.exists()
+    stale = await console.post("/console/notices", data={"csrf": "old", "text": "1栋 明天停水"})
+    assert stale.status == 403 and "页面已过期" in await stale.text()
 
     made = await console.post(
         "/console/notices",
-        data={"csrf": csrf, "text": "1栋 明天9:00-12:00停水检修，请提前储水"},
+        data={"csrf": csrf, "text": "1栋 明天9:00-12:00停水检修\r\n请提前储水"},
         allow_redirects=False,
     )
     assert made.status == 303
@@ -52,6 +56,7 @@ async def test_a_notice_written_sent_and_reported_in_the_console(console):  # no
     assert "Telegram 1，网页 1" in html
     notice = await Notice.get()
     assert notice.status == "draft" and not await Outbox.filter(kind="notice").exists()
+    assert notice.text.endswith("停水检修\n请提前储水")  # the office's line break kept
 
     sent = await console.post(f"/console/notices/{notice.id}/send", data={"csrf": csrf})
     assert sent.status == 200 and "发送中" in await sent.text()

@@ -76,15 +76,25 @@ def signed_in(handler):
     @functools.wraps(handler)
     async def wrapper(request: web.Request) -> web.StreamResponse:
         session = await auth.current(request, _cfg(request).signer)
+        page = request.method == "POST" or not request.path.endswith((".json", ".xlsx", ".png"))
         if session is None:
-            if request.method == "GET" and not request.path.endswith((".json", ".xlsx", ".png")):
+            if page and request.headers.get("X-Requested-With") is None:
                 return render(request, "signin.html", {"session": None}, status=401)
-            raise web.HTTPUnauthorized(text="sign in first: send /console to the bot")
+            raise web.HTTPUnauthorized(text="请先登录：在私聊里给机器人发送 /console")
         if request.method == "POST":
             form = await request.post()
             token = form.get("csrf") or request.headers.get("X-CSRF-Token")
             if not auth.csrf_ok(token, session):
-                raise web.HTTPForbidden(text="the form's CSRF token is missing or wrong")
+                return render(
+                    request,
+                    "message.html",
+                    base_context(
+                        session,
+                        title="页面已过期",
+                        text="这个页面是在上次登录时打开的，操作没有执行。请返回、刷新页面后再试一次。",
+                    ),
+                    status=403,
+                )
             request[FORM] = form
         return await handler(request, session)
 
@@ -551,7 +561,11 @@ def _notice_context(session, **more: Any) -> dict[str, Any]:
 
 
 @signed_in
-async def notices_page(request: web.Request, session, text: str = "") -> web.Response:
+async def notices_page(request: web.Request, session) -> web.Response:
+    return await _notices_view(request, session, "", _take_flash(request))
+
+
+async def _notices_view(request, session, text: str, flash, status: int = 200) -> web.Response:
     from handlers import notices
 
     communities = (
@@ -567,8 +581,9 @@ async def notices_page(request: web.Request, session, text: str = "") -> web.Res
             notices=await notices.visible(session.staff),
             communities=communities,
             text=text,
-            flash=_take_flash(request),
+            flash=flash,
         ),
+        status=status,
     )
 
 
@@ -580,7 +595,8 @@ async def notice_new(request: web.Request, session) -> web.StreamResponse:
     from models.outbox import transaction
 
     form = request[FORM]
-    text = " ".join(str(form.get("text", "")).split())[:2000]
+    lines = (" ".join(line.split()) for line in str(form.get("text", "")).splitlines())
+    text = "\n".join(line for line in lines if line)[:2000]  # the office's line breaks kept
     async with transaction() as conn:
         preview, buttons = await notices.draft(
             session.staff,
@@ -590,10 +606,11 @@ async def notice_new(request: web.Request, session) -> web.StreamResponse:
             conn,
             community_code=str(form.get("community", "")) or None,
         )
-    if buttons is None:  # how to write one, or nobody lives there: said on the form
-        response = web.HTTPSeeOther("/console/notices")
-        _flash(response, preview, ok=False)
-        raise response
+    if buttons is None:  # how to write one, or nobody lives there: said above the form,
+        # with what was typed still in it
+        return await _notices_view(
+            request, session, str(form.get("text", ""))[:2000], {"text": preview, "ok": False}
+        )
     notice_id = buttons[0][0]["data"].rsplit(":", 1)[1]
     raise web.HTTPSeeOther(f"/console/notices/{notice_id}")
 

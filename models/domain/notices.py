@@ -128,7 +128,8 @@ def parse(rest: str, community: Community, at: datetime, tz: ZoneInfo) -> Draft 
     """The notice a command's words describe, or None when they name no target or
     say nothing."""
     draft = Draft()
-    words = rest.split()
+    spans = [m.span() for m in re.finditer(r"\S+", rest)]
+    words = [rest[a:b] for a, b in spans]
     used = 0
     for word in words:
         if word in KIND_WORDS and draft.targets:
@@ -141,13 +142,15 @@ def parse(rest: str, community: Community, at: datetime, tz: ZoneInfo) -> Draft 
             break
         draft.targets.extend(t for t in found if t is not None)
         used += 1
-    rest_words = words[used:]
+    # the text is the rest as written, its line breaks kept (spaces within a line tidied)
+    body = rest[spans[used][0] :] if used < len(spans) else ""
     if not draft.targets and words:
         peeled = _split_first(words[0], community)
         if peeled is not None:
             draft.targets.append(peeled[0])
-            rest_words = [peeled[1], *words[1:]]
-    text = " ".join(rest_words).strip()
+            body = peeled[1] + rest[spans[0][1] :]
+    lines = (" ".join(line.split()) for line in body.splitlines())
+    text = "\n".join(line for line in lines if line).strip()
     if not draft.targets or not text:
         return None
     if any(t.kind == "community" for t in draft.targets):
