@@ -91,7 +91,7 @@ async def test_unit_that_does_not_exist_is_asked_again(world):
     await say("/start")
     mark = await last_id()
     await say("9栋1单元1201")  # there is no building 9
-    assert "没能找到房号" in (await replies(since=mark))[-1].payload["text"]
+    assert "没有找到" in (await replies(since=mark))[-1].payload["text"]
     assert (await Resident.get(platform_user_id="601")).unit_id is None
     await say("3栋2单元2604")
     assert (await Resident.get(platform_user_id="601")).unit_id is not None

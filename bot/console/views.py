@@ -712,5 +712,12 @@ async def playground(request: web.Request) -> web.Response:
     from models.tables import Staff
 
     staff = await Staff.filter(active=True).order_by("id").values("id", "name", "role")
-    context = base_context(session, staff=staff) if session else {"session": None, "staff": staff}
+    texts = env().texts
+    names = {
+        r: texts(f"staff.role.{r}")
+        for r in {x["role"] for x in staff}
+        if f"staff.role.{r}" in texts.keys()
+    }
+    more = {"staff": staff, "role_names": names}
+    context = base_context(session, **more) if session else {"session": None, **more}
     return render(request, "playground.html", context)
