@@ -106,8 +106,14 @@ def platform_counts(people: list[Recipient]) -> str:
     return "，".join(f"{t(f'staff.platform.{p}')} {n}" for p, n in counts.items() if n)
 
 
+def unregistered(people: list[Recipient]) -> int:
+    return sum(1 for p in people if p.unit_id is None)
+
+
 def households(people: list[Recipient]) -> int:
-    return len({p.unit_id or -p.resident_id for p in people})
+    """The homes a notice reaches: its residents' distinct units (a resident who never
+    gave one is a resident, not a household: the preview says how many there are)."""
+    return len({p.unit_id for p in people if p.unit_id is not None})
 
 
 def targets_of(notice: Notice) -> list[Target]:
@@ -219,7 +225,8 @@ def preview_text(notice: Notice, people: list[Recipient]) -> str:
         period=t("staff.notice_period", period=period) if period else "",
         households=households(people),
         residents=len(people),
-        platforms=platform_counts(people),
+        platforms=platform_counts(people)
+        + (t("staff.notice_unregistered", n=unbound) if (unbound := unregistered(people)) else ""),
         quiet=t("staff.notice_quiet", when=f"{start.astimezone(env().config.tz):%H:%M}")
         if start > at
         else "",

@@ -92,3 +92,15 @@ async def test_the_other_estates_steward_neither_sees_nor_sends_it(console):  # 
     assert refused.status == 404
     assert f'data-notice="{notice.id}"' not in await (await console.get("/console/notices")).text()
     assert (await Notice.get(id=notice.id)).status == "draft"
+
+
+async def test_residents_without_a_unit_are_not_counted_as_homes(console):  # noqa: F811
+    await resident("telegram", "521", "1栋1单元1201")
+    await resident("telegram", "522", "1栋2单元0802")
+    await resident("telegram", "523", "/start demo")  # never gave a unit
+    csrf = await sign_in(console, "王管家")
+    made = await console.post(
+        "/console/notices", data={"csrf": csrf, "text": "全小区 明天下午停电检修"}
+    )
+    html = await made.text()
+    assert "将发送给 2 户、3 位住户" in html and "其中 1 位还没有登记房号" in html
