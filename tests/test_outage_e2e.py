@@ -7,29 +7,21 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, datetime
 
 import pytest
 
-from bot.app import Runtime, shutdown, start
-from bot.settings import Settings
 from handlers import notice_report
 from handlers.context import setup
-from models.domain.clock import FakeClock, set_clock
 from models.domain.config import EXAMPLE_CONFIG, load_config
 from models.tables import Incident, Ticket
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.wechat_api import FakeWeChat, event_xml, text_xml
+from tests import test_wechat_e2e as e2e
+from tests.fakes.wechat_api import event_xml, text_xml
 from tests.test_incidents import BUILDING_5
 from tests.test_wechat_e2e import (
-    AES_KEY,
     CUSTOM,
-    EXAMPLE_TEMPLATES,
     TEMPLATE,
-    TOKEN,
     Env,
     _content,
-    _free_port,
     with_example_templates,
 )
 
@@ -63,38 +55,12 @@ def make_config(tmp_path):
 
 @pytest.fixture
 async def world(tmp_path):
-    clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
-    previous = set_clock(clock)
     try:
-        async with (
-            FakeWeChat(clock=lambda: clock.now().timestamp(), enforce_windows=True) as wx,
-            FakeTelegram() as tg,
-        ):
-            port = _free_port()
-            settings = Settings(
-                DATABASE_URL=f"sqlite://{tmp_path}/outage.db",
-                TELEGRAM_BOT_TOKEN=tg.token,
-                TELEGRAM_API_URL=tg.url,
-                WECHAT_TOKEN=TOKEN,
-                WECHAT_APP_ID=wx.app_id,
-                WECHAT_APP_SECRET=wx.app_secret,
-                WECHAT_AES_KEY=AES_KEY,
-                WECHAT_API_URL=wx.url,
-                GUANJIA_MEDIA_DIR=str(tmp_path / "media"),
-                GUANJIA_HTTP_PORT=str(port),
-            )
-            for name, fields in EXAMPLE_TEMPLATES.items():
-                wx.add_template(f"TPL_{name.upper()}", *fields)
-            rt = Runtime(settings, make_config(tmp_path))
-            await start(rt)
-            env = Env(rt, wx, tg, clock, port)
-            try:
-                yield env
-            finally:
-                await env.session.close()
-                await shutdown(rt)
+        async with e2e.running(
+            tmp_path, lambda wx: make_config(tmp_path), database="outage.db", unpace=False
+        ) as env:
+            yield env
     finally:
-        set_clock(previous)
         setup(load_config(EXAMPLE_CONFIG))  # the next tests read the example's buildings
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import socket
 from datetime import UTC, datetime, timedelta
 
@@ -153,8 +154,10 @@ def _content(call) -> str:
     return str(body)
 
 
-@pytest.fixture
-async def world(tmp_path):
+@contextlib.asynccontextmanager
+async def running(tmp_path, config_for, *, database: str, unpace: bool = True):
+    """The bot started against a fake WeChat (its windows enforced) and a fake Telegram,
+    on the clock of Monday 10:00 in Shanghai; ``config_for(wx)`` gives its config."""
     clock = FakeClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # Monday 10:00 in Shanghai
     previous = set_clock(clock)
     try:
@@ -164,7 +167,7 @@ async def world(tmp_path):
         ):
             port = _free_port()
             settings = Settings(
-                DATABASE_URL=f"sqlite://{tmp_path}/wx.db",
+                DATABASE_URL=f"sqlite://{tmp_path}/{database}",
                 TELEGRAM_BOT_TOKEN=tg.token,
                 TELEGRAM_API_URL=tg.url,
                 WECHAT_TOKEN=TOKEN,
@@ -177,9 +180,10 @@ async def world(tmp_path):
             )
             for name, fields in EXAMPLE_TEMPLATES.items():
                 wx.add_template(f"TPL_{name.upper()}", *fields)
-            rt = Runtime(settings, make_config(tmp_path, wx.robot_url(ROBOT_KEY)))
+            rt = Runtime(settings, config_for(wx))
             await start(rt)
-            unpaced(rt)  # the pace per chat has its own tests
+            if unpace:
+                unpaced(rt)  # the pace per chat has its own tests
             env = Env(rt, wx, tg, clock, port)
             try:
                 yield env
@@ -188,6 +192,13 @@ async def world(tmp_path):
                 await shutdown(rt)
     finally:
         set_clock(previous)
+
+
+@pytest.fixture
+async def world(tmp_path):
+    config_for = lambda wx: make_config(tmp_path, wx.robot_url(ROBOT_KEY))  # noqa: E731
+    async with running(tmp_path, config_for, database="wx.db") as env:
+        yield env
 
 
 async def bind_unit(w: Env, openid: str = RESIDENT) -> None:
