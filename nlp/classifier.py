@@ -510,7 +510,8 @@ class Classifier:
 
     def _title_shaped(self, norm: str, spans: list[_Span]) -> bool:
         """A title of a letter rather than chat: one short line about something of ours, in
-        the written register (lexicon.title_words: 关于, 反映, 长期, 业主, 供暖 …) and with
+        the written register (lexicon.title_words: 关于, 反映, 长期, 业主, 供暖 …), naming a word
+        of ours that is not also another trade's, and with
         none of chat's marks (lexicon.chat_marks: particles, question words, 我/你, spaces
         and punctuation inside the line, rooms of a home, emoji)."""
         if self._titles is None or not self._title_min <= len(norm) <= self._title_max:
@@ -519,7 +520,9 @@ class Classifier:
             return False
         if self._titles.search(norm) is None:
             return False
-        return any(sp.hit.mask & self._domain for sp in spans)
+        # a word that is also another trade's (税费, 降价) does not make a line ours
+        theirs = {sp.start for sp in spans if sp.hit.mask & self._off}
+        return any(sp.hit.mask & self._domain and sp.start not in theirs for sp in spans)
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
