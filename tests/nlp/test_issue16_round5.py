@@ -25,6 +25,8 @@ def _outcome(clf, text):
         "你多发几套过来看看",
         "价格还能再商量吗",  # a flat's price
         "业主的底价是多少",
+        "价格能不能再低点",
+        "之前有人跟房东谈过价格没",
         "最低多少能卖",
         "家具电器都留下吗",
         "这套带装修吗",  # a flat's decoration, asked by a buyer
@@ -62,6 +64,7 @@ def test_an_agents_chat_is_not_a_ticket(clf, text):
         ("这是第几次了，车位又被占", "complaint"),
         ("说了三天了都没人管", "complaint"),
         ("专项维修资金怎么申请使用", "consultation"),
+        ("物业费的价格是多少", "consultation"),  # a fee of ours, asked
         ("电梯坏了", "repair"),
     ],
 )
