@@ -131,8 +131,15 @@ def to_simplified(text: str) -> str:
     word lists (characters only: 資料 stays 资料)."""
     if not text:
         return text
+    if "么" in text:  # Simplified 么 (有车位么) is kept: Taiwan's tables read it as 幺
+        text = text.replace("么", _KEEP_ME)
     out = _converter("hk2s").convert(_converter("tw2s").convert(text))
+    if _KEEP_ME in out:
+        out = out.replace(_KEEP_ME, "么")
     return _ZHE.sub("着", out) if "著" in out else out
+
+
+_KEEP_ME = "\ue000"  # a private-use character no converter touches
 
 
 @lru_cache(maxsize=1)
