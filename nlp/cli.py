@@ -108,14 +108,18 @@ def cmd_evaluate(args) -> int:
     out-of-domain chat the share that would open a ticket or make staff work."""
     from dataclasses import replace
 
+    from nlp import evaluate as ev
     from nlp import faq
     from nlp.evaluate import format_ood, format_report, per_angle, score, score_ood
     from nlp.normalize import to_script
 
     clf = _init(args)
     name = args.set if args.set else ("labels" if args.labels else "every")
+    plan = [] if args.chat and not args.set and not args.labels else _plan(name, args.labels)
+    if args.chat:
+        plan.append((f"chat {args.chat}", "ood", lambda: ev.load_chat(args.chat)))
     results = {}
-    for report, kind, load in _plan(name, args.labels):
+    for report, kind, load in plan:
         rows = load()
         hant = " (Traditional)" if args.hant else ""
         if kind == "ood":
@@ -198,6 +202,13 @@ def register(sub) -> None:
         "--labels",
         metavar="JSONL",
         help='labelled rows {"text": ..., "label": ...} (export-labels writes "intent")',
+    )
+    p.add_argument(
+        "--chat",
+        metavar="FILE",
+        help="messages not meant for us (chat with estate agents, a shop's customers …), one "
+        "per line or a TSV whose last column is the text: reported like the out-of-domain "
+        "sets (alone, unless --set or --labels is given too)",
     )
     p.add_argument("--errors", action="store_true", help="list the misclassified messages")
     p.add_argument("--hant", action="store_true", help="convert messages to Traditional first")

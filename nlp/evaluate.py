@@ -97,6 +97,22 @@ def load_ood(which: str = "heldout", data_dir: Path = DATA_DIR) -> list[tuple[st
     return [(row["kind"], row["text"]) for row in _rows(data_dir / which / "ood.tsv")]
 
 
+def load_chat(path: str | Path) -> list[tuple[str, str]]:
+    """("chat", text) for each line of a file of messages not meant for us: plain lines,
+    or TSV rows whose last column is the text (a header row ``id\tquery`` or ``…\ttext``
+    is skipped); blank lines are skipped, CRLF line ends are fine."""
+    out = []
+    with open(path, encoding="utf-8-sig") as fh:
+        for n, line in enumerate(fh):
+            line = line.rstrip("\r\n")
+            text = line.rsplit("\t", 1)[-1]
+            if n == 0 and "\t" in line and text.strip().lower() in ("query", "text", "message"):
+                continue
+            if text.strip():
+                out.append(("chat", text))
+    return out
+
+
 def load_labels(path: str | Path) -> list[Example]:
     """JSONL rows ``{"text", "label"}`` (or ``"intent"``); other keys are ignored, as are
     blank lines and rows whose label is not an intent."""
@@ -255,7 +271,7 @@ def format_ood(name: str, s: dict, show_errors: bool = False) -> str:
     """Plain-text report of an out-of-domain set."""
     lines = [
         f"set: {name}  messages: {s['n']}  (none of them is for us)",
-        f"opens a ticket on its own: {s['auto_ticket']:.1%}   "
+        f"opens a ticket on its own: {s['auto_ticket']:.2%}   "
         f"staff work: {s['staff_work']:.1%} (buttons {s['buttons']:.1%}, "
         f"front-desk consultation {s['front_desk']:.1%})",
         f"FAQ answers given (off-topic): {s['faq_answers']}   "

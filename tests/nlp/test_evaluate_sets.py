@@ -155,3 +155,20 @@ def test_cli_heldout_report(clf, capsys):
         assert f"set: {name} " in out
     data = json.loads(_run(["evaluate", "--set", "holdout", "--json"], capsys))
     assert {"macro_f1", "per_intent", "urgent_recall", "confusion"} <= set(data["holdout"])
+
+
+def test_cli_chat_file_is_scored_as_chat_not_meant_for_us(clf, capsys, tmp_path):
+    """--chat FILE: any text file of messages that are not for us (a TSV's last column,
+    CRLF line ends, a header row) is reported like the out-of-domain sets."""
+    path = tmp_path / "agents.tsv"
+    path.write_bytes(
+        "id\tquery\r\n0\t首付几成\r\n1\t这套带装修吗\r\n\r\n2\t厨房水管漏水了\r\n".encode()
+    )
+    data = json.loads(_run(["evaluate", "--chat", str(path), "--json"], capsys))
+    (report,) = data.values()
+    assert report["n"] == 3
+    assert report["counts"]["ticket"] == 1  # the leak is a ticket wherever it is written
+    assert report["auto_ticket"] == pytest.approx(1 / 3)
+    out = _run(["evaluate", "--set", "holdout", "--chat", str(path)], capsys)
+    assert "set: holdout " in out and f"set: chat {path} " in out
+    assert "opens a ticket on its own: 33.33%" in out
