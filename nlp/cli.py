@@ -49,6 +49,7 @@ EVAL_SETS = (
     "probe2",
     "probe3",
     "probe4",
+    "probe5",
     "labels",
     "every",
 )
@@ -68,7 +69,13 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe2", labels)
             + _plan("probe3", labels)
             + _plan("probe4", labels)
+            + _plan("probe5", labels)
         )
+    if name == "probe5":  # long formal letters only, written blind
+        return [
+            (f"probe5 letters:{view}", "intent", lambda v=view: ev.load_letters(v, "probe5"))
+            for view in ("title", "prefix", "full")
+        ]
     if name == "probe4":  # no letters: chat not meant for us, residents' controls
         return [
             ("probe4 ood", "ood", lambda: ev.load_ood(name)),
@@ -194,8 +201,9 @@ def register(sub) -> None:
         "held-out set); tuning (its tuning set); probe2 (issue 16's second probe: letter "
         "titles, out-of-domain chat, urgent look-alikes); probe3 (the third, written blind: "
         "titles, chat not meant for us, new residents' angles); probe4 (the fourth: chat not "
-        "meant for us, residents' controls); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–4; labels when --labels is "
+        "meant for us, residents' controls); probe5 (the fifth: long formal letters, written "
+        "blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–5; labels when --labels is "
         "given)",
     )
     p.add_argument(
