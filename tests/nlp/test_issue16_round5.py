@@ -135,3 +135,17 @@ def test_simplified_me_is_kept_through_normalisation(text, expected):
     from nlp.normalize import Normalizer
 
     assert Normalizer().normalize(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "urgent"),
+    [
+        # portals write the writer's own estate as 某某小区: it is not "some other estate"
+        ("某某小区6栋一单元楼道燃气味很重请马上派人", True),
+        ("某某小区地下车库正在进水，已经淹到车轮了", True),
+        ("新闻里说某小区燃气爆炸了", False),  # news about some other estate
+        ("听说隔壁某小区电梯困人了", False),
+    ],
+)
+def test_an_anonymised_estate_is_the_writers_own(clf, text, urgent):
+    assert clf.classify(text).urgent is urgent
