@@ -50,6 +50,7 @@ EVAL_SETS = (
     "probe3",
     "probe4",
     "probe5",
+    "probe6",
     "labels",
     "every",
 )
@@ -70,7 +71,10 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe3", labels)
             + _plan("probe4", labels)
             + _plan("probe5", labels)
+            + _plan("probe6", labels)
         )
+    if name == "probe6":  # residents' messages with the agents' words, written blind
+        return [("probe6 angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
             (f"probe5 letters:{view}", "intent", lambda v=view: ev.load_letters(v, "probe5"))
@@ -202,8 +206,9 @@ def register(sub) -> None:
         "titles, out-of-domain chat, urgent look-alikes); probe3 (the third, written blind: "
         "titles, chat not meant for us, new residents' angles); probe4 (the fourth: chat not "
         "meant for us, residents' controls); probe5 (the fifth: long formal letters, written "
-        "blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–5; labels when --labels is "
+        "blind); probe6 (the sixth: residents' messages using the words of estate agents' "
+        "chat, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–6; labels when --labels is "
         "given)",
     )
     p.add_argument(
