@@ -66,6 +66,7 @@ def _outcome(clf, text):
         "可以，周六就过来看看",
         "这套装修比较旧吧",
         "那个小区最近有人放盘吗",
+        "这套除了临街有点吵 其他缺点还有啥",
     ],
 )
 def test_an_agents_chat_is_not_a_ticket(clf, text):
@@ -105,6 +106,14 @@ def test_an_either_or_about_a_lift_opens_nothing_on_its_own(clf):
         ("师傅你好 燃气热水器洗着洗着变凉水 麻烦有空来看一下", "repair"),
         ("绿化带成了蚊子的乐园", "complaint"),
         ("修了还是没好", "complaint"),
+        # the road next to a resident's own flat does not make their request the agent's
+        ("临街那栋2单元门口的地砖翘起来了 麻烦修一下", "repair"),
+        ("我家挨着大马路 窗户把手断了 能来换个么", "repair"),
+        ("靠马路那边的绿化带里全是垃圾 麻烦清理", "cleaning"),
+        ("我家靠马路 保安天天半夜在门口大声打电话 吵得睡不着", "complaint"),
+        ("楼前那排香樟太密 挡光 客厅白天都要开灯 能修枝吗", "cleaning"),
+        ("住这儿最大的缺点就是你们保安不管事 谁都能进", "complaint"),
+        ("请问停车位每个月价格多少", "consultation"),  # 价格多少 is no haggling
         ("灯换了还是不亮", "complaint"),  # 还是不 after a repair, no choice
         ("你们可以来看看吗 门口的灯一直闪", "repair"),  # asked to come
         ("垃圾桶满了 一直没人倒", "complaint"),
@@ -145,6 +154,9 @@ def test_simplified_me_is_kept_through_normalisation(text, expected):
         ("某某小区地下车库正在进水，已经淹到车轮了", True),
         ("新闻里说某小区燃气爆炸了", False),  # news about some other estate
         ("听说隔壁某小区电梯困人了", False),
+        # a butt smouldering in a bin is a fire starting; a smoker in the stairwell is not
+        ("垃圾桶里不知道谁扔的烟头 现在冒烟了", True),
+        ("楼道里天天有人抽烟 地上全是烟头", False),
     ],
 )
 def test_an_anonymised_estate_is_the_writers_own(clf, text, urgent):
