@@ -460,7 +460,11 @@ class Dispatcher:
 
     async def _send(self, lane: _Lane, row: Outbox, sender: Sender) -> None:
         edit_id = None
-        if row.kind == "edit_card":
+        if row.kind == "edit_card" and row.payload.get("message_id"):
+            # a card that stands for no ticket (a claim's card in the stewards' chat): the
+            # message it edits is named by the one who asked for the edit
+            edit_id = str(row.payload["message_id"])
+        elif row.kind == "edit_card":
             if await delivery.newer_edit_pending(row):
                 await delivery.record_sent(row, None, now(), lane.row, superseded=True)
                 return

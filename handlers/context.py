@@ -32,6 +32,7 @@ class Incoming:
     reply_to_bot: bool = False  # …and that message is one of the bot's
     language: str | None = None  # the platform's language setting (zh-hant, en …)
     button: str | None = None  # callback data of a pressed button
+    button_on: str = ""  # the text of the message that button is on (Telegram sends it)
     contact: dict[str, Any] | None = None  # a shared contact: {"phone", "user_id"}
     raw: dict[str, Any] = field(default_factory=dict)
 

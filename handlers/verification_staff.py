@@ -10,10 +10,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
 from handlers.context import Incoming, Outcome, env, row_id
+from handlers.staff_context import Ctx
 from handlers.verification import _register, _role, claim_of, verify
 from models.domain.clock import now
 from models.domain.register import mask_phone
-from models.outbox import queue_message
 from models.storage.db import unit_label
 from models.tables import Occupant, Resident, Staff, Ticket, Unit, UnitClaim
 
@@ -48,7 +48,7 @@ async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
         said = await decide(staff, claim_id, answer, conn)
         if said is None:
             return Outcome(callback_answer=t("staff.verify_stale"))
-        await queue_message(msg.platform, msg.chat_id, said, conn=conn)
+        await Ctx(msg, staff, conn).close_card(said)
         return Outcome(callback_answer=t("staff.button_done"))
 
 

@@ -292,3 +292,34 @@ async def test_not_staff_cannot_send_a_notice(world):
     await say("/notice 3栋 明天停水", "701")
     assert await Notice.all().count() == 0
     assert not await since(m, kind="notice")
+
+
+async def test_the_preview_closes_with_the_answer_and_without_its_buttons(world):
+    """确认发送 turns the preview into what was done: the same words plus the answer, no
+    buttons left to press (Telegram edits the message the button was on)."""
+    await bind(BUILDING_3)
+    m = await mark()
+    await staff_says("/notice 3栋 明天9:00-12:00停水检修，请提前储水")
+    (preview,) = await since(m, chat_id=STEWARDS)
+    notice = await Notice.get()
+    m = await mark()
+    await handle(
+        Incoming(
+            platform="telegram",
+            key=f"s{next(_n)}",
+            chat_id=STEWARDS,
+            sender_id=str(STEWARD),
+            chat_type="group",
+            message_id="4242",
+            button=f"notice:send:{notice.id}",
+            button_on=preview.payload["text"],
+        )
+    )
+    (closed,) = await since(m, chat_id=STEWARDS)
+    assert closed.kind == "edit_card" and closed.payload["message_id"] == "4242"
+    assert closed.payload["text"].startswith(preview.payload["text"])
+    assert closed.payload["text"].endswith(
+        f"通知 N{notice.id} 开始发送给 5 位住户，发送完毕后会在这里报告送达情况。"
+    )
+    assert not closed.payload.get("buttons")
+    assert len(await since(m, kind="notice")) == len(BUILDING_3)

@@ -280,13 +280,29 @@ async def test_the_steward_verifies_with_the_button(tg):
         "editMessageText", lambda c: ticket.number in text_of(c), since=since
     )
     assert "未核实" not in text_of(edited)
-    await tg.wait_for(
-        "sendMessage",
-        lambda c: c.params.get("chat_id") == STEWARDS and "王管家 已核实" in text_of(c),
+    # the claim's card itself becomes the decision, its buttons gone
+    decided = await tg.wait_for(
+        "editMessageText",
+        lambda c: c.params.get("message_id") == card.result["message_id"],
         since=since,
     )
+    assert decided.params.get("chat_id") == STEWARDS
+    assert "王管家 已核实" in text_of(decided) and "1栋1单元1202" in text_of(decided)
+    assert text_of(decided).startswith(text_of(card))  # what the card said, then the decision
+    assert not (decided.params.get("reply_markup") or {}).get("inline_keyboard")
     claim = await UnitClaim.get(resident__platform_user_id=str(TENANT))
     assert claim.verified_via == "staff" and claim.verified_by_id is not None
+    # a second press (a copy of the card that was still on someone's screen) changes nothing
+    since = tg.mark()
+    tg.push_update(
+        tg.make_callback_update(
+            STEWARD, STEWARDS, card.result["message_id"], card.buttons[-1][1]["callback_data"]
+        )
+    )
+    again = await tg.wait_for("answerCallbackQuery", since=since)
+    assert "已处理过" in again.params.get("text")
+    claim = await UnitClaim.get(resident__platform_user_id=str(TENANT))
+    assert claim.verified_via == "staff" and claim.verified_at is not None
 
 
 async def test_staff_join_by_invitation_and_can_then_act(tg):

@@ -76,6 +76,7 @@ def test_button_press(tg):
         "9",
         str(sent["message_id"]),
     )
+    assert msg.button_on == "card"  # the text the button is on, to close the card with
 
 
 def test_edited_message_counts_and_service_updates_are_ignored(tg):

@@ -176,6 +176,9 @@ def to_incoming(update: Any) -> Incoming | None:
                 str(_id(message.get("message_id"), "message_id")) if chat is not None else None
             ),
             button=data if len(data.encode()) <= MAX_BUTTON else "",  # longer: not ours
+            button_on=_words(message.get("text") or message.get("caption"))
+            if chat is not None
+            else "",
             language=_words(user.get("language_code")) or None,
             raw=update,
         )
