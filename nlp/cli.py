@@ -51,6 +51,7 @@ EVAL_SETS = (
     "probe4",
     "probe5",
     "probe6",
+    "probe7",
     "labels",
     "every",
 )
@@ -72,9 +73,10 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe4", labels)
             + _plan("probe5", labels)
             + _plan("probe6", labels)
+            + _plan("probe7", labels)
         )
-    if name == "probe6":  # residents' messages with the agents' words, written blind
-        return [("probe6 angles", "angles", lambda: ev.load_angles(name))]
+    if name in ("probe6", "probe7"):  # residents' messages, written blind
+        return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
             (f"probe5 letters:{view}", "intent", lambda v=view: ev.load_letters(v, "probe5"))
@@ -207,8 +209,9 @@ def register(sub) -> None:
         "titles, chat not meant for us, new residents' angles); probe4 (the fourth: chat not "
         "meant for us, residents' controls); probe5 (the fifth: long formal letters, written "
         "blind); probe6 (the sixth: residents' messages using the words of estate agents' "
-        "chat, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–6; labels when --labels is "
+        "chat, written blind); probe7 (the seventh: emergencies told indirectly and their "
+        "calm look-alikes, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–7; labels when --labels is "
         "given)",
     )
     p.add_argument(
