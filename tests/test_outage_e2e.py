@@ -120,14 +120,19 @@ async def steward(w: Env, text: str, needle: str):
 
 
 async def confirm(w: Env, preview) -> None:
-    """The steward presses the preview's 确认发送."""
+    """The steward presses the preview's 确认发送: the preview itself says it is sending,
+    and keeps no button to press again."""
     since = w.tg.mark()
     button = preview.buttons[0][0]["callback_data"]
     msg = preview.result["message_id"]
     w.tg.push_update(w.tg.make_callback_update(STEWARD_ID, STEWARDS, msg, button))
-    await w.tg.wait_for(
-        "sendMessage", lambda c: c.chat_id == STEWARDS and "开始发送" in said(c), since=since
+    closed = await w.tg.wait_for(
+        "editMessageText",
+        lambda c: c.chat_id == STEWARDS and c.params.get("message_id") == msg,
+        since=since,
     )
+    assert said(closed).startswith(said(preview)) and "开始发送" in said(closed)
+    assert not (closed.params.get("reply_markup") or {}).get("inline_keyboard")
 
 
 async def settle(w: Env) -> None:
