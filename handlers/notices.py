@@ -245,6 +245,12 @@ def message_for(notice: Notice, script: str) -> str:
     )
 
 
+class Settled(str):
+    """An answer that settled the notice (it is now sending, or cancelled): the card its
+    button was on may close with it. Any other answer (already settled, unknown) is a plain
+    ``str``: a late second press must not overwrite what the first one closed the card with."""
+
+
 async def send(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
     """Queue the notice for every resident it is for (once: a second press is told so)."""
     notice = await Notice.get_or_none(id=notice_id).using_db(conn)
@@ -296,7 +302,7 @@ async def send(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
         {"recipients": len(people), "households": households(people)},
         conn,
     )
-    return t("staff.notice_sending", id=notice.id, residents=len(people))
+    return Settled(t("staff.notice_sending", id=notice.id, residents=len(people)))
 
 
 async def cancel(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
@@ -310,7 +316,7 @@ async def cancel(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
         return t(
             "staff.notice_not_draft", id=notice.id, status=t(f"staff.notice_status.{notice.status}")
         )
-    return t("staff.notice_cancelled", id=notice.id)
+    return Settled(t("staff.notice_cancelled", id=notice.id))
 
 
 async def visible(staff: Staff, limit: int = 50) -> list[Notice]:

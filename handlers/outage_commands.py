@@ -71,7 +71,10 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
                 reply = await notices.send(int(ref), staff, conn)
             else:
                 reply = await notices.cancel(int(ref), staff, conn)
-            await ctx.close_card(reply)
+            if isinstance(reply, notices.Settled):
+                await ctx.close_card(reply)
+            else:
+                await ctx.say(reply)
             return Outcome(callback_answer=t("staff.button_done"))
         ticket_ref, _, incident_ref = ref.partition(":")
         ticket = (

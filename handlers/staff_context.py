@@ -33,12 +33,15 @@ class Ctx:
     async def close_card(self, line: str) -> None:
         """The answer to a button that settles its card for good (a claim verified, a
         notice sent or cancelled): the card keeps what it said, gains the answer and loses
-        its buttons, so nobody presses it again. Where the platform cannot edit, or the
-        button came with no message, the answer is said instead."""
-        if self.msg.button is None or not self.msg.message_id:
+        its buttons, so nobody presses it again. Where the platform cannot edit a message
+        (WeChat's numbered replies, WeCom robots), or the button came without its card's
+        text (Telegram's inaccessible messages), the answer is said instead."""
+        msg = self.msg
+        if msg.platform not in EDITS_MESSAGES or not msg.message_id or not msg.button_on:
             await self.say(line)
             return
-        text = f"{self.msg.button_on}\n\n{line}" if self.msg.button_on else line
+        room = MAX_CARD - len(line) - 2  # the card is cut, never the answer
+        text = f"{msg.button_on[:room]}\n\n{line}"
         await queue_message(
             self.msg.platform,
             self.msg.chat_id,
@@ -47,6 +50,10 @@ class Ctx:
             conn=self.conn,
             message_id=self.msg.message_id,
         )
+
+
+EDITS_MESSAGES = ("telegram",)  # platforms where the bot edits a message it sent
+MAX_CARD = 4000  # under Telegram's 4,096 characters
 
 
 def t(key: str, **values) -> str:

@@ -323,3 +323,43 @@ async def test_the_preview_closes_with_the_answer_and_without_its_buttons(world)
     )
     assert not closed.payload.get("buttons")
     assert len(await since(m, kind="notice")) == len(BUILDING_3)
+
+
+async def test_a_late_second_press_or_a_card_without_its_text_is_answered_not_edited(world):
+    """A second press (Telegram still shows the old preview) must not overwrite what the
+    first one closed the card with; a button whose card text Telegram no longer sends
+    (an inaccessible message) gets its answer said, not a card reduced to one line."""
+    await bind(BUILDING_3)
+    m = await mark()
+    await staff_says("/notice 3栋 明天9:00-12:00停水检修，请提前储水")
+    (preview,) = await since(m, chat_id=STEWARDS)
+    notice = await Notice.get()
+
+    async def press(what: str, card_text: str) -> Outbox:
+        m = await mark()
+        await handle(
+            Incoming(
+                platform="telegram",
+                key=f"s{next(_n)}",
+                chat_id=STEWARDS,
+                sender_id=str(STEWARD),
+                chat_type="group",
+                message_id="4343",
+                button=f"notice:{what}:{notice.id}",
+                button_on=card_text,
+            )
+        )
+        (answer,) = await since(m, chat_id=STEWARDS)
+        return answer
+
+    first = await press("send", preview.payload["text"])
+    assert first.kind == "edit_card"
+    late = await press("cancel", preview.payload["text"])
+    assert late.kind == "text" and "不能再" in late.payload["text"]
+    assert (await Notice.get(id=notice.id)).status != "cancelled"
+    m = await mark()
+    await staff_says("/notice 3栋 后天9:00-12:00停电检修")
+    other = await Notice.all().order_by("-id").first()
+    notice = other
+    blind = await press("cancel", "")
+    assert blind.kind == "text" and "取消" in blind.payload["text"]

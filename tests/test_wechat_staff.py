@@ -44,3 +44,15 @@ async def test_a_resident_still_gets_the_resident_welcome(world):
     greeting = await w.to_resident(since, "欢迎联系")
     assert "工作人员" not in _content(greeting)
     await w.to_resident(since, "房号")
+
+
+async def test_a_wechat_steward_who_confirms_a_notice_by_its_number_is_told(world):
+    """WeChat cannot edit a message: the answer to a numbered reply that settles a card is
+    said (a Telegram card would close instead)."""
+    w = world
+    await bind_unit(w)
+    since = await w.say(text_xml(STEWARD_OPENID, "/notice 1栋 明天9:00-12:00停水检修"))
+    await w.to_resident(since, "通知预览", openid=STEWARD_OPENID)
+    since = await w.say(text_xml(STEWARD_OPENID, "1"))  # the preview's 确认发送
+    told = await w.to_resident(since, "开始发送", openid=STEWARD_OPENID)
+    assert "通知 N" in _content(told)
