@@ -54,7 +54,7 @@ def _outcome(clf, text):
         "靠着高架，噪音大吗",
         "西边那栋离铁路太近了 太吵",
         "下周休息我再去看看",  # a day off, and the writer's own visit
-        "这几天空了过来看看",
+        "我这几天空了过来看看",
         "同乐园的房子契税多少",  # an estate's name, not "a paradise of pests"
         "周边生活配套怎么样",
         "南面有遮挡吗",
