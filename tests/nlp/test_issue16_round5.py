@@ -99,6 +99,7 @@ def test_an_either_or_about_a_lift_opens_nothing_on_its_own(clf):
         ("电梯坏了", "repair"),
         ("你们到底管不管，楼道灯坏了一个月", "complaint"),  # 到底 at us
         ("电梯三天两头坏 到底有没有维保", "complaint"),
+        ("这个漏水到底谁来修", "complaint"),
         ("报修一直没人来", "complaint"),
         ("楼上半夜蹦迪，吵得根本没法休息", "complaint"),  # 休息 disturbed
         ("楼下烧烤店太吵了，物业管不管", "complaint"),  # noise with us named
