@@ -101,7 +101,11 @@ async def say(text: str, user: str, platform: str = "telegram"):
     )
 
 
-async def staff_says(text: str = "", *, button: str | None = None):
+async def staff_says(
+    text: str = "", *, button: str | None = None, on: str = "", message_id: str | None = None
+):
+    """A steward in the stewards' chat; ``button`` pressed on message ``message_id`` whose
+    text Telegram sends along as ``on``."""
     return await handle(
         Incoming(
             platform="telegram",
@@ -109,9 +113,10 @@ async def staff_says(text: str = "", *, button: str | None = None):
             chat_id=STEWARDS,
             sender_id=str(STEWARD),
             chat_type="group",
-            message_id=str(next(_n)),
+            message_id=message_id or str(next(_n)),
             text=text,
             button=button,
+            button_on=on,
         )
     )
 
@@ -303,17 +308,8 @@ async def test_the_preview_closes_with_the_answer_and_without_its_buttons(world)
     (preview,) = await since(m, chat_id=STEWARDS)
     notice = await Notice.get()
     m = await mark()
-    await handle(
-        Incoming(
-            platform="telegram",
-            key=f"s{next(_n)}",
-            chat_id=STEWARDS,
-            sender_id=str(STEWARD),
-            chat_type="group",
-            message_id="4242",
-            button=f"notice:send:{notice.id}",
-            button_on=preview.payload["text"],
-        )
+    await staff_says(
+        button=f"notice:send:{notice.id}", on=preview.payload["text"], message_id="4242"
     )
     (closed,) = await since(m, chat_id=STEWARDS)
     assert closed.kind == "edit_card" and closed.payload["message_id"] == "4242"
@@ -337,18 +333,7 @@ async def test_a_late_second_press_or_a_card_without_its_text_is_answered_not_ed
 
     async def press(what: str, card_text: str) -> Outbox:
         m = await mark()
-        await handle(
-            Incoming(
-                platform="telegram",
-                key=f"s{next(_n)}",
-                chat_id=STEWARDS,
-                sender_id=str(STEWARD),
-                chat_type="group",
-                message_id="4343",
-                button=f"notice:{what}:{notice.id}",
-                button_on=card_text,
-            )
-        )
+        await staff_says(button=f"notice:{what}:{notice.id}", on=card_text, message_id="4343")
         (answer,) = await since(m, chat_id=STEWARDS)
         return answer
 
