@@ -16,6 +16,7 @@ HAZARDS_ZH = {
     "injury": "有人受伤",
     "violence": "冲突/暴力",
     "falling": "高空坠物",
+    "collapse": "墙体/顶棚坍塌",
 }
 DUE_ZH = {
     "claim": "接单截止",

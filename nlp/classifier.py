@@ -241,6 +241,28 @@ class _Scored:
     imagined: bool = False  # an event was read as imagined, past or habitual
 
 
+_LATIN_LETTER = re.compile(r"[a-z]")
+_LATIN_WORD_END = re.compile(r"[a-z0-9'%]$")
+_LATIN_WORD_START = re.compile(r"^[a-z0-9']")
+
+
+def _between_words(before: str, after: str) -> bool:
+    """Is a space between two English words (not between Chinese clauses)?"""
+    return (
+        _LATIN_WORD_END.search(before) is not None
+        and _LATIN_WORD_START.search(after) is not None
+        and (_LATIN_LETTER.search(before) is not None or _LATIN_LETTER.search(after) is not None)
+    )
+
+
+def _reading_length(norm: str) -> int:
+    """A message's length in Chinese characters' worth: an English word of five letters
+    says about what one or two characters say, so a 115-character English cry for help
+    ("stuck in lift 2 at Tower 5 …") is short, not a letter."""
+    letters = len(_LATIN_LETTER.findall(norm)) if _LATIN_LETTER.search(norm) else 0
+    return len(norm) - letters + letters // 4
+
+
 class Classifier:
     """Holds the tokenizer, the normaliser and the compiled rules; thread-safe to share."""
 
@@ -532,13 +554,16 @@ class Classifier:
         sentences: list[tuple[int, int]] = []
         clauses: list[tuple[int, int]] = []
         s0 = c0 = 0
-        for t in tokens:
+        last = len(tokens) - 1
+        for i, t in enumerate(tokens):
             tstarts.append(pos)
             end = pos + len(t)
             if t in self._conj and pos > c0:
                 clauses.append((c0, pos))
                 c0 = pos
-            if len(t) == 1 and t in _CLAUSE_END:
+            if t == " " and 0 < i < last and _between_words(tokens[i - 1], tokens[i + 1]):
+                pass  # a space inside English ("what should we do if …") ends nothing
+            elif len(t) == 1 and t in _CLAUSE_END:
                 if pos > c0:
                     clauses.append((c0, pos))
                 c0 = end
@@ -790,7 +815,8 @@ class Classifier:
         if len(norm) > self._max_chars:  # the gist of a letter is in its first pages
             norm = norm[: self._max_chars]
         tokens = self._cut(norm)
-        long = len(norm) >= self._long_chars or ("\n" in text and len(norm) >= 50)
+        size = _reading_length(norm)
+        long = size >= self._long_chars or ("\n" in text and size >= 50)
         spans = self.spans(norm, tokens, long)
         titled = not long and self._title_shaped(norm, spans)
         spans, sentences, clauses, dropped, imagined, recalled = self._scope(

@@ -52,6 +52,7 @@ EVAL_SETS = (
     "probe5",
     "probe6",
     "probe7",
+    "probe8",
     "labels",
     "every",
 )
@@ -74,8 +75,9 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe5", labels)
             + _plan("probe6", labels)
             + _plan("probe7", labels)
+            + _plan("probe8", labels)
         )
-    if name in ("probe6", "probe7"):  # residents' messages, written blind
+    if name in ("probe6", "probe7", "probe8"):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
@@ -210,8 +212,10 @@ def register(sub) -> None:
         "meant for us, residents' controls); probe5 (the fifth: long formal letters, written "
         "blind); probe6 (the sixth: residents' messages using the words of estate agents' "
         "chat, written blind); probe7 (the seventh: emergencies told indirectly and their "
-        "calm look-alikes, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–7; labels when --labels is "
+        "calm look-alikes, written blind); probe8 (the eighth: emergencies buried in "
+        "ordinary messages, told for others, mistyped, in dialect, very short or in "
+        "English, and their calm twins, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–8; labels when --labels is "
         "given)",
     )
     p.add_argument(

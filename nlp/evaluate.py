@@ -60,7 +60,7 @@ def _example(row: dict[str, str], text: str) -> Example:
         intent=row["intent"],
         urgent=row["urgent"] == "1",
         hazard=_dash(row["hazard"]),
-        department=_dash(row["department"]),
+        department=_dash(row.get("department")),
         also=_dash(row.get("also")),
         angle=_dash(row.get("angle")),
     )

@@ -30,7 +30,18 @@ import yaml
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 INTENTS = ("repair", "complaint", "cleaning", "consultation", "none")
 INTENT_INDEX = {name: i for i, name in enumerate(INTENTS)}
-HAZARDS = ("gas", "fire", "smoke", "flood", "elevator", "power", "injury", "violence", "falling")
+HAZARDS = (
+    "gas",
+    "fire",
+    "smoke",
+    "flood",
+    "elevator",
+    "power",
+    "injury",
+    "violence",
+    "falling",
+    "collapse",
+)
 DEPARTMENTS = ("engineering", "cleaning", "greening", "security", "customer_service")
 CLASSES = ("equipment", "attitude", "quality", "incident")
 # scope: "event" groups (hazards and their parts) count only for something happening now:
