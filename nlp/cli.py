@@ -53,6 +53,7 @@ EVAL_SETS = (
     "probe6",
     "probe7",
     "probe8",
+    "probe9",
     "labels",
     "every",
 )
@@ -76,8 +77,9 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe6", labels)
             + _plan("probe7", labels)
             + _plan("probe8", labels)
+            + _plan("probe9", labels)
         )
-    if name in ("probe6", "probe7", "probe8"):  # residents' messages, written blind
+    if name in ("probe6", "probe7", "probe8", "probe9"):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
@@ -214,8 +216,10 @@ def register(sub) -> None:
         "chat, written blind); probe7 (the seventh: emergencies told indirectly and their "
         "calm look-alikes, written blind); probe8 (the eighth: emergencies buried in "
         "ordinary messages, told for others, mistyped, in dialect, very short or in "
-        "English, and their calm twins, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–8; labels when --labels is "
+        "English, and their calm twins, written blind); probe9 (the ninth: emergencies told as "
+        "replies, by unusual reporters, by the senses, mixed or with misleading times, and "
+        "exaggerations, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–9; labels when --labels is "
         "given)",
     )
     p.add_argument(
