@@ -353,6 +353,8 @@ class Classifier:
         self._now = rx("now")
         self._ongoing = rx("ongoing")
         self._current = rx("current")
+        self._comparison = rx("comparison")
+        self._another_time = rx("another_time")
         self._progress = rx("progress")
         self._additive = rx("additive")
         self._concessive = rx("concessive")
@@ -668,9 +670,12 @@ class Classifier:
     def _unreal_clause(self, norm: str, clause, sentence, past_in: dict) -> int:
         """Is an event in this clause imagined (``_UNREAL``), or past or a habit
         (``_UNREAL | _RECALLED``), or not (0)? A clause with a hypothesis or a habit is; a
-        time in the past ("上个月", "去年", "琴日") covers its whole sentence ("上个月我们5栋，
-        电梯困了人"), unless the clause itself comes back to now ("去年淹过，现在又淹了") or
-        says the matter began then and goes on ("昨晚开始停电")."""
+        time in the past ("上个月", "去年", "琴日") covers the rest of its sentence ("上个月我们
+        5栋，电梯困了人") until a clause comes back to now ("上周报的没修 今天更离谱 电梯关着人"),
+        unless the clause itself says the matter began then and goes on ("昨晚开始停电"). A
+        past time only compared with ("比上午那次大多了") tells no time. An event told before
+        any time is covered by a past time later in the sentence ("高空扔东西太没素质 昨天又
+        发现一个酒瓶")."""
         c = norm[clause[0] : clause[1]]
         if self._hypo is not None and self._hypo.search(c) is not None:
             return _UNREAL
@@ -679,17 +684,46 @@ class Classifier:
         past = self._past
         if past is None:
             return 0
-        if past.search(c) is not None:
+        if self._past_in(c) is not None:
             ongoing = self._ongoing is not None and self._ongoing.search(c) is not None
             return 0 if ongoing else _RECALLED
         if clause == sentence:
             return 0
         told = past_in.get(sentence)
         if told is None:
-            told = past_in[sentence] = past.search(norm, sentence[0], sentence[1]) is not None
+            told = past_in[sentence] = self._past_in(norm[sentence[0] : sentence[1]]) is not None
         if not told:
             return 0
-        return 0 if self._current is not None and self._current.search(c) else _RECALLED
+        current = self._current
+        if current is not None and current.search(c):
+            return 0
+        before = norm[sentence[0] : clause[0]]
+        last_past = self._past_in(before, last=True)
+        if last_past is None:  # the past time comes later in the sentence, and covers it,
+            # unless it tells of another time ("电梯困人了 上周也困过一次")
+            other = self._another_time
+            later = norm[clause[1] : sentence[1]]
+            return 0 if other is not None and other.search(later) else _RECALLED
+        if current is not None and any(m.start() > last_past for m in current.finditer(before)):
+            return 0  # a clause between came back to now
+        return _RECALLED
+
+    def _past_in(self, text: str, last: bool = False) -> int | None:
+        """Where a past time is in ``text`` (the first, or the ``last``), leaving out those
+        only compared with ("比上次还大"); None when there is none."""
+        found = None
+        compared = (
+            [m.span() for m in self._comparison.finditer(text)]
+            if self._comparison is not None and "比" in text
+            else ()
+        )
+        for m in self._past.finditer(text):
+            if any(a <= m.start() < b for a, b in compared):
+                continue
+            if not last:
+                return m.start()
+            found = m.start()
+        return found
 
     def _was_emergency(self, spans: list[_Span], recalled: int) -> bool:
         """Would the events told as past or as a habit make an emergency if they were
