@@ -49,8 +49,10 @@ _BY_PRIORITY = sorted(range(_N), key=_PRIORITY.__getitem__)
 _CLASS_ORDER = ("incident", "attitude", "quality", "equipment")
 _REQUEST_KINDS = frozenset(INTENTS.index(i) for i in ("repair", "complaint", "cleaning"))
 # Sentences end here; clauses also at commas, spaces and the lexicon's conjunctions.
-_SENTENCE_END = frozenset("。!?！？\n;；…")
-_CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）")
+_SENTENCE_END = frozenset(
+    "。!?！？\n;；…."
+)  # (a full stop inside a word or number is a space by now)
+_CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）.")
 # scope of an event: imagined (hypothetical, or not said to be happening now in a letter),
 # and recalled (past or habitual: an incident told, which the ``recalled`` group marks)
 _UNREAL = 1
@@ -257,10 +259,10 @@ def _between_words(before: str, after: str) -> bool:
 
 def _reading_length(norm: str) -> int:
     """A message's length in Chinese characters' worth: an English word of five letters
-    says about what one or two characters say, so a 115-character English cry for help
-    ("stuck in lift 2 at Tower 5 …") is short, not a letter."""
+    says about what two or three characters say, so a 115-character English cry for help
+    ("stuck in lift 2 at Tower 5 …") is short, and a 250-character account is a letter."""
     letters = len(_LATIN_LETTER.findall(norm)) if _LATIN_LETTER.search(norm) else 0
-    return len(norm) - letters + letters // 4
+    return len(norm) - letters + letters // 2
 
 
 class Classifier:
@@ -355,6 +357,7 @@ class Classifier:
         self._current = rx("current")
         self._comparison = rx("comparison")
         self._another_time = rx("another_time")
+        self._worse_now = rx("worse_now")
         self._progress = rx("progress")
         self._additive = rx("additive")
         self._concessive = rx("concessive")
@@ -673,7 +676,8 @@ class Classifier:
         time in the past ("上个月", "去年", "琴日") covers the rest of its sentence ("上个月我们
         5栋，电梯困了人") until a clause comes back to now ("上周报的没修 今天更离谱 电梯关着人"),
         unless the clause itself says the matter began then and goes on ("昨晚开始停电"). A
-        past time only compared with ("比上午那次大多了") tells no time. An event told before
+        past time only compared with ("比上午那次大多了") tells no time, nor one of an event
+        that is worse now ("昨天报的煤气味 现在更大了"). An event told before
         any time is covered by a past time later in the sentence ("高空扔东西太没素质 昨天又
         发现一个酒瓶")."""
         c = norm[clause[0] : clause[1]]
@@ -684,6 +688,9 @@ class Classifier:
         past = self._past
         if past is None:
             return 0
+        worse = self._worse_now
+        if worse is not None and worse.search(norm, clause[1]) is not None:
+            return 0  # "I reported the gas smell yesterday. It is much stronger now"
         if self._past_in(c) is not None:
             ongoing = self._ongoing is not None and self._ongoing.search(c) is not None
             return 0 if ongoing else _RECALLED
@@ -712,11 +719,7 @@ class Classifier:
         """Where a past time is in ``text`` (the first, or the ``last``), leaving out those
         only compared with ("比上次还大"); None when there is none."""
         found = None
-        compared = (
-            [m.span() for m in self._comparison.finditer(text)]
-            if self._comparison is not None and "比" in text
-            else ()
-        )
+        compared = [m.span() for m in self._comparison.finditer(text)] if self._comparison else ()
         for m in self._past.finditer(text):
             if any(a <= m.start() < b for a, b in compared):
                 continue
