@@ -19,24 +19,20 @@ What a resident then writes about it is read with the notice as context
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers.context import env
+from handlers.context import Incoming, env
+from handlers.staff_context import settle_cards
 from models.domain.clock import now
 from models.domain.incidents import place_words
-from models.domain.notices import KIND_FAILURE, Target, parse
+from models.domain.notices import Target, parse
 from models.outbox import queue_message
 from models.storage.db import community_row
 from models.storage.statements import fetch, insert_many, update_where
-from models.tables import Community, Notice, NoticeDelivery, Resident, Staff, UnitAlias
-
-OPEN = ("sending", "done")
-STOP_WORDS = {"请问", "什么时候", "几点", "明天", "今天", "为什么", "可以", "需要", "物业", "小区"}
-MISSED_LISTED = 20
+from models.tables import Community, Notice, NoticeDelivery, Staff, UnitAlias
 
 
 def t(key: str, **values: Any) -> str:
@@ -251,19 +247,18 @@ class Settled(str):
     ``str``: a late second press must not overwrite what the first one closed the card with."""
 
 
-async def send(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
-    """Queue the notice for every resident it is for (once: a second press is told so)."""
-    notice = await Notice.get_or_none(id=notice_id).using_db(conn)
-    if not may_see(staff, notice):
-        return t("staff.notice_unknown", id=notice_id)
+async def send(
+    notice_id: int, staff: Staff, conn: BaseDBAsyncClient, *, pressed: Incoming | None = None
+) -> str:
+    """Queue the notice for every resident it is for (once: a second press is told so).
+    Its cards in the chats close with the answer (but the one ``pressed``, which the
+    button's answer closes)."""
     at = now()
-    changed = await update_where(
-        Notice, {"id": notice.id, "status": "draft"}, {"status": "sending", "sent_at": at}, conn
+    notice, refused = await _take_draft(
+        notice_id, staff, {"status": "sending", "sent_at": at}, conn
     )
-    if not changed:
-        return t(
-            "staff.notice_not_draft", id=notice.id, status=t(f"staff.notice_status.{notice.status}")
-        )
+    if refused:
+        return refused
     community = await community_row(notice.community_id, conn=conn)
     people = await recipients(community, targets_of(notice), conn)  # as they are now
     not_before = env().calendar.after_quiet(at)
@@ -302,21 +297,36 @@ async def send(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
         {"recipients": len(people), "households": households(people)},
         conn,
     )
-    return Settled(t("staff.notice_sending", id=notice.id, residents=len(people)))
+    return await _settled(
+        notice, t("staff.notice_sending", id=notice.id, residents=len(people)), conn, pressed
+    )
 
 
-async def cancel(notice_id: int, staff: Staff, conn: BaseDBAsyncClient) -> str:
+async def cancel(
+    notice_id: int, staff: Staff, conn: BaseDBAsyncClient, *, pressed: Incoming | None = None
+) -> str:
+    notice, refused = await _take_draft(notice_id, staff, {"status": "cancelled"}, conn)
+    if refused:
+        return refused
+    return await _settled(notice, t("staff.notice_cancelled", id=notice.id), conn, pressed)
+
+
+async def _take_draft(notice_id: int, staff: Staff, values: dict, conn):
+    """(the notice, None) once it left its draft for ``values``; (None, why not) when it
+    is not theirs or was already sent or cancelled."""
     notice = await Notice.get_or_none(id=notice_id).using_db(conn)
     if not may_see(staff, notice):
-        return t("staff.notice_unknown", id=notice_id)
-    changed = await update_where(
-        Notice, {"id": notice.id, "status": "draft"}, {"status": "cancelled"}, conn
-    )
-    if not changed:
-        return t(
-            "staff.notice_not_draft", id=notice.id, status=t(f"staff.notice_status.{notice.status}")
-        )
-    return Settled(t("staff.notice_cancelled", id=notice.id))
+        return None, t("staff.notice_unknown", id=notice_id)
+    if not await update_where(Notice, {"id": notice.id, "status": "draft"}, values, conn):
+        status = t(f"staff.notice_status.{notice.status}")
+        return None, t("staff.notice_not_draft", id=notice.id, status=status)
+    return notice, None
+
+
+async def _settled(notice: Notice, line: str, conn, pressed: Incoming | None) -> Settled:
+    # every card of the notice carries both buttons: one of them finds each card once
+    await settle_cards(f"notice:send:{notice.id}", line, conn, pressed=pressed)
+    return Settled(line)
 
 
 async def visible(staff: Staff, limit: int = 50) -> list[Notice]:
@@ -325,68 +335,3 @@ async def visible(staff: Staff, limit: int = 50) -> list[Notice]:
     if staff.community_id is not None:
         q = q.filter(community_id=staff.community_id)
     return list(await q.order_by("-id").limit(limit))
-
-
-# -- what residents write about a notice --------------------------------------------------
-async def concerning(resident: Resident, at: datetime, conn) -> list[Notice]:
-    """The notices sent lately that are for this resident's home, newest first."""
-    if resident.community_id is None:
-        return []
-    found = (
-        await Notice.filter(
-            community_id=resident.community_id,
-            status__in=list(OPEN),
-            sent_at__gte=at - timedelta(days=14),
-        )
-        .using_db(conn)
-        .order_by("-id")
-        .limit(20)
-    )
-    if not found:
-        return []
-    building, entrance, keys = None, None, set()
-    if resident.unit_id is not None:
-        rows = await fetch(
-            'SELECT u."entrance" AS entrance, b."name" AS building FROM "unit" u '
-            'JOIN "building" b ON b."id" = u."building_id" WHERE u."id" = ?',
-            [resident.unit_id],
-            conn,
-        )
-        if rows:
-            building, entrance = rows[0]["building"], rows[0]["entrance"]
-        keys = set(
-            await UnitAlias.filter(unit_id=resident.unit_id)
-            .using_db(conn)
-            .values_list("key", flat=True)
-        )
-    out = []
-    for notice in found:
-        targets = targets_of(notice)
-        if any(x.kind == "community" for x in targets) or (
-            resident.unit_id is not None
-            and any(x.covers(building, entrance, keys) for x in targets)
-        ):
-            out.append(notice)
-    return out
-
-
-def window(notice: Notice, *, planned: bool) -> tuple[datetime, datetime]:
-    """When a notice explains reports (``planned``: its period, give or take the margin)
-    or answers questions (from its sending to the end of that)."""
-    cfg = env().config.notices
-    margin = timedelta(minutes=cfg.margin_minutes)
-    sent = notice.sent_at or notice.created_at
-    if notice.starts_at is not None and notice.ends_at is not None:
-        start, end = notice.starts_at - margin, notice.ends_at + margin
-    else:
-        start, end = sent, sent + timedelta(hours=cfg.default_hours)
-    return (start if planned else min(start, sent)), end
-
-
-def planned_failure(notice: Notice) -> str | None:
-    return KIND_FAILURE.get(notice.kind)
-
-
-def mentions(c: nlp.Classification, notice: Notice) -> bool:
-    """A question that names what the notice is about ("车库清洗要挪车吗")."""
-    return any(len(k) >= 2 and k not in STOP_WORDS and k in notice.text for k in c.keywords)

@@ -68,9 +68,9 @@ async def handle_button(msg: Incoming, staff: Staff | None) -> Outcome:
         ctx = Ctx(msg, staff, conn)
         if action == "notice" and ref.isdigit():
             if what == "send":
-                reply = await notices.send(int(ref), staff, conn)
+                reply = await notices.send(int(ref), staff, conn, pressed=msg)
             else:
-                reply = await notices.cancel(int(ref), staff, conn)
+                reply = await notices.cancel(int(ref), staff, conn, pressed=msg)
             if isinstance(reply, notices.Settled):
                 await ctx.close_card(reply)
             else:

@@ -23,7 +23,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 import nlp
-from handlers import incidents, notices, notify
+from handlers import incidents, notice_replies, notices, notify
 from handlers.context import env
 from handlers.incident_card import OPEN
 from handlers.incidents import (
@@ -138,12 +138,12 @@ async def _about_a_notice(
     inbound_id: int | None,
 ) -> bool:
     at = now()
-    for notice in await notices.concerning(resident, at, conn):
-        announced = failure is not None and notices.planned_failure(notice) == failure
-        start, end = notices.window(notice, planned=not question)
+    for notice in await notice_replies.concerning(resident, at, conn):
+        announced = failure is not None and notice_replies.planned_failure(notice) == failure
+        start, end = notice_replies.window(notice, planned=not question)
         if not start <= at <= end:
             continue
-        if question and (announced or notices.mentions(c, notice)):
+        if question and (announced or notice_replies.mentions(c, notice)):
             await notify.to_resident(
                 resident,
                 "notice.answer",
@@ -171,7 +171,7 @@ async def _planned(
 ) -> None:
     """A report of what a notice announced joins the notice's incident (opened with
     its first report)."""
-    mine = await open_child_of(resident, notices.planned_failure(notice), conn)
+    mine = await open_child_of(resident, notice_replies.planned_failure(notice), conn)
     values: dict[str, Any] = {
         "kind": env().texts(f"notice.kind.{notice.kind}", resident.script),
         "notice_text": nlp.to_script(notice.text, resident.script),
@@ -194,7 +194,7 @@ async def _planned(
         try:
             parent, incident = await create(
                 community,
-                notices.planned_failure(notice) or "water",
+                notice_replies.planned_failure(notice) or "water",
                 None,
                 None,
                 conn,

@@ -4,12 +4,14 @@ are, and the transaction: what every staff action is given. Staff texts are Chin
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers.context import Incoming, env
+from models.domain.clock import now
 from models.domain.lifecycle import Actor
-from models.outbox import queue_message
+from models.outbox import queue_message, sent_copies
 from models.tables import Staff
 
 
@@ -50,6 +52,41 @@ class Ctx:
             conn=self.conn,
             message_id=self.msg.message_id,
         )
+
+
+async def settle_cards(
+    button_data: str,
+    line: str,
+    conn: BaseDBAsyncClient,
+    *,
+    pressed: Incoming | None = None,
+    within: timedelta = timedelta(days=30),
+) -> int:
+    """Close every copy of a card that was settled elsewhere (on the console, by another
+    chat's button, by the resident): the copies whose buttons begin with ``button_data``
+    (see ``sent_copies``) keep their text, gain ``line`` and lose their buttons, as
+    ``Ctx.close_card`` closes
+    the one pressed (``pressed``: left to it). Only where the bot edits its messages;
+    returns how many are queued."""
+    queued = 0
+    for card in await sent_copies(button_data, EDITS_MESSAGES, now() - within, conn):
+        if pressed is not None and (card["platform"], card["chat_id"], card["message_id"]) == (
+            pressed.platform,
+            str(pressed.chat_id),
+            str(pressed.message_id),
+        ):
+            continue
+        room = MAX_CARD - len(line) - 2
+        await queue_message(
+            card["platform"],
+            card["chat_id"],
+            f"{card['text'][:room]}\n\n{line}",
+            kind="edit_card",
+            conn=conn,
+            message_id=card["message_id"],
+        )
+        queued += 1
+    return queued
 
 
 EDITS_MESSAGES = ("telegram",)  # platforms where the bot edits a message it sent

@@ -16,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from handlers import notify
 from handlers.context import Incoming, env
 from handlers.residents import attach_unit, community_of, save_state, unit_example_for
+from handlers.staff_context import settle_cards
 from models.domain.clock import now
 from models.domain.register import mask_phone, normalise_phone
 from models.domain.ticket import ACTIVE_STATUSES
@@ -111,6 +112,9 @@ async def verify(
             if details.get("card_chats"):
                 await notify.refresh_card(ticket, conn)
     label = await unit_label(claim.unit_id, conn)
+    if via != "staff":  # a card asked the stewards: it is settled (staff close it themselves)
+        line = env().texts(f"staff.verified_by_resident.{via}", unit=label, resident=resident.id)
+        await settle_cards(f"verify:{claim.id}", line, conn)
     await notify.to_resident_raw(
         resident,
         env().texts(

@@ -10,7 +10,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 from handlers import notify
 from handlers.context import Incoming, Outcome, env, row_id
-from handlers.staff_context import Ctx
+from handlers.staff_context import Ctx, settle_cards
 from handlers.verification import _register, _role, claim_of, verify
 from models.domain.clock import now
 from models.domain.register import mask_phone
@@ -45,7 +45,7 @@ async def staff_button(msg: Incoming, staff: Staff | None) -> Outcome:
     claim_id = row_id(parts[1]) if len(parts) > 1 else None
     answer = parts[2] if len(parts) > 2 else ""
     async with transaction(join=True) as conn:
-        said = await decide(staff, claim_id, answer, conn)
+        said = await decide(staff, claim_id, answer, conn, pressed=msg)
         if said is None:
             return Outcome(callback_answer=t("staff.verify_stale"))
         await Ctx(msg, staff, conn).close_card(said)
@@ -79,13 +79,20 @@ async def unbind(resident: Resident, conn: BaseDBAsyncClient) -> None:
 
 
 async def decide(
-    staff: Staff, claim_id: int | None, answer: str, conn: BaseDBAsyncClient
+    staff: Staff,
+    claim_id: int | None,
+    answer: str,
+    conn: BaseDBAsyncClient,
+    *,
+    pressed: Incoming | None = None,
 ) -> str | None:
     """A steward's answer to a claim: this person of the register (an occupant's id),
     someone the register does not list ("0"), or not of this unit ("no": the resident is
     unbound and told so). Returns the line for the staff who asked, or None when the
     claim is gone, already decided, not of this staff member's estate (to them, not
-    there), or the answer names nobody of the unit's register any more."""
+    there), or the answer names nobody of the unit's register any more. Every card of
+    the claim in the chats closes with the line (but the one ``pressed``, which the
+    button's answer closes)."""
     t = env().texts
     claim = await UnitClaim.get_or_none(id=claim_id).using_db(conn) if claim_id else None
     resident = await Resident.get_or_none(id=claim.resident_id).using_db(conn) if claim else None
@@ -117,10 +124,13 @@ async def decide(
     if answer == "no":
         await unbind(resident, conn)
         await notify.to_resident(resident, "verify_refused", unit=label, conn=conn)
-        return t("staff.verify_declined", staff=staff.name, unit=label, resident=resident.id)
-    await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
-    who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
-    return t("staff.verified", staff=staff.name, unit=label, resident=resident.id, who=who)
+        said = t("staff.verify_declined", staff=staff.name, unit=label, resident=resident.id)
+    else:
+        await verify(resident, claim, "staff", conn, occupant=occupant, staff=staff)
+        who = f"（{occupant.name}，{_role(occupant.role, 'hans')}）" if occupant else ""
+        said = t("staff.verified", staff=staff.name, unit=label, resident=resident.id, who=who)
+    await settle_cards(f"verify:{claim.id}", said, conn, pressed=pressed)
+    return said
 
 
 async def pending(staff: Staff, limit: int = 100) -> list[dict]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import weakref
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
@@ -196,3 +197,38 @@ def backoff(attempts: int, base: float, cap: float, retry_after: float | None = 
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
+
+
+async def sent_copies(
+    button_data: str, platforms: tuple[str, ...], since: datetime, conn: BaseDBAsyncClient
+) -> list[dict[str, Any]]:
+    """The messages sent since ``since`` on ``platforms`` (with the platform's message id)
+    that carry a button whose data is ``button_data`` or begins with it and a colon
+    ("verify:12" finds "verify:12:7", never "verify:123:7"): every copy of one card, in
+    every chat it went to. Each is {"platform", "chat_id", "message_id", "text"}."""
+    if not platforms:
+        return []
+    rows = await statements.fetch(
+        'SELECT "platform", "chat_id", "payload", "platform_message_id" FROM "outbox" '
+        'WHERE "status" = ? AND "kind" = ? AND "platform_message_id" IS NOT NULL '
+        f'AND "created_at" >= ? AND "platform" IN ({statements.markers(len(platforms))}) '
+        'AND (CAST("payload" AS TEXT) LIKE ? OR CAST("payload" AS TEXT) LIKE ?) ORDER BY "id"',
+        [OutboxStatus.SENT, "text", since, *platforms, f'%"{button_data}"%', f'%"{button_data}:%'],
+        conn,
+    )
+    out = []
+    for row in rows:
+        payload = row["payload"]
+        if isinstance(payload, (str, bytes)):
+            payload = json.loads(payload)
+        datas = [b.get("data", "") for line in payload.get("buttons") or () for b in line]
+        if any(d == button_data or d.startswith(f"{button_data}:") for d in datas):
+            out.append(
+                {
+                    "platform": row["platform"],
+                    "chat_id": row["chat_id"],
+                    "message_id": row["platform_message_id"],
+                    "text": payload.get("text", ""),
+                }
+            )
+    return out
