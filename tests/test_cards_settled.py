@@ -144,3 +144,40 @@ async def test_a_notice_sent_from_the_console_closes_its_card_in_the_chat(consol
     (edit,) = await _edits_after(mark)
     assert edit.payload["message_id"] == "808" and edit.payload["text"].endswith(said)
     assert edit.payload["text"].startswith(card.payload["text"])
+
+
+async def test_the_copies_of_a_card_are_found_by_their_buttons_on_every_database(any_db):
+    """SQLite keeps the payload as text, PostgreSQL as jsonb: the same search finds the
+    copies of one card and no other (verify:1 is not verify:12), sent ones only."""
+    from datetime import timedelta
+
+    from models.outbox import sent_copies
+
+    def card(data: str, chat: str, message_id: str | None, status: str = "sent") -> dict:
+        return {
+            "platform": "telegram",
+            "chat_id": chat,
+            "kind": "text",
+            "payload": {"text": f"card {data}", "buttons": [[{"text": "是", "data": data}]]},
+            "status": status,
+            "platform_message_id": message_id,
+            "next_attempt_at": now(),
+            "created_at": now(),
+        }
+
+    for row in (
+        card("verify:1:5", "-1", "11"),
+        card("verify:1:0", "-2", "12"),
+        card("verify:12:5", "-1", "13"),
+        card("verify:1:5", "-3", None, status="pending"),
+        card("notice:send:1", "-1", "14"),
+    ):
+        await Outbox.create(**row)
+    await Outbox.create(**{**card("verify:1:5", "wx", "15"), "platform": "wechat"})
+    since = now() - timedelta(days=1)
+    found = await sent_copies("verify:1", ("telegram",), since, None)
+    assert sorted((c["chat_id"], c["message_id"]) for c in found) == [("-1", "11"), ("-2", "12")]
+    assert found[0]["text"] == "card verify:1:5"
+    (notice,) = await sent_copies("notice:send:1", ("telegram",), since, None)
+    assert notice["message_id"] == "14"
+    assert await sent_copies("verify:1", ("telegram",), now() + timedelta(days=1), None) == []
