@@ -54,6 +54,7 @@ EVAL_SETS = (
     "probe7",
     "probe8",
     "probe9",
+    "probe10",
     "labels",
     "every",
 )
@@ -78,8 +79,9 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe7", labels)
             + _plan("probe8", labels)
             + _plan("probe9", labels)
+            + _plan("probe10", labels)
         )
-    if name in ("probe6", "probe7", "probe8", "probe9"):  # residents' messages, written blind
+    if name in ("probe6", "probe7", "probe8", "probe9", "probe10"):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
@@ -218,8 +220,9 @@ def register(sub) -> None:
         "ordinary messages, told for others, mistyped, in dialect, very short or in "
         "English, and their calm twins, written blind); probe9 (the ninth: emergencies told as "
         "replies, by unusual reporters, by the senses, mixed or with misleading times, and "
-        "exaggerations, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–9; labels when --labels is "
+        "exaggerations, written blind); probe10 (the tenth: a week of a busy desk's messages, "
+        "written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–10; labels when --labels is "
         "given)",
     )
     p.add_argument(
