@@ -123,3 +123,32 @@ def test_an_emergency_the_review_found_is_urgent(clf, text, hazard):
 
 def test_fire_emoji_as_praise_is_calm(clf):
     assert clf.classify("这个活动太棒了🔥🔥🔥").urgent is False
+
+
+# -- round 9: what probe10 (a week of a busy desk's messages, written blind) found --
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("小孩手指被防盗门夹住了 抽不出来 快来", "injury"),  # caught, cannot come out
+        ("车库的消防栓被撞坏了 正在喷水", "flood"),  # a hydrant gushing
+        ("水都流进配电房了", "flood"),  # water into the electrics
+        ("3栋电梯捆人了", "elevator"),  # 捆人: a slip for 困人
+    ],
+)
+def test_round9_emergencies_are_urgent(clf, text, hazard):
+    r = clf.classify(text)
+    assert (r.urgent, r.hazard) == (True, hazard), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "燃气味 师傅来看过了 阀门已经拧紧了 谢谢",  # fixed
+        "烟感被我家狗碰响了 没事没事",  # a pet, and it is nothing
+        "老人在花园滑了一跤 擦破点皮 没大事",  # a graze
+        "手被门夹了一下 有点疼",  # a pinch, nothing caught
+        "水管漏水把楼道弄得全是水 麻烦修一下",  # a leak to mend and mop, not a flood
+    ],
+)
+def test_round9_calm_messages_stay_calm(clf, text):
+    assert clf.classify(text).urgent is False
