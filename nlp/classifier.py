@@ -49,10 +49,15 @@ _BY_PRIORITY = sorted(range(_N), key=_PRIORITY.__getitem__)
 _CLASS_ORDER = ("incident", "attitude", "quality", "equipment")
 _REQUEST_KINDS = frozenset(INTENTS.index(i) for i in ("repair", "complaint", "cleaning"))
 # Sentences end here; clauses also at commas, spaces and the lexicon's conjunctions.
-_SENTENCE_END = frozenset(
-    "。!?！？\n;；…."
-)  # (a full stop inside a word or number is a space by now)
-_CLAUSE_END = frozenset("。!?！？\n;；…,，、 :：~～()（）.")
+_SENTENCE_END = frozenset("。!?！？\n;；…")
+# (a full stop ends a clause: one inside a word or a number is a space by now)
+_CLAUSE_MARKS = "。!?！？\n;；…,，、 :：~～()（）."
+_CLAUSE_END = frozenset(_CLAUSE_MARKS)
+# what follows a clause, up to the next mark that is not a space (the next clause, or the
+# next few in Chinese written with spaces)
+_NEXT_CLAUSE = re.compile(
+    f"[{re.escape(_CLAUSE_MARKS)}]*[^{re.escape(_CLAUSE_MARKS.replace(' ', ''))}]*"
+)
 # scope of an event: imagined (hypothetical, or not said to be happening now in a letter),
 # and recalled (past or habitual: an incident told, which the ``recalled`` group marks)
 _UNREAL = 1
@@ -358,6 +363,7 @@ class Classifier:
         self._comparison = rx("comparison")
         self._another_time = rx("another_time")
         self._worse_now = rx("worse_now")
+        self._back_to_now = rx("back_to_now")
         self._progress = rx("progress")
         self._additive = rx("additive")
         self._concessive = rx("concessive")
@@ -672,28 +678,35 @@ class Classifier:
 
     def _unreal_clause(self, norm: str, clause, sentence, past_in: dict) -> int:
         """Is an event in this clause imagined (``_UNREAL``), or past or a habit
-        (``_UNREAL | _RECALLED``), or not (0)? A clause with a hypothesis or a habit is; a
-        time in the past ("上个月", "去年", "琴日") covers the rest of its sentence ("上个月我们
-        5栋，电梯困了人") until a clause comes back to now ("上周报的没修 今天更离谱 电梯关着人"),
-        unless the clause itself says the matter began then and goes on ("昨晚开始停电"). A
-        past time only compared with ("比上午那次大多了") tells no time, nor one of an event
-        that is worse now ("昨天报的煤气味 现在更大了"). An event told before
-        any time is covered by a past time later in the sentence ("高空扔东西太没素质 昨天又
-        发现一个酒瓶")."""
+        (``_UNREAL | _RECALLED``), or not (0)? A clause with a hypothesis is; a habit or a
+        time in the past is, unless a word saying now follows it ("前两天刚换的燃气管现在又
+        漏气了", "the lift always breaks down and today my dad is stuck"). A time in the past
+        ("上个月", "去年", "琴日") covers the rest of its sentence ("上个月我们5栋，电梯困了人")
+        until a clause comes back to now ("上周报的没修 今天更离谱 电梯关着人"), unless the
+        clause itself says the matter began then and goes on ("昨晚开始停电"). A past time
+        only compared with ("比上午那次大多了") tells no time, nor one of an event that is
+        worse now, said in its clause or the next ("昨天报的煤气味 现在更大了"). An event
+        told before any time is covered by a past time later in the sentence ("高空扔东西太
+        没素质 昨天又发现一个酒瓶"), unless that tells of another time ("上周也困过一次")."""
         c = norm[clause[0] : clause[1]]
         if self._hypo is not None and self._hypo.search(c) is not None:
             return _UNREAL
-        if self._habit is not None and self._habit.search(c) is not None:
-            return _RECALLED
+        if self._habit is not None:
+            habit = [m.start() for m in self._habit.finditer(c)]
+            if habit and not self._back_after(c, habit[-1]):
+                return _RECALLED
         past = self._past
         if past is None:
             return 0
         worse = self._worse_now
-        if worse is not None and worse.search(norm, clause[1]) is not None:
-            return 0  # "I reported the gas smell yesterday. It is much stronger now"
-        if self._past_in(c) is not None:
+        if worse is not None:
+            after = _NEXT_CLAUSE.match(norm, clause[1], sentence[1])
+            if worse.search(norm, clause[0], after.end() if after else clause[1]) is not None:
+                return 0  # "I reported the gas smell yesterday, it is much stronger now"
+        own = self._past_in(c, last=True)
+        if own is not None:
             ongoing = self._ongoing is not None and self._ongoing.search(c) is not None
-            return 0 if ongoing else _RECALLED
+            return 0 if ongoing or self._back_after(c, own) else _RECALLED
         if clause == sentence:
             return 0
         told = past_in.get(sentence)
@@ -711,9 +724,13 @@ class Classifier:
             other = self._another_time
             later = norm[clause[1] : sentence[1]]
             return 0 if other is not None and other.search(later) else _RECALLED
-        if current is not None and any(m.start() > last_past for m in current.finditer(before)):
-            return 0  # a clause between came back to now
-        return _RECALLED
+        return 0 if self._back_after(before, last_past) else _RECALLED
+
+    def _back_after(self, text: str, at: int) -> bool:
+        """Does a word saying now (lexicon.back_to_now: 现在, 今天, still…) come after
+        position ``at`` of ``text``?"""
+        back = self._back_to_now
+        return back is not None and back.search(text, at + 1) is not None
 
     def _past_in(self, text: str, last: bool = False) -> int | None:
         """Where a past time is in ``text`` (the first, or the ``last``), leaving out those

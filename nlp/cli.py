@@ -81,7 +81,13 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe9", labels)
             + _plan("probe10", labels)
         )
-    if name in ("probe6", "probe7", "probe8", "probe9", "probe10"):  # residents' messages, written blind
+    if name in (
+        "probe6",
+        "probe7",
+        "probe8",
+        "probe9",
+        "probe10",
+    ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name == "probe5":  # long formal letters only, written blind
         return [
