@@ -249,16 +249,18 @@ class _Scored:
 
 
 _LATIN_LETTER = re.compile(r"[a-z]")
-_LATIN_WORD_END = re.compile(r"[a-z0-9'%]$")
-_LATIN_WORD_START = re.compile(r"^[a-z0-9']")
 
 
 def _between_words(before: str, after: str) -> bool:
-    """Is a space between two English words (not between Chinese clauses)?"""
+    """Is a space between two English words (not between Chinese clauses, nor between two
+    numbers)?"""
+    b, a = before[-1], after[0]
     return (
-        _LATIN_WORD_END.search(before) is not None
-        and _LATIN_WORD_START.search(after) is not None
-        and (_LATIN_LETTER.search(before) is not None or _LATIN_LETTER.search(after) is not None)
+        b.isascii()
+        and a.isascii()
+        and (b.isalnum() or b in "'%")
+        and (a.isalnum() or a == "'")
+        and not (before.isdigit() and after.isdigit())
     )
 
 
@@ -565,14 +567,14 @@ class Classifier:
         sentences: list[tuple[int, int]] = []
         clauses: list[tuple[int, int]] = []
         s0 = c0 = 0
-        last = len(tokens) - 1
+        last = len(tokens) - 1 if _LATIN_LETTER.search(norm) else 0  # (English: see below)
         for i, t in enumerate(tokens):
             tstarts.append(pos)
             end = pos + len(t)
             if t in self._conj and pos > c0:
                 clauses.append((c0, pos))
                 c0 = pos
-            if t == " " and 0 < i < last and _between_words(tokens[i - 1], tokens[i + 1]):
+            if 0 < i < last and t == " " and _between_words(tokens[i - 1], tokens[i + 1]):
                 pass  # a space inside English ("what should we do if …") ends nothing
             elif len(t) == 1 and t in _CLAUSE_END:
                 if pos > c0:
@@ -627,7 +629,7 @@ class Classifier:
         starts_c = [a for a, _ in clauses]
         flags: dict[int, int] = {}
         now: dict[int, bool] = {}
-        past_in: dict[tuple[int, int], bool] = {}  # sentences that tell of the past
+        past_in: dict = {}  # sentences that tell of the past; "worse": a worse-now anywhere
         dropped = 0
         imagined = 0
         recalled = 0  # event groups of something told as past or as a habit
@@ -699,7 +701,9 @@ class Classifier:
         if past is None:
             return 0
         worse = self._worse_now
-        if worse is not None:
+        if worse is not None and "worse" not in past_in:
+            past_in["worse"] = worse.search(norm) is not None  # once per message
+        if worse is not None and past_in["worse"]:
             after = _NEXT_CLAUSE.match(norm, clause[1], sentence[1])
             if worse.search(norm, clause[0], after.end() if after else clause[1]) is not None:
                 return 0  # "I reported the gas smell yesterday, it is much stronger now"
@@ -736,7 +740,11 @@ class Classifier:
         """Where a past time is in ``text`` (the first, or the ``last``), leaving out those
         only compared with ("比上次还大"); None when there is none."""
         found = None
-        compared = [m.span() for m in self._comparison.finditer(text)] if self._comparison else ()
+        compared = (
+            [m.span() for m in self._comparison.finditer(text)]
+            if self._comparison is not None and ("比" in text or "like" in text or "same" in text)
+            else ()
+        )
         for m in self._past.finditer(text):
             if any(a <= m.start() < b for a, b in compared):
                 continue
