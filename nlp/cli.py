@@ -55,6 +55,7 @@ EVAL_SETS = (
     "probe8",
     "probe9",
     "probe10",
+    "probe11",
     "labels",
     "every",
 )
@@ -80,6 +81,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe8", labels)
             + _plan("probe9", labels)
             + _plan("probe10", labels)
+            + _plan("probe11", labels)
         )
     if name in (
         "probe6",
@@ -89,9 +91,9 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe10",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
-    if name == "probe5":  # long formal letters only, written blind
+    if name in ("probe5", "probe11"):  # long formal letters only, written blind
         return [
-            (f"probe5 letters:{view}", "intent", lambda v=view: ev.load_letters(v, "probe5"))
+            (f"{name} letters:{view}", "intent", lambda v=view: ev.load_letters(v, name))
             for view in ("title", "prefix", "full")
         ]
     if name == "probe4":  # no letters: chat not meant for us, residents' controls
