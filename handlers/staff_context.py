@@ -63,11 +63,10 @@ async def settle_cards(
     within: timedelta = timedelta(days=30),
 ) -> int:
     """Close every copy of a card that was settled elsewhere (on the console, by another
-    chat's button, by the resident): the copies whose buttons begin with ``button_data``
-    (see ``sent_copies``) keep their text, gain ``line`` and lose their buttons, as
-    ``Ctx.close_card`` closes
-    the one pressed (``pressed``: left to it). Only where the bot edits its messages;
-    returns how many are queued."""
+    chat's button, by the resident): the copies that carry ``button_data`` (see
+    ``sent_copies``) keep their text, gain ``line`` and lose their buttons, as
+    ``Ctx.close_card`` closes the one that was pressed (``pressed``, left to it). Only
+    where the bot edits its messages; returns how many edits are queued."""
     queued = 0
     for card in await sent_copies(button_data, EDITS_MESSAGES, now() - within, conn):
         if pressed is not None and (card["platform"], card["chat_id"], card["message_id"]) == (
