@@ -53,6 +53,8 @@ _SENTENCE_END = frozenset("。!?！？\n;；…")
 # (a full stop ends a clause: one inside a word or a number is a space by now)
 _CLAUSE_MARKS = "。!?！？\n;；…,，、 :：~～()（）."
 _CLAUSE_END = frozenset(_CLAUSE_MARKS)
+# "困人的电梯", "停电烧坏的冰箱", "燃气泄漏那家": an event that names a thing or a matter
+_NAMES_A_MATTER = re.compile(r"[^,.?!。，！？ ]{0,3}?[的那]")
 # what follows a clause, up to the next mark that is not a space (the next clause, or the
 # next few in Chinese written with spaces)
 _NEXT_CLAUSE = re.compile(
@@ -663,6 +665,8 @@ class Classifier:
                     and not norm.startswith(("过来", "过去"), sp.end)
                 ):
                     unreal = _RECALLED  # "摔倒过": it happened once, before
+                if not unreal and self._names_past_matter(norm, clauses[ci], sp):
+                    unreal = _RECALLED  # "上次困人的那台电梯现在修好了吗"
                 if not unreal and needs_now and self._now is not None:
                     if si not in now:
                         a, b = sentences[si]
@@ -729,6 +733,21 @@ class Classifier:
             later = norm[clause[1] : sentence[1]]
             return 0 if other is not None and other.search(later) else _RECALLED
         return 0 if self._back_after(before, last_past) else _RECALLED
+
+    def _names_past_matter(self, norm: str, clause, sp: _Span) -> bool:
+        """An event that names a past matter ("上次困人的那台电梯", "昨天停电的事") before the
+        word saying now in its clause: the now is the question's, not the event's."""
+        if self._back_to_now is None or _NAMES_A_MATTER.match(norm, sp.end) is None:
+            return False
+        c = norm[clause[0] : clause[1]]
+        own = self._past_in(c, last=True)
+        if own is None and self._habit is not None:
+            habit = [m.start() for m in self._habit.finditer(c)]
+            own = habit[-1] if habit else None
+        if own is None:
+            return False
+        back = self._back_to_now.search(c, own + 1)
+        return back is not None and sp.start < clause[0] + back.start()
 
     def _back_after(self, text: str, at: int) -> bool:
         """Does a word saying now (lexicon.back_to_now: 现在, 今天, still…) come after

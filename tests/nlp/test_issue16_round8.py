@@ -203,3 +203,43 @@ def test_second_review_emergencies_are_urgent(clf, text, hazard):
 )
 def test_second_review_calm_messages_stay_calm(clf, text):
     assert clf.classify(text).urgent is False
+
+
+# -- from a third review (everyday traffic): calm messages the new words must not page anyone for --
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上次困人的那台电梯现在修好了吗",  # an event that names a past matter
+        "上周停电烧坏的冰箱现在能找谁赔",
+        "昨天停电的事今天有说法了吗",
+        "电梯门感应不灵 刚才差点卡人",  # 差点
+        "电梯到楼层后会往下沉一点 不平层",  # a levelling fault
+        "卫生间的吊顶塌了一块 能来装回去吗",  # a panel
+        "小区后门那段围墙倒了一截 什么时候修",  # asked when it is mended
+        "楼上晾的被子晃来晃去",  # swaying is not falling
+        "有人说物业费再涨他就要跳楼了 哈哈",
+        "楼上太吵 我上去拍门他不理",  # a neighbour who does not answer the door
+        "孩子的球掉进游泳池了",  # the child's ball
+        "炒辣椒呛到邻居了 这个算扰民吗",
+        "水龙头坏了 一开就像喷泉一样",  # a tap
+        "昨天晚上漏水把大堂淹了 今天地板还是滑的 小心老人摔倒",  # a warning
+        "there is a fire hazard in the corridor, boxes everywhere",
+        "电梯卡在哪里办",  # a lift card
+    ],
+)
+def test_third_review_everyday_messages_stay_calm(clf, text):
+    assert clf.classify(text).urgent is False
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("电梯卡人了 快来", "elevator"),
+        ("电梯刚才突然往下一沉 停住不动了 里面就我和孩子", "elevator"),
+        ("前两天就说地下室墙渗水 今天破了个口子 水像喷泉一样往外涌", "flood"),
+        ("楼道有明火 快来", "fire"),
+    ],
+)
+def test_third_review_controls_stay_urgent(clf, text, hazard):
+    r = clf.classify(text)
+    assert (r.urgent, r.hazard) == (True, hazard), r
