@@ -631,7 +631,8 @@ class Classifier:
         starts_c = [a for a, _ in clauses]
         flags: dict[int, int] = {}
         now: dict[int, bool] = {}
-        past_in: dict = {}  # sentences that tell of the past; "worse": a worse-now anywhere
+        past_in: dict[tuple[int, int], bool] = {}  # sentences that tell of the past
+        worse_now = self._worse_now is not None and self._worse_now.search(norm) is not None
         dropped = 0
         imagined = 0
         recalled = 0  # event groups of something told as past or as a habit
@@ -657,7 +658,7 @@ class Classifier:
                 unreal = flags.get(ci)
                 if unreal is None:
                     unreal = flags[ci] = self._unreal_clause(
-                        norm, clauses[ci], sentences[si], past_in
+                        norm, clauses[ci], sentences[si], past_in, worse_now
                     )
                 if (
                     not unreal
@@ -682,7 +683,9 @@ class Classifier:
                 out.append(sp)
         return out, sentences, clauses, dropped, imagined, recalled
 
-    def _unreal_clause(self, norm: str, clause, sentence, past_in: dict) -> int:
+    def _unreal_clause(
+        self, norm: str, clause, sentence, past_in: dict, worse_now: bool = False
+    ) -> int:
         """Is an event in this clause imagined (``_UNREAL``), or past or a habit
         (``_UNREAL | _RECALLED``), or not (0)? A clause with a hypothesis is; a habit or a
         time in the past is, unless a word saying now follows it ("前两天刚换的燃气管现在又
@@ -697,19 +700,16 @@ class Classifier:
         c = norm[clause[0] : clause[1]]
         if self._hypo is not None and self._hypo.search(c) is not None:
             return _UNREAL
-        if self._habit is not None:
-            habit = [m.start() for m in self._habit.finditer(c)]
-            if habit and not self._back_after(c, habit[-1]):
-                return _RECALLED
+        habit = self._last_habit(c)
+        if habit is not None and not self._back_after(c, habit):
+            return _RECALLED
         past = self._past
         if past is None:
             return 0
-        worse = self._worse_now
-        if worse is not None and "worse" not in past_in:
-            past_in["worse"] = worse.search(norm) is not None  # once per message
-        if worse is not None and past_in["worse"]:
+        if worse_now:  # (``worse_now``: the message says somewhere that it is worse now)
             after = _NEXT_CLAUSE.match(norm, clause[1], sentence[1])
-            if worse.search(norm, clause[0], after.end() if after else clause[1]) is not None:
+            end = after.end() if after else clause[1]
+            if self._worse_now.search(norm, clause[0], end) is not None:
                 return 0  # "I reported the gas smell yesterday, it is much stronger now"
         own = self._past_in(c, last=True)
         if own is not None:
@@ -741,13 +741,21 @@ class Classifier:
             return False
         c = norm[clause[0] : clause[1]]
         own = self._past_in(c, last=True)
-        if own is None and self._habit is not None:
-            habit = [m.start() for m in self._habit.finditer(c)]
-            own = habit[-1] if habit else None
+        if own is None:
+            own = self._last_habit(c)
         if own is None:
             return False
         back = self._back_to_now.search(c, own + 1)
         return back is not None and sp.start < clause[0] + back.start()
+
+    def _last_habit(self, text: str) -> int | None:
+        """Where the last word of a habit (经常, 老是, always …) is in ``text``, or None."""
+        if self._habit is None:
+            return None
+        found = None
+        for m in self._habit.finditer(text):
+            found = m.start()
+        return found
 
     def _back_after(self, text: str, at: int) -> bool:
         """Does a word saying now (lexicon.back_to_now: 现在, 今天, still…) come after
