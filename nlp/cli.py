@@ -56,6 +56,7 @@ EVAL_SETS = (
     "probe9",
     "probe10",
     "probe11",
+    "probe12",
     "labels",
     "every",
 )
@@ -82,6 +83,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe9", labels)
             + _plan("probe10", labels)
             + _plan("probe11", labels)
+            + _plan("probe12", labels)
         )
     if name in (
         "probe6",
@@ -89,6 +91,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe8",
         "probe9",
         "probe10",
+        "probe12",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name in ("probe5", "probe11"):  # long formal letters only, written blind
@@ -229,8 +232,10 @@ def register(sub) -> None:
         "English, and their calm twins, written blind); probe9 (the ninth: emergencies told as "
         "replies, by unusual reporters, by the senses, mixed or with misleading times, and "
         "exaggerations, written blind); probe10 (the tenth: a week of a busy desk's messages, "
-        "written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–10; labels when --labels is "
+        "written blind); probe11 (the eleventh: formal letters with titles, written blind); "
+        "probe12 (the twelfth: emergencies and their calm twins, words inside names, scope, "
+        "two requests, chat not for us; written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–12; labels when --labels is "
         "given)",
     )
     p.add_argument(
