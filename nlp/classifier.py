@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,87 @@ def _trigger(pattern: str) -> frozenset[str] | None:
         if r is not None and (best is None or len(r) < len(best)):
             best = r
     return frozenset(best) if best else None
+
+
+def _gate(pattern: str, flags: int = 0) -> re.Pattern | None:
+    """For a letter: a quick search for literal words of which every match of ``pattern``
+    must contain one, taken from a mandatory part after its first ("没电|全黑|…" at the end
+    of "(家里|整栋|…)[^,]{0,6}(没电|全黑|…)"). A pattern is tried at every position where
+    its first part can start, which in a letter is almost everywhere; the gate finds in
+    one fast scan that its rarer part is nowhere. None when no later part has such words."""
+    import re._constants as c
+    import re._parser as p
+
+    if flags & re.IGNORECASE:
+        return None
+
+    def prefixes(items) -> set[str] | None:
+        """Literal strings one of which every match of the sequence ``items`` starts with."""
+        outs = {""}
+        for op, av in items:
+            if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+                continue
+            if op is c.LITERAL:
+                outs = {o + chr(av) for o in outs}
+                continue
+            if op is c.IN:
+                chars: list[str] = []
+                for o, a in av:
+                    if o is c.LITERAL:
+                        chars.append(chr(a))
+                    elif o is c.RANGE and a[1] - a[0] <= 16:
+                        chars.extend(chr(x) for x in range(a[0], a[1] + 1))
+                    else:
+                        chars = []
+                        break
+                if chars and len(outs) * len(chars) <= 64:
+                    outs = {o + ch for o in outs for ch in chars}
+            elif op is c.SUBPATTERN and not av[1] & re.IGNORECASE:
+                sub = prefixes(av[-1])
+                if sub is not None and len(outs) * len(sub) <= 64:
+                    outs = {o + t for o in outs for t in sub}
+            elif op is c.BRANCH:
+                subs: set[str] = set()
+                for b in av[1]:
+                    r = prefixes(b)
+                    if r is None:
+                        subs = set()
+                        break
+                    subs |= r
+                if subs and len(outs) * len(subs) <= 64:
+                    outs = {o + t for o in outs for t in subs}
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] >= 1:
+                sub = prefixes(av[2])
+                if sub is not None and len(outs) * len(sub) <= 64:
+                    outs = {o + t for o in outs for t in sub}
+            break  # after anything but a literal, the words found so far are the prefix
+        return None if "" in outs else outs
+
+    try:
+        items = list(p.parse(pattern, flags))
+    except Exception:  # pragma: no cover - compile_rules already checked the pattern
+        return None
+    parts = [
+        k
+        for k, (op, av) in enumerate(items)
+        if op not in (c.AT, c.ASSERT, c.ASSERT_NOT)
+        and not (op in (c.MAX_REPEAT, c.MIN_REPEAT) and av[0] < 1)
+    ]
+    if not parts:
+        return None
+    # the first part (with the letters that follow it) is what the pattern's own search
+    # scans for: a gate comes from a part after it
+    after = parts[0] + 1
+    while after < len(items) and items[after][0] is c.LITERAL:
+        after += 1
+    best = None
+    for k in (k for k in parts if k >= after):
+        words = prefixes(items[k:])
+        if words and (best is None or (min(map(len, words)), -len(words)) > best[0]):
+            best = ((min(map(len, words)), -len(words)), words)
+    if best is None:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(best[1], key=len, reverse=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +401,12 @@ class Classifier:
                 self._family_index[ch] = (*self._family_index.get(ch, ()), k)
         self._family_always = tuple(k for k, f in enumerate(self._families) if f[2] is None)
         # letters skip the families of short_only groups (what-if questions, titles' asks)
-        self._families_long = tuple(f for f in self._families if not f[1].mask & r.short_only_mask)
+        # and their gates (``_gate``) where a later part of the pattern is rarer than its start
+        self._families_long = tuple(
+            (rx, hit, trigger, _gate(rx.pattern, rx.flags))
+            for rx, hit, trigger in self._families
+            if not hit.mask & r.short_only_mask
+        )
         self._combos = r.combos
         self._combo_memo: dict[int, tuple[int, tuple[tuple[int, float], ...]]] = {}
         self._rules = r.rules
@@ -352,6 +439,7 @@ class Classifier:
         self._negators = frozenset(lex.get("negators", ()))
         self._bridges = frozenset(lex.get("negation_bridges", ()))
         self._conj = frozenset(lex.get("clause_conjunctions", ()))
+        self._clause_tokens = self._conj | _CLAUSE_END  # the tokens that cut a clause
         self._fillers = frozenset(lex.get("ack_fillers", ()))
 
         def rx(name: str) -> re.Pattern[str] | None:
@@ -399,12 +487,8 @@ class Classifier:
     def _edges(self, norm: str, tokens: list[str]) -> tuple[list[int], set[int]] | None:
         """Token edges as a sorted list and a set (None if the tokens do not spell the
         text, which then is matched without token edges)."""
-        bounds = [0]
-        pos = 0
-        for t in tokens:
-            pos += len(t)
-            bounds.append(pos)
-        return (bounds, set(bounds)) if pos == len(norm) else None
+        bounds = [0, *accumulate(map(len, tokens))]
+        return (bounds, set(bounds)) if bounds[-1] == len(norm) else None
 
     def _aligned(self, norm: str, i: int, j: int, edges) -> bool:
         """May a keyword match norm[i:j] here? Where it starts or ends inside a jieba
@@ -445,15 +529,14 @@ class Classifier:
         non-overlapping, on token edges unless written ``~``), then patterns (in a ``long``
         message, not those of ``short_only`` groups)."""
         out: list[_Span] = []
-        token_words: list[_Span] = []
-        words = self._words
-        pos = 0
-        for t in tokens:
-            h = words.get(t)
-            if h is not None:
-                token_words.append(_Span(pos, pos + len(t), h))
-            pos += len(t)
         edges = self._edges(norm, tokens)
+        # (token starts; the list holds the end too, which zip leaves out)
+        starts_t = edges[0] if edges is not None else [0, *accumulate(map(len, tokens))]
+        token_words = [
+            _Span(a, a + len(t), h)
+            for a, t, h in zip(starts_t, tokens, map(self._words.get, tokens), strict=False)
+            if h is not None
+        ]
         edge = edges[1] if edges is not None else ()
         long_get = self._long.get
         single_get = self._single.get
@@ -492,8 +575,9 @@ class Classifier:
             chars = set(norm)
             families = [
                 (rx, hit)
-                for rx, hit, trigger in self._families_long
-                if trigger is None or not trigger.isdisjoint(chars)
+                for rx, hit, trigger, gate in self._families_long
+                if (trigger is None or not trigger.isdisjoint(chars))
+                and (gate is None or gate.search(norm) is not None)
             ]
         else:  # a short text: the families its characters can start, in file order
             index = self._family_index
@@ -532,8 +616,10 @@ class Classifier:
                         cover[k] |= m
                 for w in token_words:
                     m = w.hit.mask
-                    if not all(cover[k] & m for k in range(w.start, w.end)):
-                        out.append(w)
+                    for k in range(w.start, w.end):
+                        if not cover[k] & m:
+                            out.append(w)
+                            break
         return out
 
     def match(self, norm: str, tokens: list[str]) -> dict[str, Hit]:
@@ -564,15 +650,17 @@ class Classifier:
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
         """Token starts, and the sentences and clauses as (start, end) lists."""
-        tstarts: list[int] = []
-        pos = 0
+        bounds = [0, *accumulate(map(len, tokens))]
         sentences: list[tuple[int, int]] = []
         clauses: list[tuple[int, int]] = []
         s0 = c0 = 0
         last = len(tokens) - 1 if _LATIN_LETTER.search(norm) else 0  # (English: see below)
-        for i, t in enumerate(tokens):
-            tstarts.append(pos)
-            end = pos + len(t)
+        marks = self._clause_tokens
+        # only conjunctions and marks cut; the other tokens are skipped at C speed
+        for i in [i for i, t in enumerate(tokens) if t in marks]:
+            t = tokens[i]
+            pos = bounds[i]
+            end = bounds[i + 1]
             if t in self._conj and pos > c0:
                 clauses.append((c0, pos))
                 c0 = pos
@@ -586,12 +674,12 @@ class Classifier:
                     if pos > s0:
                         sentences.append((s0, pos))
                     s0 = end
-            pos = end
+        pos = bounds[-1]
         if pos > c0:
             clauses.append((c0, pos))
         if pos > s0:
             sentences.append((s0, pos))
-        return tstarts, sentences or [(0, pos)], clauses or [(0, pos)]
+        return bounds[:-1], sentences or [(0, pos)], clauses or [(0, pos)]
 
     def _negated(self, tokens: list[str], tstarts: list[int], start: int, c0: int) -> bool:
         """A negator (不是, 没有, 不需要 …) just before the keyword in its clause, with at
@@ -637,11 +725,16 @@ class Classifier:
         imagined = 0
         recalled = 0  # event groups of something told as past or as a habit
         out = []
+        in_scope = self._assertion | self._resolved_bit | self._event
         for sp in spans:
-            si = max(0, bisect_right(starts_s, sp.start) - 1)
-            ci = max(0, bisect_right(starts_c, sp.start) - 1)
-            sp.sentence, sp.clause = si, ci
+            si = bisect_right(starts_s, sp.start) - 1
+            ci = bisect_right(starts_c, sp.start) - 1
+            sp.sentence = si = si if si > 0 else 0
+            sp.clause = ci = ci if ci > 0 else 0
             h = sp.hit
+            if not h.mask & in_scope:  # most keywords: nothing below can drop them
+                out.append(sp)
+                continue
             if h.mask & self._assertion and self._negated(
                 tokens, tstarts, sp.start, clauses[ci][0]
             ):

@@ -74,7 +74,10 @@ class Normalizer:
         self.trad_only = _changed_chars("t2s")  # would change under t2s: Traditional
         self.simp_only = _changed_chars("s2t")  # would change under s2t: Simplified
         # Taiwan and Hong Kong forms too (著火, 衞生間): what sends a text through OpenCC
-        self.regional = self.trad_only | _changed_chars("tw2s") | _changed_chars("hk2s")
+        # (less 么, which Taiwan's table alone would change and ``to_simplified`` keeps)
+        self.regional = (
+            self.trad_only | _changed_chars("tw2s") | _changed_chars("hk2s")
+        ) - frozenset("么")
         self._t2s = to_simplified
 
     def script(self, text: str) -> str:
