@@ -84,3 +84,63 @@ def test_saying_my_or_help_me_does_not_make_chat_ours(clf, text):
 )
 def test_the_estates_events_and_drills_are_questions_for_us(clf, text):
     assert clf.classify(text).intent == "consultation", clf.classify(text)
+
+
+# -- an outside review of round 10 (its own 249 messages): calming words that hid real
+# emergencies, new words that raised false alarms, and words still missing. In other words.
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("不是演练 真的着火了 快来", "fire"),  # a drill denied
+        ("说是演习 结果电梯口真的在冒烟", "smoke"),  # then the real thing
+        ("插座热得冒烟了 还有焦味", "smoke"),  # hot, of a socket: no figure of speech
+        ("我急得要冒烟了 电梯困了我爸二十分钟", "elevator"),  # a figure, and then the matter
+        ("原来只是有点烟 结果现在整个厨房都烧起来了", "fire"),  # "it turned out", then worse
+        ("不是开玩笑 楼下真的打起来了 有人拿刀", "violence"),  # a joke denied
+        ("走廊有焦臭味 好像是电表箱那里传出来的", "smoke"),  # a burnt smell from equipment
+        ("co報警器狂叫 全家都頭暈", "gas"),
+        ("广告牌被风吹松了 随时会飞下来 下面都是人", "falling"),
+        ("8楼窗户整扇松脱了 风很大", "falling"),
+        ("a man is waving a machete near the playground", "violence"),
+        ("someone has been following me from the gate, I'm in the lobby now", "violence"),
+        ("电梯门把孩子的手指夹住了 哭得很厉害", "elevator"),
+        ("the gas sensor in 702 keeps going off and nobody answers", "gas"),
+        ("Gas leaks from the meter in the corridor!!", "gas"),
+        ("the ceiling in the stairwell just came down, plaster everywhere", "collapse"),
+        ("the railing on 14F is leaning outwards and wobbling", "collapse"),
+    ],
+)
+def test_the_calming_words_do_not_hide_what_follows_and_the_missing_words(clf, text, hazard):
+    r = clf.classify(text)
+    assert (r.urgent, r.hazard) == (True, hazard), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "新买的水壶一股塑料味 正常吗",  # an everyday smell
+        "煮饭煮糊了 一股焦糊味 开窗就好",  # cooking
+        "感冒了头有点晕 热水器明天再来修吧",  # a cold, not fumes
+        "花园的竹篱笆被风吹歪了",
+        "大堂柱子外面贴的瓷砖裂了",  # tiles on a column, not the column
+        "窗户外晾的衣服挂在窗框上了",
+        "卧室窗户的窗帘杆快掉下来了",  # a curtain rod, not the window
+        "我部电脑唔识郁 死机咗",  # a computer that will not move
+        "大堂地板好滑 我今朝差啲跌亲",  # nearly fell
+        "怎么跟踪我的报修进度",  # following a ticket
+        "一个男的保安一路跟着我帮我提东西 想表扬他",
+        "快递帮我留到门口就行",  # a parcel left at the door
+        "暴水管的话物业负责吗",  # a what-if
+        "can someone come with a hammer to fix the loose shelf",
+        "someone is threatening me with a lawsuit over my parking space",
+        "the wallpaper on my bedroom wall just came down",
+        "I'm inside the lift now and the button for 9 does not work",
+        "小区对面的水漫金山火锅开业了吗",  # a restaurant
+        "the smoke detector in the hall chirps every minute",  # its battery
+        "今天群里说着火了 结果是说隔壁饭店生意火爆",  # 火爆 is business
+    ],
+)
+def test_the_new_words_do_not_raise_false_alarms(clf, text):
+    assert not clf.classify(text).urgent, clf.classify(text)
