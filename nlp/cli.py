@@ -57,6 +57,7 @@ EVAL_SETS = (
     "probe10",
     "probe11",
     "probe12",
+    "probe13",
     "labels",
     "every",
 )
@@ -84,6 +85,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe10", labels)
             + _plan("probe11", labels)
             + _plan("probe12", labels)
+            + _plan("probe13", labels)
         )
     if name in (
         "probe6",
@@ -92,6 +94,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe9",
         "probe10",
         "probe12",
+        "probe13",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name in ("probe5", "probe11"):  # long formal letters only, written blind
@@ -234,8 +237,9 @@ def register(sub) -> None:
         "exaggerations, written blind); probe10 (the tenth: a week of a busy desk's messages, "
         "written blind); probe11 (the eleventh: formal letters with titles, written blind); "
         "probe12 (the twelfth: emergencies and their calm twins, words inside names, scope, "
-        "two requests, chat not for us; written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–12; labels when --labels is "
+        "two requests, chat not for us; written blind); probe13 (the thirteenth: a night "
+        "shift at the desk, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–13; labels when --labels is "
         "given)",
     )
     p.add_argument(
