@@ -753,6 +753,17 @@ class Classifier:
                     unreal = flags[ci] = self._unreal_clause(
                         norm, clauses[ci], sentences[si], past_in, worse_now
                     )
+                ce = bisect_right(starts_c, sp.end - 1) - 1
+                if ce > ci:
+                    # a pattern across clauses ("楼道堆满杂物 真着火了谁都跑不出去"): the event is
+                    # told where it ends; a hypothesis where it starts still counts
+                    told = flags.get(ce)
+                    if told is None:
+                        se = max(0, bisect_right(starts_s, sp.end - 1) - 1)
+                        told = flags[ce] = self._unreal_clause(
+                            norm, clauses[ce], sentences[se], past_in, worse_now
+                        )
+                    unreal = told or (unreal if unreal == _UNREAL else 0)
                 if (
                     not unreal
                     and norm.startswith("过", sp.end)
