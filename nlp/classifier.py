@@ -439,7 +439,9 @@ class Classifier:
         self._negators = frozenset(lex.get("negators", ()))
         self._bridges = frozenset(lex.get("negation_bridges", ()))
         self._conj = frozenset(lex.get("clause_conjunctions", ()))
-        self._clause_tokens = self._conj | _CLAUSE_END  # the tokens that cut a clause
+        self._particles = frozenset(lex.get("clause_particles", ()))
+        # the tokens that may cut a clause
+        self._clause_tokens = self._conj | self._particles | _CLAUSE_END
         self._fillers = frozenset(lex.get("ack_fillers", ()))
 
         def rx(name: str) -> re.Pattern[str] | None:
@@ -449,6 +451,7 @@ class Classifier:
         self._hypo = rx("hypothetical")
         self._past = rx("past")
         self._habit = rx("habitual")
+        self._cond = rx("conditionals")
         self._now = rx("now")
         self._ongoing = rx("ongoing")
         self._current = rx("current")
@@ -664,6 +667,14 @@ class Classifier:
             if t in self._conj and pos > c0:
                 clauses.append((c0, pos))
                 c0 = pos
+            elif (
+                t in self._particles
+                and pos > c0
+                and tokens[i - 1] not in self._negators  # "不是啊煤气味" is still denied
+                and not self._reaches_on(norm, c0, pos)
+            ):
+                clauses.append((c0, end))  # a spoken phrase ends ("…漏了啊 那个阀门…")
+                c0 = end
             if 0 < i < last and t == " " and _between_words(tokens[i - 1], tokens[i + 1]):
                 pass  # a space inside English ("what should we do if …") ends nothing
             elif len(t) == 1 and t in _CLAUSE_END:
@@ -680,6 +691,12 @@ class Classifier:
         if pos > s0:
             sentences.append((s0, pos))
         return bounds[:-1], sentences or [(0, pos)], clauses or [(0, pos)]
+
+    def _reaches_on(self, norm: str, a: int, b: int) -> bool:
+        """Does norm[a:b] hold a condition or a habit, which a spoken particle does not end
+        ("如果水管爆了啊 家里淹了谁负责", "经常啊半夜停电")? Fears and places do not reach on
+        ("我好担心啊 我爸摔倒了起不来")."""
+        return any(rx is not None and rx.search(norm, a, b) for rx in (self._cond, self._habit))
 
     def _negated(self, tokens: list[str], tstarts: list[int], start: int, c0: int) -> bool:
         """A negator (不是, 没有, 不需要 …) just before the keyword in its clause, with at

@@ -60,3 +60,50 @@ def test_a_night_shift_near_miss_stays_calm(clf, text):
 def test_the_new_calming_words_do_not_hide_what_follows(clf, text, hazard):
     r = clf.classify(text)
     assert (r.urgent, r.hazard) == (True, hazard), r
+
+
+# -- an outside review of round 11 (266 messages of its own): spoken particles, films, grazes,
+# rescues and "not gas" next to real emergencies. In other words.
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("我好怕啊有个男的在楼道里拿刀砍门", "violence"),  # fear felt now is no what-if
+        ("担心死了我妈在浴室摔倒了起不来", "injury"),
+        ("如果方便的话啊快派人来 我家阳台着火了", "fire"),  # a courtesy, not a condition
+        ("以为是电视剧的声音 结果楼下真的有人在喊救命", "injury"),  # the real cry after the film
+        ("在看电视啊突然闻到好浓的煤气味 头好晕", "gas"),
+        ("孩子摔了 擦破皮 还流了好多血 止不住", "injury"),  # a graze, then worse
+        ("不止擦破皮 骨头好像断了 动不了", "injury"),
+        ("关在电梯里的人都出来了 一个人手被门夹断了 血流不止", "injury"),
+        ("物业说不是煤气 可是臭鸡蛋味越来越浓了", "gas"),  # denied, and worse
+        ("我在炒菜 闻到走廊有烧焦的味道 烟从门缝进来了", "smoke"),  # the cook's, and another
+        ("容易滑倒的那块地砖 我爸刚刚摔了 起不来", "injury"),  # nearly, then it happened
+        ("爷爷坐在地上起不来 说腰疼得厉害", "injury"),
+    ],
+)
+def test_what_follows_a_calming_word_still_counts(clf, text, hazard):
+    r = clf.classify(text)
+    assert (r.urgent, r.hazard) == (True, hazard), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "如果燃气管漏了啊 家里要先关哪个阀",  # a condition reaches across the particle
+        "经常啊晚上停电 冰箱的东西都坏了",  # a habit too
+        "不是啊煤气味 是楼下在煮榴莲",  # a denial right before a particle
+        "停在墙边的电动车刚刚倒了 压到我的车",  # a scooter by the wall, not the wall
+        "楼下灯具店门口在滴水",  # a shop
+        "the kids keep kicking the door in the stairwell, very noisy",
+        "小朋友坐在地上耍赖 怎么拉都起不来",  # a child refusing to get up
+        "扭到腰了 走不了 能不能帮我把快递送上来",
+        "进车库低头撞到头 那根杆太低了 建议加个标识",
+        "楼下在拍电视剧 搞了个假火场 冒了好多烟 下次提前通知一下",
+        "the lift is grinding again, nobody stuck, please send a technician",
+        "我们楼没有天然气 闻到的臭鸡蛋味应该是化粪池",
+    ],
+)
+def test_the_new_rules_of_round_11_raise_no_false_alarm(clf, text):
+    assert not clf.classify(text).urgent, clf.classify(text)
