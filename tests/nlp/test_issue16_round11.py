@@ -81,6 +81,8 @@ def test_the_new_calming_words_do_not_hide_what_follows(clf, text, hazard):
         ("我在炒菜 闻到走廊有烧焦的味道 烟从门缝进来了", "smoke"),  # the cook's, and another
         ("容易滑倒的那块地砖 我爸刚刚摔了 起不来", "injury"),  # nearly, then it happened
         ("爷爷坐在地上起不来 说腰疼得厉害", "injury"),
+        ("一号梯的人已解救 二号梯里还关着两个人", "elevator"),  # a rescue log, and more inside
+        ("救出来一个 还有个孩子卡在缝里拉不出来", "injury"),
     ],
 )
 def test_what_follows_a_calming_word_still_counts(clf, text, hazard):
