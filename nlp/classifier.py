@@ -472,6 +472,7 @@ class Classifier:
         self._recalled_bit = r.bits.get("recalled", 0)
         self._title_min = int(s.get("title_min_chars", 4))
         self._title_max = int(s.get("title_max_chars", 40))
+        self._title_weak = frozenset(lex.get("title_weak_words", ()))
         chat = lex.get("chat_marks", ())
         self._chat = re.compile("|".join(chat)) if chat else None
         self._event = r.event_mask
@@ -644,11 +645,18 @@ class Classifier:
             return False
         if "\n" in norm or (self._chat is not None and self._chat.search(norm) is not None):
             return False
-        if self._titles.search(norm) is None:
+        marks = [m.group() for m in self._titles.finditer(norm)]
+        if not marks:
             return False
-        # a word that is also another trade's (税费, 降价) does not make a line ours
+        # a word that is also another trade's (税费, 降价) does not make a line ours; nor, in a
+        # line whose only register word says whose (业主), a word that only says whose or where
+        # (lexicon.title_weak_words: "业主诚心卖", "业主名下就一套房子" are an estate agent's)
         theirs = {sp.start for sp in spans if sp.hit.mask & self._off}
-        return any(sp.hit.mask & self._domain and sp.start not in theirs for sp in spans)
+        weak = () if any(m not in self._title_weak for m in marks) else self._title_weak
+        return any(
+            sp.hit.mask & self._domain and sp.start not in theirs and sp.hit.keyword not in weak
+            for sp in spans
+        )
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):

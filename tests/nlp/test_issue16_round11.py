@@ -109,3 +109,16 @@ def test_what_follows_a_calming_word_still_counts(clf, text, hazard):
 )
 def test_the_new_rules_of_round_11_raise_no_false_alarm(clf, text):
     assert not clf.classify(text).urgent, clf.classify(text)
+
+
+@pytest.mark.parametrize("text", ["业主诚心卖", "业主名下就一套房子", "住户不多 比较安静"])
+def test_a_line_that_only_says_whose_is_no_letter_title(clf, text):
+    """Estate agents' short lines ("业主诚心卖") look like letters' titles; with no title word
+    but one that says whose, they are not, and open no ticket on their own."""
+    r = clf.classify(text)
+    assert not (r.intent in ("repair", "complaint", "cleaning") and not r.candidates), r
+
+
+@pytest.mark.parametrize("text", ["关于小区门禁系统", "业主反映小区停车难", "老旧小区改造进度缓慢"])
+def test_a_title_with_a_matter_is_still_a_title(clf, text):
+    assert clf.classify(text).intent == "complaint", clf.classify(text)
