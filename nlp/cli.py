@@ -58,6 +58,7 @@ EVAL_SETS = (
     "probe11",
     "probe12",
     "probe13",
+    "probe14",
     "labels",
     "every",
 )
@@ -86,6 +87,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe11", labels)
             + _plan("probe12", labels)
             + _plan("probe13", labels)
+            + _plan("probe14", labels)
         )
     if name in (
         "probe6",
@@ -95,6 +97,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe10",
         "probe12",
         "probe13",
+        "probe14",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name in ("probe5", "probe11"):  # long formal letters only, written blind
@@ -238,8 +241,9 @@ def register(sub) -> None:
         "written blind); probe11 (the eleventh: formal letters with titles, written blind); "
         "probe12 (the twelfth: emergencies and their calm twins, words inside names, scope, "
         "two requests, chat not for us; written blind); probe13 (the thirteenth: a night "
-        "shift at the desk, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–13; labels when --labels is "
+        "shift at the desk, written blind); probe14 (the fourteenth: long messages telling a "
+        "story, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–14; labels when --labels is "
         "given)",
     )
     p.add_argument(
