@@ -453,6 +453,7 @@ class Classifier:
         self._habit = rx("habitual")
         self._cond = rx("conditionals")
         self._now = rx("now")
+        self._now_anywhere = rx("now_anywhere")
         self._ongoing = rx("ongoing")
         self._current = rx("current")
         self._comparison = rx("comparison")
@@ -728,7 +729,13 @@ class Classifier:
         return False
 
     def _scope(
-        self, norm: str, tokens: list[str], spans: list[_Span], long: bool, titled: bool = False
+        self,
+        norm: str,
+        tokens: list[str],
+        spans: list[_Span],
+        long: bool,
+        titled: bool = False,
+        story: bool = False,
     ):
         """Drop what a keyword does not mean here: a negated assertion ("我不是投诉"), an
         event that is imagined, past or habitual ("一旦发生火灾", "去年被淹", "经常困人"),
@@ -789,6 +796,10 @@ class Classifier:
                             norm, clauses[ce], sentences[se], past_in, worse_now
                         )
                     unreal = told or (unreal if unreal == _UNREAL else 0)
+                if unreal == _RECALLED and self._told_long_after(
+                    norm, clauses[ci], sentences[si], sp
+                ):
+                    unreal = 0  # "…打起来了…倒在地上了…我之前就投诉过…": the past is another matter
                 if (
                     not unreal
                     and norm.startswith("过", sp.end)
@@ -800,7 +811,12 @@ class Classifier:
                 if not unreal and needs_now and self._now is not None:
                     if si not in now:
                         a, b = sentences[si]
-                        now[si] = self._now.search(norm, a, b) is not None
+                        # (a long message with no title line: a story told in chat)
+                        now[si] = self._now.search(norm, a, b) is not None or (
+                            story
+                            and self._now_anywhere is not None
+                            and self._now_anywhere.search(norm) is not None
+                        )
                     unreal = 0 if now[si] else _UNREAL
                 if unreal:
                     imagined |= unreal
@@ -857,11 +873,34 @@ class Classifier:
         before = norm[sentence[0] : clause[0]]
         last_past = self._past_in(before, last=True)
         if last_past is None:  # the past time comes later in the sentence, and covers it,
-            # unless it tells of another time ("电梯困人了 上周也困过一次")
+            # unless it tells of another time ("电梯困人了 上周也困过一次"), or is not in what
+            # follows the clause right away: an unpunctuated story is one long sentence
+            # ("…两个男的打起来了…倒在地上了…我之前就投诉过…")
             other = self._another_time
-            later = norm[clause[1] : sentence[1]]
+            after = _NEXT_CLAUSE.match(norm, clause[1], sentence[1])
+            end = after.end() if after else sentence[1]
+            reach = 40 if _LATIN_LETTER.search(norm, clause[1], end) else 12  # (a letter each)
+            later = norm[clause[1] : min(end, clause[1] + reach)]
+            if self._past_in(later) is None:
+                return 0
             return 0 if other is not None and other.search(later) else _RECALLED
         return 0 if self._back_after(before, last_past) else _RECALLED
+
+    def _told_long_after(self, norm: str, clause, sentence, sp: _Span) -> bool:
+        """In one long unpunctuated clause, are the past times and habits all well after the
+        event (more than 12 characters, 40 in English), with none earlier in the sentence? Then
+        they tell of something else ("两个人打起来了…已经倒在地上了我之前就投诉过他们")."""
+        a, b = clause
+        if b - a < 30 or self._past_in(norm[sentence[0] : sp.start]) is not None:
+            return False
+        if self._habit is not None and self._habit.search(norm, sentence[0], sp.start):
+            return False
+        reach = 40 if _LATIN_LETTER.search(norm, sp.start, sp.end) else 12
+        rest = norm[sp.end : b]
+        first = self._past_in(rest)
+        habit = self._habit.search(rest) if self._habit is not None else None
+        marks = [x for x in (first, habit.start() if habit else None) if x is not None]
+        return bool(marks) and min(marks) > reach
 
     def _names_past_matter(self, norm: str, clause, sp: _Span) -> bool:
         """An event that names a past matter ("上次困人的那台电梯", "昨天停电的事") before the
@@ -1038,7 +1077,7 @@ class Classifier:
         spans = self.spans(norm, tokens, long)
         titled = not long and self._title_shaped(norm, spans)
         spans, sentences, clauses, dropped, imagined, recalled = self._scope(
-            norm, tokens, spans, long, titled
+            norm, tokens, spans, long, titled, story=long and "\n" not in text
         )
         context = self._title_bit if titled else 0
         if recalled and self._recalled_bit and self._was_emergency(spans, recalled):
