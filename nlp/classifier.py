@@ -454,6 +454,7 @@ class Classifier:
         self._cond = rx("conditionals")
         self._now = rx("now")
         self._now_anywhere = rx("now_anywhere")
+        self._told_as_past = rx("told_as_past")
         self._ongoing = rx("ongoing")
         self._current = rx("current")
         self._comparison = rx("comparison")
@@ -802,6 +803,19 @@ class Classifier:
                     unreal = 0  # "…打起来了…倒在地上了…我之前就投诉过…": the past is another matter
                 if (
                     not unreal
+                    and self._told_as_past is not None
+                    and self._told_as_past.search(norm, sp.end, sentences[si][1]) is not None
+                ):
+                    unreal = _RECALLED  # "电梯突然往下掉了…这个是上个礼拜三的事情"
+                if not unreal and _NAMES_A_MATTER.match(norm, sp.end) is not None:
+                    # "上周六有人打架…今天想问 打架的那两个人是谁": it names the matter told before
+                    # (unless its own clause says now: "另外我现在闻到很浓的烧塑料的味道")
+                    own = norm[clauses[ci][0] : sp.start]
+                    told = self._past_in(norm[sentences[si][0] : sp.start]) is not None
+                    if told and (self._back_to_now is None or not self._back_to_now.search(own)):
+                        unreal = _RECALLED
+                if (
+                    not unreal
                     and norm.startswith("过", sp.end)
                     and not norm.startswith(("过来", "过去"), sp.end)
                 ):
@@ -896,7 +910,7 @@ class Classifier:
         if self._habit is not None and self._habit.search(norm, sentence[0], sp.start):
             return False
         reach = 40 if _LATIN_LETTER.search(norm, sp.start, sp.end) else 12
-        rest = norm[sp.end : b]
+        rest = norm[sp.end : sentence[1]]
         first = self._past_in(rest)
         habit = self._habit.search(rest) if self._habit is not None else None
         marks = [x for x in (first, habit.start() if habit else None) if x is not None]
