@@ -161,7 +161,7 @@ def merge(base: dict[str, Any], extra: dict[str, Any], where: str = "extra") -> 
     by ``name``; ``settings``, ``intents`` and ``hazards`` are updated key by key.
     """
     out = copy.deepcopy(base)
-    for key in ("settings", "intents", "hazards", "lexicon"):
+    for key in ("settings", "intents", "hazards", "lexicon", "pattern_parts"):
         for name, value in (extra.get(key) or {}).items():
             if isinstance(value, dict) and isinstance(out.get(key, {}).get(name), dict):
                 out[key][name].update(value)
@@ -223,9 +223,25 @@ def _check(value: str | None, allowed: tuple[str, ...], where: str) -> str | Non
     return value
 
 
+_PART = re.compile(r"\{([a-z_]+)\}")
+
+
+def _with_parts(pattern: str, parts: dict[str, str], where: str) -> str:
+    """A pattern with its named parts written in (``{nothing_new_after}``: a look-ahead many
+    patterns share, kept in one place under ``pattern_parts``)."""
+
+    def part(m: re.Match) -> str:
+        if m.group(1) not in parts:
+            raise RulesError(f"{where}: unknown pattern part {{{m.group(1)}}}")
+        return parts[m.group(1)]
+
+    return _PART.sub(part, pattern)
+
+
 def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Compiled:
     """Validate and precompile; errors name the key so a company can fix its file."""
     where = (sources or ["rules"])[-1]
+    parts = {str(k): str(v) for k, v in (data.get("pattern_parts") or {}).items()}
     settings = {
         "ask_below": 0.5,
         "tie_ratio": 0.75,
@@ -330,6 +346,7 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
             kw = kw[1:] if free else kw
             add(phrases, kw.lower(), _intent_pairs(g.scores, key, factor), g.bit, free)
         for i, pat in enumerate(spec.get("patterns") or []):
+            pat = _with_parts(pat, parts, f"{key}.patterns[{i}]")
             try:
                 re.compile(pat)
             except re.error as e:

@@ -116,6 +116,23 @@ def test_bad_rules_file_names_the_key(tmp_path):
         nlp.Classifier(bad, tokenizer="jieba")
 
 
+def test_a_pattern_part_is_written_in_and_an_unknown_one_is_named(tmp_path):
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(
+        "pattern_parts:\n  not_a_toy: '(?!.*玩具)'\n"
+        "groups:\n  fault:\n    patterns: ['咯吱咯吱{not_a_toy}']\n",
+        encoding="utf-8",
+    )
+    c = nlp.Classifier(extra, tokenizer="jieba")
+    (rx,) = [rx for rx, _ in c.rules.pattern_hits if rx.pattern.startswith("咯吱咯吱")]
+    assert rx.pattern == "咯吱咯吱(?!.*玩具)"
+    assert rx.search("卧室门咯吱咯吱") and not rx.search("卧室门咯吱咯吱 是玩具")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("groups:\n  fault:\n    patterns: ['咯吱{no_such_part}']\n", encoding="utf-8")
+    with pytest.raises(RulesError, match=r"no_such_part"):
+        nlp.Classifier(bad, tokenizer="jieba")
+
+
 # -- CLI ------------------------------------------------------------------------------
 def _run(argv, capsys):
     parser = argparse.ArgumentParser()
