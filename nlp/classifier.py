@@ -129,6 +129,12 @@ def _trigger(pattern: str) -> frozenset[str] | None:
     return frozenset(best) if best else None
 
 
+def _reach(norm: str, a: int, b: int) -> int:
+    """How far after an event a time still tells of it: 12 characters, or 40 where
+    norm[a:b] is English (a letter is half a character)."""
+    return 40 if _LATIN_LETTER.search(norm, a, b) else 12
+
+
 def _gate(pattern: str, flags: int = 0) -> re.Pattern | None:
     """For a letter: a quick search for literal words of which every match of ``pattern``
     must contain one, taken from a mandatory part after its first ("没电|全黑|…" at the end
@@ -759,6 +765,11 @@ class Classifier:
         recalled = 0  # event groups of something told as past or as a habit
         out = []
         in_scope = self._assertion | self._resolved_bit | self._event
+        # a long message with no title line is a story told in chat: saying plainly anywhere
+        # that it is happening now is enough
+        said_now = (
+            story and self._now_anywhere is not None and self._now_anywhere.search(norm) is not None
+        )
         for sp in spans:
             si = bisect_right(starts_s, sp.start) - 1
             ci = bisect_right(starts_c, sp.start) - 1
@@ -807,30 +818,18 @@ class Classifier:
                     and self._told_as_past.search(norm, sp.end, sentences[si][1]) is not None
                 ):
                     unreal = _RECALLED  # "电梯突然往下掉了…这个是上个礼拜三的事情"
-                if not unreal and _NAMES_A_MATTER.match(norm, sp.end) is not None:
-                    # "上周六有人打架…今天想问 打架的那两个人是谁": it names the matter told before
-                    # (unless its own clause says now: "另外我现在闻到很浓的烧塑料的味道")
-                    own = norm[clauses[ci][0] : sp.start]
-                    told = self._past_in(norm[sentences[si][0] : sp.start]) is not None
-                    if told and (self._back_to_now is None or not self._back_to_now.search(own)):
-                        unreal = _RECALLED
                 if (
                     not unreal
                     and norm.startswith("过", sp.end)
                     and not norm.startswith(("过来", "过去"), sp.end)
                 ):
                     unreal = _RECALLED  # "摔倒过": it happened once, before
-                if not unreal and self._names_past_matter(norm, clauses[ci], sp):
+                if not unreal and self._names_past_matter(norm, clauses[ci], sentences[si], sp):
                     unreal = _RECALLED  # "上次困人的那台电梯现在修好了吗"
                 if not unreal and needs_now and self._now is not None:
                     if si not in now:
                         a, b = sentences[si]
-                        # (a long message with no title line: a story told in chat)
-                        now[si] = self._now.search(norm, a, b) is not None or (
-                            story
-                            and self._now_anywhere is not None
-                            and self._now_anywhere.search(norm) is not None
-                        )
+                        now[si] = self._now.search(norm, a, b) is not None or said_now
                     unreal = 0 if now[si] else _UNREAL
                 if unreal:
                     imagined |= unreal
@@ -893,8 +892,7 @@ class Classifier:
             other = self._another_time
             after = _NEXT_CLAUSE.match(norm, clause[1], sentence[1])
             end = after.end() if after else sentence[1]
-            reach = 40 if _LATIN_LETTER.search(norm, clause[1], end) else 12  # (a letter each)
-            later = norm[clause[1] : min(end, clause[1] + reach)]
+            later = norm[clause[1] : min(end, clause[1] + _reach(norm, clause[1], end))]
             if self._past_in(later) is None:
                 return 0
             return 0 if other is not None and other.search(later) else _RECALLED
@@ -909,18 +907,24 @@ class Classifier:
             return False
         if self._habit is not None and self._habit.search(norm, sentence[0], sp.start):
             return False
-        reach = 40 if _LATIN_LETTER.search(norm, sp.start, sp.end) else 12
+        reach = _reach(norm, sp.start, sp.end)
         rest = norm[sp.end : sentence[1]]
         first = self._past_in(rest)
         habit = self._habit.search(rest) if self._habit is not None else None
         marks = [x for x in (first, habit.start() if habit else None) if x is not None]
         return bool(marks) and min(marks) > reach
 
-    def _names_past_matter(self, norm: str, clause, sp: _Span) -> bool:
+    def _names_past_matter(self, norm: str, clause, sentence, sp: _Span) -> bool:
         """An event that names a past matter ("上次困人的那台电梯", "昨天停电的事") before the
-        word saying now in its clause: the now is the question's, not the event's."""
+        word saying now in its clause: the now is the question's, not the event's. Or one
+        that names a matter told earlier in its sentence, when its own clause does not say
+        now ("上周六有人打架…今天想问 打架的那两个人是谁", but not "另外我现在闻到…的味道")."""
         if self._back_to_now is None or _NAMES_A_MATTER.match(norm, sp.end) is None:
             return False
+        if self._past_in(norm[sentence[0] : sp.start]) is not None and not self._back_to_now.search(
+            norm, clause[0], sp.start
+        ):
+            return True
         c = norm[clause[0] : clause[1]]
         own = self._past_in(c, last=True)
         if own is None:
