@@ -458,6 +458,13 @@ class Classifier:
         self._past = rx("past")
         self._habit = rx("habitual")
         self._cond = rx("conditionals")
+        self._worry = rx("worries")
+        self._worry_ends = (  # a phrase that ends on a worry: its object comes next
+            re.compile(f"(?:{self._worry.pattern})(?:的是|的就是)?[啊吧嘛呀啦]?[ ,，:：]*$")
+            if self._worry is not None
+            else None
+        )
+        self._realised = rx("realised")
         self._now = rx("now")
         self._now_anywhere = rx("now_anywhere")
         self._told_as_past = rx("told_as_past")
@@ -687,7 +694,7 @@ class Classifier:
                 t in self._particles
                 and pos > c0
                 and tokens[i - 1] not in self._negators  # "不是啊煤气味" is still denied
-                and not self._reaches_on(norm, c0, pos)
+                and not self._reaches_on(norm, c0, pos, end)
             ):
                 clauses.append((c0, end))  # a spoken phrase ends ("…漏了啊 那个阀门…")
                 c0 = end
@@ -708,11 +715,28 @@ class Classifier:
             sentences.append((s0, pos))
         return bounds[:-1], sentences or [(0, pos)], clauses or [(0, pos)]
 
-    def _reaches_on(self, norm: str, a: int, b: int) -> bool:
+    def _reaches_on(self, norm: str, a: int, b: int, after: int) -> bool:
         """Does norm[a:b] hold a condition or a habit, which a spoken particle does not end
-        ("如果水管爆了啊 家里淹了谁负责", "经常啊半夜停电")? Fears and places do not reach on
-        ("我好担心啊 我爸摔倒了起不来")."""
-        return any(rx is not None and rx.search(norm, a, b) for rx in (self._cond, self._habit))
+        ("如果水管爆了啊 家里淹了谁负责", "经常啊半夜停电")? A worry reaches on only to a phrase
+        that tells nothing as done ("就担心吧 花盆掉下来砸到小孩"); to one that does, it is a
+        fear about something real ("我好担心啊 我爸摔倒了起不来")."""
+        if any(rx is not None and rx.search(norm, a, b) for rx in (self._cond, self._habit)):
+            return True
+        if self._worry is None or not self._worry.search(norm, a, b):
+            return False
+        while after < len(norm) and norm[after] == " ":
+            after += 1
+        end = next((i for i in range(after, len(norm)) if norm[i] in _CLAUSE_END), len(norm))
+        return self._realised is None or not self._realised.search(norm, after, end)
+
+    def _worried_about(self, norm: str, clause, sentence) -> bool:
+        """Is this clause what the phrase before it worries about, told as not done ("就担心吧
+        阳台那个花盆掉下来砸到小孩", "最怕的是 电梯困人")?"""
+        if self._worry_ends is None or clause[0] == sentence[0]:
+            return False
+        if not self._worry_ends.search(norm, sentence[0], clause[0]):
+            return False
+        return self._realised is None or not self._realised.search(norm, clause[0], clause[1])
 
     def _negated(self, tokens: list[str], tstarts: list[int], start: int, c0: int) -> bool:
         """A negator (不是, 没有, 不需要 …) just before the keyword in its clause, with at
@@ -857,6 +881,8 @@ class Classifier:
         没素质 昨天又发现一个酒瓶"), unless that tells of another time ("上周也困过一次")."""
         c = norm[clause[0] : clause[1]]
         if self._hypo is not None and self._hypo.search(c) is not None:
+            return _UNREAL
+        if self._worried_about(norm, clause, sentence):
             return _UNREAL
         habit = self._last_habit(c)
         if habit is not None and not self._back_after(c, habit):

@@ -448,7 +448,9 @@ def compile_rules(data: dict[str, Any], sources: list[str] | None = None) -> Com
     for name, spec in (data.get("lexicon") or {}).items():
         if not isinstance(spec, list):
             raise RulesError(f"{where}: lexicon.{name}: a list of words expected")
-        lexicon[str(name)] = tuple(str(w).lower() for w in spec)
+        lexicon[str(name)] = tuple(
+            _with_parts(str(w), parts, f"{where}: lexicon.{name}").lower() for w in spec
+        )
     return Compiled(
         settings=settings,
         departments=departments,
