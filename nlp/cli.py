@@ -59,6 +59,7 @@ EVAL_SETS = (
     "probe12",
     "probe13",
     "probe14",
+    "probe15",
     "labels",
     "every",
 )
@@ -88,6 +89,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe12", labels)
             + _plan("probe13", labels)
             + _plan("probe14", labels)
+            + _plan("probe15", labels)
         )
     if name in (
         "probe6",
@@ -100,7 +102,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe14",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
-    if name in ("probe5", "probe11"):  # long formal letters only, written blind
+    if name in ("probe5", "probe11", "probe15"):  # long formal letters only, written blind
         return [
             (f"{name} letters:{view}", "intent", lambda v=view: ev.load_letters(v, name))
             for view in ("title", "prefix", "full")
@@ -242,8 +244,9 @@ def register(sub) -> None:
         "probe12 (the twelfth: emergencies and their calm twins, words inside names, scope, "
         "two requests, chat not for us; written blind); probe13 (the thirteenth: a night "
         "shift at the desk, written blind); probe14 (the fourteenth: long messages telling a "
-        "story, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–14; labels when --labels is "
+        "story, written blind); probe15 (the fifteenth: letters whose titles are neutral "
+        "topics, questions or requests, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–15; labels when --labels is "
         "given)",
     )
     p.add_argument(
