@@ -480,7 +480,15 @@ class Classifier:
         self._resolved_bit = r.bits.get("resolved", 0)
         # titles of letters (see _title_shaped): the classifier sets the ``title`` group
         self._title_bit = r.bits.get("title", 0)
-        self._titles = rx("title_words") if self._title_bit else None
+        # an estate's name (某某花园, XX苑) marks a letter's title too, but says nothing of when:
+        # "某某花园9栋楼上水管爆裂" is news, "楼上住户高空抛物" a standing grievance
+        self._estates = rx("title_estate_names")
+        title_marks = [*lex.get("title_words", ()), *lex.get("title_estate_names", ())]
+        self._titles = (
+            re.compile("|".join(sorted(title_marks, key=len, reverse=True)))
+            if self._title_bit and title_marks
+            else None
+        )
         # a fault asked about as a possibility ("会不会漏水"): not happening
         self._possible = r.bits.get("possibility_question", 0)
         # an emergency told as past or as a habit ("上个月被困过", "电梯经常困人")
@@ -650,28 +658,41 @@ class Classifier:
             seen[h.keyword] = h if old is None or old is h else _merge(old, h)
         return seen
 
-    def _title_shaped(self, norm: str, spans: list[_Span]) -> bool:
+    def _title_shaped(self, norm: str, spans: list[_Span]) -> int:
         """A title of a letter rather than chat: one short line about something of ours, in
-        the written register (lexicon.title_words: 关于, 反映, 长期, 业主, 供暖 …), naming a word
-        of ours that is not also another trade's, and with
-        none of chat's marks (lexicon.chat_marks: particles, question words, 我/你, spaces
-        and punctuation inside the line, rooms of a home, emoji)."""
+        the written register (lexicon.title_words: 关于, 反映, 长期, 业主, 供暖 …) or naming an
+        estate (lexicon.title_estate_names), naming a word of ours that is not also another
+        trade's, and with none of chat's marks (lexicon.chat_marks: particles, question words,
+        我/你, spaces and punctuation inside the line, rooms of a home, emoji).
+        0: not a title; 1: a title only by an estate's name; 2: a title in the written register
+        (whose events need a word saying now)."""
         if self._titles is None or not self._title_min <= len(norm) <= self._title_max:
-            return False
+            return 0
         if "\n" in norm or (self._chat is not None and self._chat.search(norm) is not None):
-            return False
-        marks = [m.group() for m in self._titles.finditer(norm)]
-        if not marks:
-            return False
+            return 0
+        found = list(self._titles.finditer(norm))
+        if not found:
+            return 0
+        marks = [m.group() for m in found]
         # a word that is also another trade's (税费, 降价) does not make a line ours; nor, in a
         # line whose only register word says whose (业主), a word that only says whose or where
         # (lexicon.title_weak_words: "业主诚心卖", "业主名下就一套房子" are an estate agent's)
         theirs = {sp.start for sp in spans if sp.hit.mask & self._off}
         weak = () if any(m not in self._title_weak for m in marks) else self._title_weak
-        return any(
+        if not any(
             sp.hit.mask & self._domain and sp.start not in theirs and sp.hit.keyword not in weak
             for sp in spans
-        )
+        ):
+            return 0
+        estates = self._estates
+        if estates is None:
+            return 2
+
+        def is_estate(m: re.Match[str]) -> bool:
+            e = estates.match(norm, m.start())
+            return e is not None and e.end() == m.end()
+
+        return 1 if all(map(is_estate, found)) else 2
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
@@ -1119,9 +1140,9 @@ class Classifier:
         size = _reading_length(norm)
         long = size >= self._long_chars or ("\n" in text and size >= 50)
         spans = self.spans(norm, tokens, long)
-        titled = not long and self._title_shaped(norm, spans)
+        titled = 0 if long else self._title_shaped(norm, spans)
         spans, sentences, clauses, dropped, imagined, recalled = self._scope(
-            norm, tokens, spans, long, titled, story=long and "\n" not in text
+            norm, tokens, spans, long, titled == 2, story=long and "\n" not in text
         )
         context = self._title_bit if titled else 0
         if recalled and self._recalled_bit and self._was_emergency(spans, recalled):
@@ -1130,6 +1151,10 @@ class Classifier:
             sc = self._score_long(spans, sentences, context)
         else:
             sc = self._score(self._distinct(spans).values(), context)
+            if titled == 1 and sc.hazard:
+                # a line that only names an estate and tells an emergency is news from it
+                # ("XX华庭地下车库正在大量进水"), not the title of a standing grievance
+                sc = self._score(self._distinct(spans).values(), context & ~self._title_bit)
         sc.dropped = dropped
         sc.imagined = bool(imagined)
         keywords = list(
@@ -1184,6 +1209,8 @@ class Classifier:
             second = scores[order[1]]
             if hazard:
                 confidence = max(confidence, self._hazard_conf)
+                if best == _NONE:  # an emergency wrapped in greetings and thanks
+                    intent = r.hazard_info[hazard]["intent"]
             elif not domain and best != _NONE:
                 # Only question words, and no topic of ours ("对口哪个小学"): not for us.
                 intent, confidence = "none", 0.6
