@@ -60,6 +60,7 @@ EVAL_SETS = (
     "probe13",
     "probe14",
     "probe15",
+    "probe16",
     "labels",
     "every",
 )
@@ -90,6 +91,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe13", labels)
             + _plan("probe14", labels)
             + _plan("probe15", labels)
+            + _plan("probe16", labels)
         )
     if name in (
         "probe6",
@@ -111,6 +113,11 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         return [
             ("probe4 ood", "ood", lambda: ev.load_ood(name)),
             ("probe4 angles", "angles", lambda: ev.load_angles(name)),
+        ]
+    if name == "probe16":  # titles only, and terse chat that looks like a title
+        return [
+            ("probe16 letters:title", "intent", lambda: ev.load_letters("title", name)),
+            ("probe16 angles", "angles", lambda: ev.load_angles(name)),
         ]
     if name in ("probe2", "probe3"):
         # titles only (their letters were not written), out-of-domain chat, residents' angles
@@ -245,9 +252,10 @@ def register(sub) -> None:
         "two requests, chat not for us; written blind); probe13 (the thirteenth: a night "
         "shift at the desk, written blind); probe14 (the fourteenth: long messages telling a "
         "story, written blind); probe15 (the fifteenth: letters whose titles are neutral "
-        "topics, questions or requests, written blind); labels (--labels FILE); every "
-        "(default: dev, holdout, heldout, tuning and probe2–15; labels when --labels is "
-        "given)",
+        "topics, questions or requests, written blind); probe16 (the sixteenth: titles naming "
+        "real estates, and terse chat that looks like a title, written blind); labels "
+        "(--labels FILE); every (default: dev, holdout, heldout, tuning and probe2–16; labels "
+        "when --labels is given)",
     )
     p.add_argument(
         "--labels",
