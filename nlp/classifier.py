@@ -465,6 +465,7 @@ class Classifier:
             else None
         )
         self._realised = rx("realised")
+        self._realised_now = rx("realised_now")
         self._now = rx("now")
         self._now_anywhere = rx("now_anywhere")
         self._told_as_past = rx("told_as_past")
@@ -759,6 +760,17 @@ class Classifier:
             return False
         return self._realised is None or not self._realised.search(norm, clause[0], clause[1])
 
+    def _worry_come_true(self, c: str, hypo: re.Match[str]) -> bool:
+        """Is the hypothesis a worry whose object the clause tells as happening now ("我担心的是
+        楼上那个水管已经爆了", "担心水管爆了现在水一直往我家灌"), not as what may come
+        ("担心水管爆了")?"""
+        return (
+            self._worry is not None
+            and self._realised_now is not None
+            and self._worry.match(c, hypo.start()) is not None
+            and self._realised_now.search(c, hypo.end()) is not None
+        )
+
     def _negated(self, tokens: list[str], tstarts: list[int], start: int, c0: int) -> bool:
         """A negator (不是, 没有, 不需要 …) just before the keyword in its clause, with at
         most two light words between ("不是我家漏水", "不需要保洁")."""
@@ -901,7 +913,8 @@ class Classifier:
         told before any time is covered by a past time later in the sentence ("高空扔东西太
         没素质 昨天又发现一个酒瓶"), unless that tells of another time ("上周也困过一次")."""
         c = norm[clause[0] : clause[1]]
-        if self._hypo is not None and self._hypo.search(c) is not None:
+        hypo = self._hypo.search(c) if self._hypo is not None else None
+        if hypo is not None and not self._worry_come_true(c, hypo):
             return _UNREAL
         if self._worried_about(norm, clause, sentence):
             return _UNREAL
