@@ -1164,9 +1164,9 @@ class Classifier:
             sc = self._score_long(spans, sentences, context)
         else:
             sc = self._score(self._distinct(spans).values(), context)
-            if titled == 1 and sc.hazard:
-                # a line that only names an estate and tells an emergency is news from it
-                # ("XX华庭地下车库正在大量进水"), not the title of a standing grievance
+            if titled and sc.hazard:
+                # a title that tells an emergency happening now is news ("XX华庭地下车库正在大量
+                # 进水", "紧急求助：3栋楼道燃气正在泄漏"), not the title of a standing grievance
                 sc = self._score(self._distinct(spans).values(), context & ~self._title_bit)
         sc.dropped = dropped
         sc.imagined = bool(imagined)
