@@ -61,6 +61,7 @@ EVAL_SETS = (
     "probe14",
     "probe15",
     "probe16",
+    "probe17",
     "labels",
     "every",
 )
@@ -92,6 +93,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe14", labels)
             + _plan("probe15", labels)
             + _plan("probe16", labels)
+            + _plan("probe17", labels)
         )
     if name in (
         "probe6",
@@ -102,6 +104,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe12",
         "probe13",
         "probe14",
+        "probe17",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name in ("probe5", "probe11", "probe15"):  # long formal letters only, written blind
@@ -253,8 +256,9 @@ def register(sub) -> None:
         "shift at the desk, written blind); probe14 (the fourteenth: long messages telling a "
         "story, written blind); probe15 (the fifteenth: letters whose titles are neutral "
         "topics, questions or requests, written blind); probe16 (the sixteenth: titles naming "
-        "real estates, and terse chat that looks like a title, written blind); labels "
-        "(--labels FILE); every (default: dev, holdout, heldout, tuning and probe2–16; labels "
+        "real estates, and terse chat that looks like a title, written blind); probe17 (the "
+        "seventeenth: emergencies told in new ways and their calm twins, written blind); labels "
+        "(--labels FILE); every (default: dev, holdout, heldout, tuning and probe2–17; labels "
         "when --labels is given)",
     )
     p.add_argument(
