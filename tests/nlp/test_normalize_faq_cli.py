@@ -133,6 +133,18 @@ def test_a_pattern_part_is_written_in_and_an_unknown_one_is_named(tmp_path):
         nlp.Classifier(bad, tokenizer="jieba")
 
 
+def test_a_key_given_twice_in_a_rules_file_is_an_error(tmp_path):
+    """YAML keeps the last of two equal keys silently: a second ``patterns:`` would drop
+    the first list without a word."""
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(
+        "groups:\n  fault:\n    patterns: ['咯吱咯吱']\n    patterns: ['嘎吱嘎吱']\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match=r"'patterns' is given twice"):
+        nlp.Classifier(bad, tokenizer="jieba")
+
+
 # -- CLI ------------------------------------------------------------------------------
 def _run(argv, capsys):
     parser = argparse.ArgumentParser()
