@@ -15,8 +15,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from nlp import yamlfile
 from nlp.normalize import EN, to_script
 
 FAQ_FILE = Path(__file__).with_name("faq.yaml")
@@ -49,7 +48,7 @@ class Faq:
     """Precompiled entries: first character → [(phrase, [(entry, weight)])], longest first."""
 
     def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None, aligned=None):
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = yamlfile.load(Path(path).read_text(encoding="utf-8")) or {}
         self.min_score = float(data.get("min_score", 3))
         self.entries: list[FaqAnswer] = []
         table: dict[str, dict[int, float]] = {}

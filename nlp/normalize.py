@@ -14,7 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import opencc
-import yaml
+
+from nlp import yamlfile
 
 HANS, HANT, HK, EN = "hans", "hant", "hk", "en"
 TRADITIONAL = frozenset({HANT, HK})  # Taiwan forms (the default) and Hong Kong forms
@@ -147,7 +148,7 @@ _KEEP_ME = "\ue000"  # a private-use character no converter touches
 
 @lru_cache(maxsize=1)
 def _regional() -> dict[str, list[tuple[str, str]]]:
-    data = yaml.safe_load(REGIONAL_FILE.read_text(encoding="utf-8")) or {}
+    data = yamlfile.load(REGIONAL_FILE.read_text(encoding="utf-8")) or {}
     return {
         region: sorted((words or {}).items(), key=lambda kv: len(kv[0]), reverse=True)
         for region, words in data.items()

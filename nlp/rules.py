@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from nlp import yamlfile
+
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 INTENTS = ("repair", "complaint", "cleaning", "consultation", "none")
 INTENT_INDEX = {name: i for i, name in enumerate(INTENTS)}
@@ -133,26 +135,10 @@ class Compiled:
     lexicon: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """YAML's safe loader, refusing a key given twice in one mapping: YAML itself keeps the
-    last one silently, so a second ``patterns:`` in a group would drop the first."""
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"{key!r} is given twice in one mapping", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _read(path: str | Path) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_UniqueKeyLoader) or {}  # a SafeLoader subclass
+        data = yamlfile.load(text) or {}
     except (OSError, yaml.YAMLError) as e:
         raise RulesError(f"{path}: cannot read rules: {e}") from e
     if not isinstance(data, dict):
