@@ -78,3 +78,50 @@ def test_calm_twins_stay_calm(clf, text):
 def test_a_pet_named_does_not_calm_a_gas_leak(clf):
     r = clf.classify("我家狗一直冲着厨房叫，进去一闻有股臭鸡蛋味")
     assert (r.urgent, r.hazard) == (True, "gas"), r
+
+
+# -- an outside review of round 16 (283 messages of its own): a habit of 一…就 silenced leaks
+# happening now, a film, a burner or rubbish calmed the whole message, water depth and a
+# person on a floor were read anywhere. In other words than the review's.
+
+
+@pytest.mark.parametrize(
+    ("text", "hazard"),
+    [
+        ("一开火就闻到很浓的煤气味，现在关了阀门还是很浓", "gas"),
+        ("电视剧里正演着火灾，我家楼下真的着火了", "fire"),
+        ("燃气灶点不着火，结果管子那里起火了", "fire"),
+        ("不是垃圾的味道，是厨房燃气管那边一股臭鸡蛋味", "gas"),
+        ("像那个臭鸡蛋一样的味道，我不敢开灯", "gas"),
+        ("装修师傅把燃气管钻破了，呼呼往外冒气", "gas"),
+        ("楼道的栏杆漏电，刚才碰到被电了一下", "power"),
+        ("The shower gives me an electric shock when I touch the tap", "power"),
+        ("I slipped in the bathroom and can't get up", "injury"),
+        ("车库顶上的混凝土一直往下掉", "collapse"),
+        ("有人在楼下打捶，快来", "violence"),
+    ],
+)
+def test_review_urgent(clf, text, hazard):
+    r = clf.classify(text)
+    assert (r.urgent, r.hazard) == (True, hazard), r
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "早上吃了个臭鸡蛋，肚子不舒服",
+        "游泳池的水淹到腰那么深，小孩能下去吗",
+        "天气预报说明天雨大，水会漫到台阶",
+        "健身房的大爷躺在地上做仰卧起坐",
+        "躺在草地上看星星，小区晚上真安静",
+        "隔壁老人敲门不应，可能是耳背，能不能装个门铃",
+        "冰箱停了灯都灭了，后来我把总闸推上去就好了",
+        "电焊师傅在楼下打火花，声音太吵",
+        "一做饭就冒烟，排烟管道是不是堵了",
+        "楼上总往下丢果皮，我阳台全是",
+        "I thought there was a fire but it was just the neighbours burning toast",
+    ],
+)
+def test_review_calm(clf, text):
+    r = clf.classify(text)
+    assert not r.urgent, r
