@@ -15,8 +15,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp import yamlfile
 from nlp.normalize import EN, to_script
+from nlp.yamlfile import load as load_yaml
 
 FAQ_FILE = Path(__file__).with_name("faq.yaml")
 TOPIC_WEIGHT, HINT_WEIGHT = 3.0, 1.0
@@ -48,7 +48,7 @@ class Faq:
     """Precompiled entries: first character → [(phrase, [(entry, weight)])], longest first."""
 
     def __init__(self, path: str | Path = FAQ_FILE, normalize=None, cut=None, aligned=None):
-        data = yamlfile.load(Path(path).read_text(encoding="utf-8")) or {}
+        data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
         self.min_score = float(data.get("min_score", 3))
         self.entries: list[FaqAnswer] = []
         table: dict[str, dict[int, float]] = {}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import opencc
 
-from nlp import yamlfile
+from nlp.yamlfile import load as load_yaml
 
 HANS, HANT, HK, EN = "hans", "hant", "hk", "en"
 TRADITIONAL = frozenset({HANT, HK})  # Taiwan forms (the default) and Hong Kong forms
@@ -148,7 +148,7 @@ _KEEP_ME = "\ue000"  # a private-use character no converter touches
 
 @lru_cache(maxsize=1)
 def _regional() -> dict[str, list[tuple[str, str]]]:
-    data = yamlfile.load(REGIONAL_FILE.read_text(encoding="utf-8")) or {}
+    data = load_yaml(REGIONAL_FILE.read_text(encoding="utf-8")) or {}
     return {
         region: sorted((words or {}).items(), key=lambda kv: len(kv[0]), reverse=True)
         for region, words in data.items()

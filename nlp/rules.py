@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from nlp import yamlfile
+from nlp.yamlfile import load as load_yaml
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 INTENTS = ("repair", "complaint", "cleaning", "consultation", "none")
@@ -138,7 +138,7 @@ class Compiled:
 def _read(path: str | Path) -> dict[str, Any]:
     try:
         text = Path(path).read_text(encoding="utf-8")
-        data = yamlfile.load(text) or {}
+        data = load_yaml(text) or {}
     except (OSError, yaml.YAMLError) as e:
         raise RulesError(f"{path}: cannot read rules: {e}") from e
     if not isinstance(data, dict):
