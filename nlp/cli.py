@@ -62,6 +62,7 @@ EVAL_SETS = (
     "probe15",
     "probe16",
     "probe17",
+    "probe18",
     "labels",
     "every",
 )
@@ -94,6 +95,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
             + _plan("probe15", labels)
             + _plan("probe16", labels)
             + _plan("probe17", labels)
+            + _plan("probe18", labels)
         )
     if name in (
         "probe6",
@@ -105,6 +107,7 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
         "probe13",
         "probe14",
         "probe17",
+        "probe18",
     ):  # residents' messages, written blind
         return [(f"{name} angles", "angles", lambda: ev.load_angles(name))]
     if name in ("probe5", "probe11", "probe15"):  # long formal letters only, written blind
@@ -257,8 +260,10 @@ def register(sub) -> None:
         "story, written blind); probe15 (the fifteenth: letters whose titles are neutral "
         "topics, questions or requests, written blind); probe16 (the sixteenth: titles naming "
         "real estates, and terse chat that looks like a title, written blind); probe17 (the "
-        "seventeenth: emergencies told in new ways and their calm twins, written blind); labels "
-        "(--labels FILE); every (default: dev, holdout, heldout, tuning and probe2–17; labels "
+        "seventeenth: emergencies told in new ways and their calm twins, written blind); probe18 "
+        "(the eighteenth: emergencies reported by staff, cameras, with measurements or after a "
+        "first action, and their twins, written blind); labels (--labels FILE); every "
+        "(default: dev, holdout, heldout, tuning and probe2–18; labels "
         "when --labels is given)",
     )
     p.add_argument(
