@@ -450,8 +450,8 @@ class Classifier:
         self._clause_tokens = self._conj | self._particles | _CLAUSE_END
         self._fillers = frozenset(lex.get("ack_fillers", ()))
 
-        def rx(name: str) -> re.Pattern[str] | None:
-            words = sorted(lex.get(name, ()), key=len, reverse=True)
+        def rx(*names: str) -> re.Pattern[str] | None:
+            words = sorted((w for n in names for w in lex.get(n, ())), key=len, reverse=True)
             return re.compile("|".join(words)) if words else None
 
         self._hypo = rx("hypothetical")
@@ -464,7 +464,7 @@ class Classifier:
             if self._worry is not None
             else None
         )
-        self._realised = rx("realised")
+        self._realised = rx("realised", "realised_now")
         self._realised_now = rx("realised_now")
         self._now = rx("now")
         self._now_anywhere = rx("now_anywhere")
@@ -483,13 +483,10 @@ class Classifier:
         self._title_bit = r.bits.get("title", 0)
         # an estate's name (某某花园, XX苑) marks a letter's title too, but says nothing of when:
         # "某某花园9栋楼上水管爆裂" is news, "楼上住户高空抛物" a standing grievance
-        self._estates = rx("title_estate_names")
-        title_marks = [*lex.get("title_words", ()), *lex.get("title_estate_names", ())]
-        self._titles = (
-            re.compile("|".join(sorted(title_marks, key=len, reverse=True)))
-            if self._title_bit and title_marks
-            else None
-        )
+        estates, words = rx("title_estate_names"), rx("title_words")
+        marks = [f"(?P<estate>{estates.pattern})"] if estates is not None else []
+        marks += [words.pattern] if words is not None else []
+        self._titles = re.compile("|".join(marks)) if self._title_bit and marks else None
         # a fault asked about as a possibility ("会不会漏水"): not happening
         self._possible = r.bits.get("possibility_question", 0)
         # an emergency told as past or as a habit ("上个月被困过", "电梯经常困人")
@@ -685,15 +682,7 @@ class Classifier:
             for sp in spans
         ):
             return 0
-        estates = self._estates
-        if estates is None:
-            return 2
-
-        def is_estate(m: re.Match[str]) -> bool:
-            e = estates.match(norm, m.start())
-            return e is not None and e.end() == m.end()
-
-        return 1 if all(map(is_estate, found)) else 2
+        return 1 if all(m.lastgroup == "estate" for m in found) else 2
 
     # -- scope --------------------------------------------------------------------------
     def _structure(self, norm: str, tokens: list[str]):
@@ -1163,11 +1152,12 @@ class Classifier:
         if long and sentences is not None and len(sentences) > 1:
             sc = self._score_long(spans, sentences, context)
         else:
-            sc = self._score(self._distinct(spans).values(), context)
+            distinct = self._distinct(spans).values()
+            sc = self._score(distinct, context)
             if titled and sc.hazard:
                 # a title that tells an emergency happening now is news ("XX华庭地下车库正在大量
                 # 进水", "紧急求助：3栋楼道燃气正在泄漏"), not the title of a standing grievance
-                sc = self._score(self._distinct(spans).values(), context & ~self._title_bit)
+                sc = self._score(distinct, context & ~self._title_bit)
         sc.dropped = dropped
         sc.imagined = bool(imagined)
         keywords = list(

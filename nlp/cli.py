@@ -74,29 +74,10 @@ def _plan(name: str, labels: str | None) -> list[tuple[str, str, object]]:
 
     if name == "both":
         return _plan("dev", labels) + _plan("holdout", labels)
-    if name == "every":
-        return (
-            _plan("both", labels)
-            + _plan("heldout", labels)
-            + _plan("tuning", labels)
-            + _plan("probe2", labels)
-            + _plan("probe3", labels)
-            + _plan("probe4", labels)
-            + _plan("probe5", labels)
-            + _plan("probe6", labels)
-            + _plan("probe7", labels)
-            + _plan("probe8", labels)
-            + _plan("probe9", labels)
-            + _plan("probe10", labels)
-            + _plan("probe11", labels)
-            + _plan("probe12", labels)
-            + _plan("probe13", labels)
-            + _plan("probe14", labels)
-            + _plan("probe15", labels)
-            + _plan("probe16", labels)
-            + _plan("probe17", labels)
-            + _plan("probe18", labels)
-        )
+    if name == "every":  # every labelled set, the probes in the order they were written
+        probes = [p for p in EVAL_SETS if p.startswith("probe")]
+        plans = [_plan(n, labels) for n in ("both", "heldout", "tuning", *probes)]
+        return [step for plan in plans for step in plan]
     if name in (
         "probe6",
         "probe7",
